@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+
+from careerpath import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "careerpath.views.server_error"

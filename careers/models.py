@@ -1,0 +1,124 @@
+"""Career tracks → ordered levels → skill requirements; transitions between levels."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from skills.models import Proficiency, Skill
+
+
+class TrackKind(models.TextChoices):
+    IC = "ic", _("individual contributor")
+    MANAGEMENT = "management", _("management")
+    SPECIALISATION = "specialisation", _("specialisation")
+
+
+class Track(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=TrackKind, default=TrackKind.IC)
+    summary = models.TextField(_("summary"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:track_detail", args=[self.slug])
+
+
+class LevelQuerySet(models.QuerySet):
+    def in_order(self) -> "LevelQuerySet":
+        return self.select_related("track").order_by("track__position", "track__name", "rank")
+
+
+class Level(models.Model):
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="levels")
+    slug = models.SlugField(_("slug"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the first step."))
+    summary = models.TextField(_("summary"), blank=True)
+    responsibilities = models.TextField(_("responsibilities"), blank=True, help_text=_("Markdown."))
+    years_min = models.PositiveSmallIntegerField(_("typical years of experience, from"), default=0)
+    years_max = models.PositiveSmallIntegerField(
+        _("typical years of experience, to"), null=True, blank=True
+    )
+    skills = models.ManyToManyField(Skill, through="LevelRequirement", related_name="levels")
+
+    objects = LevelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["track", "rank"]
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+        constraints = [
+            models.UniqueConstraint(fields=["track", "slug"], name="level_unique_slug"),
+            models.UniqueConstraint(fields=["track", "rank"], name="level_unique_rank"),
+            models.CheckConstraint(
+                condition=Q(years_max__isnull=True) | Q(years_max__gte=F("years_min")),
+                name="level_years_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track.name}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:level_detail", args=[self.track.slug, self.slug])
+
+    @property
+    def key(self) -> str:
+        """`track/level`, as used in imports, the API and compare links."""
+        return f"{self.track.slug}/{self.slug}"
+
+
+class LevelRequirement(models.Model):
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="requirements")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="requirements")
+    proficiency = models.PositiveSmallIntegerField(
+        _("minimum proficiency"),
+        choices=[c for c in Proficiency.choices if c[0] > 0],
+        default=Proficiency.WORKING,
+    )
+
+    class Meta:
+        ordering = ["level", "skill__name"]
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+        constraints = [
+            models.UniqueConstraint(fields=["level", "skill"], name="requirement_unique_skill"),
+            models.CheckConstraint(
+                condition=Q(proficiency__gte=1, proficiency__lte=4),
+                name="requirement_proficiency_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.skill} ≥ {self.get_proficiency_display()}"
+
+
+class Transition(models.Model):
+    """A move to another level beyond the next rank in the same track (often another track)."""
+
+    from_level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="transitions_out")
+    to_level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="transitions_in")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        constraints = [
+            models.UniqueConstraint(fields=["from_level", "to_level"], name="transition_unique"),
+            models.CheckConstraint(
+                condition=~Q(from_level=F("to_level")), name="transition_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_level} → {self.to_level}"

@@ -1,0 +1,191 @@
+"""Roadmaps → ordered sections → ordered skill placements; skills with prerequisites.
+
+A skill exists once and may be placed in several roadmaps, so a person's progress on it
+counts everywhere it appears.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Proficiency(models.IntegerChoices):
+    NONE = 0, _("none")
+    AWARE = 1, _("aware")
+    WORKING = 2, _("working")
+    PRACTITIONER = 3, _("practitioner")
+    EXPERT = 4, _("expert")
+
+
+class SkillKind(models.TextChoices):
+    CORE = "core", _("core")
+    OPTIONAL = "optional", _("optional")
+    ALTERNATIVE = "alternative", _("alternative")
+
+
+class ResourceKind(models.TextChoices):
+    DOCS = "docs", _("documentation")
+    ARTICLE = "article", _("article")
+    VIDEO = "video", _("video")
+    COURSE = "course", _("course")
+    BOOK = "book", _("book")
+
+
+class RoadmapQuerySet(models.QuerySet):
+    def published(self) -> "RoadmapQuerySet":
+        return self.filter(published=True)
+
+
+class Roadmap(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RoadmapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("roadmap")
+        verbose_name_plural = _("roadmaps")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("skills:roadmap_detail", args=[self.slug])
+
+
+class Section(models.Model):
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField(_("slug"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["roadmap", "position"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "slug"], name="section_unique_slug"),
+            models.UniqueConstraint(fields=["roadmap", "position"], name="section_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.roadmap.get_absolute_url()}#section-{self.slug}"
+
+
+class SkillQuerySet(models.QuerySet):
+    def in_roadmap(self, roadmap: Roadmap) -> "SkillQuerySet":
+        return self.filter(placements__section__roadmap=roadmap)
+
+
+class Skill(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    prerequisites = models.ManyToManyField(
+        "self",
+        through="Prerequisite",
+        through_fields=("skill", "requires"),
+        symmetrical=False,
+        related_name="unlocks",
+        blank=True,
+        verbose_name=_("prerequisites"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SkillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("skills:skill_detail", args=[self.slug])
+
+
+class Prerequisite(models.Model):
+    """`skill` requires `requires` first. The graph is kept acyclic (skills.graph)."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="prerequisite_links")
+    requires = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="unlock_links")
+
+    class Meta:
+        verbose_name = _("prerequisite")
+        verbose_name_plural = _("prerequisites")
+        constraints = [
+            models.UniqueConstraint(fields=["skill", "requires"], name="prerequisite_unique"),
+            models.CheckConstraint(
+                condition=~Q(skill=models.F("requires")), name="prerequisite_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ← {self.requires}"
+
+    def clean(self) -> None:
+        from skills.graph import find_cycle
+
+        if self.skill_id and self.requires_id:
+            cycle = find_cycle(extra_edge=(self.skill_id, self.requires_id))
+            if cycle:
+                names = " → ".join(cycle)
+                raise ValidationError(
+                    _("This prerequisite would make a cycle: %(cycle)s."),
+                    params={"cycle": names},
+                    code="cycle",
+                )
+
+
+class SkillPlacement(models.Model):
+    """A skill's place in one section of a roadmap, with its kind there."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="placements")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="placements")
+    kind = models.CharField(_("kind"), max_length=12, choices=SkillKind, default=SkillKind.CORE)
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["section", "position"]
+        verbose_name = _("skill in a section")
+        verbose_name_plural = _("skills in the section")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "skill"], name="placement_unique_skill"),
+            models.UniqueConstraint(
+                fields=["section", "position"], name="placement_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section}: {self.skill}"
+
+
+class Resource(models.Model):
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("URL"), max_length=500)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ResourceKind, default=ResourceKind.DOCS
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["skill", "position", "id"]
+        verbose_name = _("learning resource")
+        verbose_name_plural = _("learning resources")
+
+    def __str__(self) -> str:
+        return self.title

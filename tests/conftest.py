@@ -1,0 +1,46 @@
+"""Shared fixtures: people (owner, another user, staff) and signed-in clients."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner", email="owner@example.com")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="other", email="other@example.com")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(
+        username="staff", email="staff@example.com", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def owner_client(owner) -> Client:
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def other_client(other_user) -> Client:
+    client = Client()
+    client.force_login(other_user)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    client = Client()
+    client.force_login(staff)
+    return client

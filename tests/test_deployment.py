@@ -1,0 +1,97 @@
+"""Self-hosting: the compose file validates and the container's start-up script serves."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, free_port, need, port_open, which
+
+pytestmark = pytest.mark.slow
+
+
+def test_compose_file_validates(tmp_path):
+    compose = which("docker-compose")
+    need(compose is not None, "docker-compose (Debian's package)")
+    env_file = ROOT / ".env"
+    created = not env_file.exists()
+    if created:  # the compose file reads .env, as a self-hoster's copy of .env.example
+        env_file.write_text((ROOT / ".env.example").read_text())
+    try:
+        result = subprocess.run(
+            [compose, "-f", str(ROOT / "docker-compose.yml"), "config"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        if created:
+            env_file.unlink()
+    assert result.returncode == 0, result.stderr
+    assert "pg_isready" in result.stdout
+    assert "service_healthy" in result.stdout
+
+
+def wait_for(url: str, seconds: float) -> int | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status
+        except OSError:
+            time.sleep(0.5)
+    return None
+
+
+def test_entrypoint_waits_migrates_and_serves_healthz_on_postgresql(tmp_path):
+    need(port_open("127.0.0.1", 5432), "PostgreSQL on 127.0.0.1:5432")
+    name = f"careerpath_entrypoint_{uuid.uuid4().hex[:8]}"
+    admin_url = "postgres://postgres@127.0.0.1:5432/postgres"
+    import psycopg
+
+    with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "PYTHON": sys.executable,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
+        "DEBUG": "0",
+        "SECRET_KEY": "entrypoint-test-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "BIND": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+    }
+    log = (tmp_path / "entrypoint.log").open("w")
+    process = subprocess.Popen(
+        [str(Path(ROOT) / "docker" / "entrypoint.sh")],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        status = wait_for(f"http://127.0.0.1:{port}/healthz", 120)
+        assert status == 200, (tmp_path / "entrypoint.log").read_text()[-3000:]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            assert response.status == 200
+            assert b"Careerpath" in response.read()
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{name}") as c:
+            migrated = c.execute("SELECT count(*) FROM django_migrations").fetchone()[0]
+        assert migrated > 0
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        with psycopg.connect(
+            admin_url.replace("postgres://", "postgresql://"), autocommit=True
+        ) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
