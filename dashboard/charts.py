@@ -1,0 +1,222 @@
+"""Geometry for the dashboard's server-rendered SVG charts.
+
+Functions here turn numbers into coordinates in a fixed viewBox (640 wide, the width
+site.css expects); templates draw the shapes with the `.chart-*` classes, so colours
+follow the colour scheme. No JavaScript, and every chart has a text twin in its
+template (a table or a sentence).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+
+WIDTH = 640
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A gridline or axis label: its position along the axis and its text."""
+
+    at: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a line chart, in viewBox coordinates."""
+
+    name: str
+    css: str  # extra class beside .chart-line, e.g. "secondary"
+    points: list[tuple[float, float]]
+    end_label: str
+
+    @property
+    def path(self) -> str:
+        """An SVG path: a step after each point (values hold until the next change)."""
+        if not self.points:
+            return ""
+        (x0, y0), *rest = self.points
+        parts = [f"M{x0:.1f} {y0:.1f}"]
+        last_y = y0
+        for x, y in rest:
+            parts.append(f"H{x:.1f}")
+            if y != last_y:
+                parts.append(f"V{y:.1f}")
+            last_y = y
+        return " ".join(parts)
+
+    @property
+    def last(self) -> tuple[float, float]:
+        return self.points[-1]
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    series: list[Series]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    y2_ticks: list[Tick] = field(default_factory=list)
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float  # 0..100
+    text: str  # what the bar says at its end, e.g. "4 of 6"
+    y: float
+    width: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    left: float
+    right: float
+    bar_height: float
+    bars: list[Bar]
+    x_ticks: list[Tick]
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+    @property
+    def plot_bottom(self) -> float:
+        return self.height - 24
+
+
+def nice_ceiling(value: float, ticks: int = 4) -> tuple[int, int]:
+    """The smallest 'round' axis maximum ≥ value, and its step, for about `ticks` steps.
+
+    Steps are 1, 2 or 5 times a power of ten: 13 → (15, 5), 7 → (8, 2), 0 → (ticks, 1).
+    """
+    if value <= 0:
+        return ticks, 1
+    raw = value / ticks
+    power = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    for factor in (1, 2, 5, 10):
+        step = factor * power
+        if step * ticks >= value:
+            return int(step * math.ceil(value / step)), int(step)
+    return int(10 * power * ticks), int(10 * power)  # pragma: no cover - factor 10 always fits
+
+
+def scale(value: float, lo: float, hi: float, to_lo: float, to_hi: float) -> float:
+    """Map value in [lo, hi] linearly onto [to_lo, to_hi], to 0.1; the middle when lo == hi."""
+    if hi == lo:
+        return round((to_lo + to_hi) / 2, 1)
+    return round(to_lo + (value - lo) * (to_hi - to_lo) / (hi - lo), 1)
+
+
+def date_ticks(start: datetime.date, end: datetime.date, most: int = 6) -> list[datetime.date]:
+    """Up to `most` evenly spaced whole days from start to end, both included."""
+    days = (end - start).days
+    if days <= 0:
+        return [start]
+    count = min(most, days + 1)
+    step = days / (count - 1)
+    picked = sorted({start + datetime.timedelta(days=round(i * step)) for i in range(count)})
+    return picked
+
+
+def history_chart(
+    rows: Sequence[tuple[datetime.date, int, int]],
+    *,
+    readiness_name: str,
+    done_name: str,
+    width: int = WIDTH,
+    height: int = 260,
+) -> LineChart | None:
+    """Skills done (right axis) and readiness % (left axis) over dates.
+
+    `rows` are (date, skills done, readiness percent) in date order, one per day,
+    each the state at the end of that day. None when there is nothing to draw.
+    """
+    if not rows:
+        return None
+    left, right, top, bottom = 48.0, width - 56.0, 16.0, height - 32.0
+    start, end = rows[0][0], rows[-1][0]
+    span = (end - start).days
+    done_max, done_step = nice_ceiling(max(r[1] for r in rows))
+
+    def x_of(day: datetime.date) -> float:
+        return scale((day - start).days, 0, span, left, right) if span else left
+
+    def y_percent(value: float) -> float:
+        return scale(value, 0, 100, bottom, top)
+
+    def y_done(value: float) -> float:
+        return scale(value, 0, done_max, bottom, top)
+
+    readiness = Series(
+        name=readiness_name,
+        css="",
+        points=[(x_of(d), y_percent(pct)) for d, _done, pct in rows],
+        end_label=f"{rows[-1][2]}%",
+    )
+    done = Series(
+        name=done_name,
+        css="secondary",
+        points=[(x_of(d), y_done(n)) for d, n, _pct in rows],
+        end_label=str(rows[-1][1]),
+    )
+    if span == 0:  # one day: draw a short flat line so the value is visible
+        readiness = Series(
+            readiness.name, "", [*readiness.points, (right, readiness.points[0][1])], readiness.end_label
+        )
+        done = Series(done.name, "secondary", [*done.points, (right, done.points[0][1])], done.end_label)
+    x_ticks = [Tick(x_of(d), date_format(d, "M j")) for d in date_ticks(start, end)]
+    if span == 0:
+        x_ticks = [Tick(left, date_format(start, "M j"))]
+    y_ticks = [Tick(y_percent(p), f"{p}%") for p in range(0, 101, 25)]
+    y2_ticks = [Tick(y_done(n), str(n)) for n in range(0, done_max + 1, done_step)]
+    return LineChart(width, height, left, right, top, bottom, [readiness, done], x_ticks, y_ticks, y2_ticks)
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float, str]],
+    *,
+    width: int = WIDTH,
+    row_height: int = 30,
+    label_width: float = 200.0,
+) -> BarChart | None:
+    """Horizontal percentage bars, one per row: (label, percent 0..100, end text)."""
+    if not rows:
+        return None
+    left, right = label_width, width - 72.0
+    top = 8.0
+    bar_height = row_height * 0.6
+    bars = []
+    for index, (label, value, text) in enumerate(rows):
+        clamped = max(0.0, min(100.0, float(value)))
+        y = top + index * row_height
+        bars.append(
+            Bar(
+                label=label,
+                value=clamped,
+                text=text,
+                y=y,
+                width=scale(clamped, 0, 100, 0, right - left),
+                label_y=y + bar_height / 2 + 4.5,  # 13-unit text, optically centred
+            )
+        )
+    height = int(top + len(rows) * row_height + 24)
+    ticks = [Tick(scale(p, 0, 100, left, right), f"{p}%") for p in (0, 25, 50, 75, 100)]
+    return BarChart(width, height, left, right, bar_height, bars, ticks)

@@ -1,0 +1,410 @@
+"""Where a person stands: level readiness, missing skills, what to learn next, history.
+
+Readiness is a PLAIN count: each requirement of a level counts once, and it is met when
+the person's proficiency in that skill is at least the requirement's minimum. It is not
+weighted by the minimum, so one expert-level skill cannot hide several missing basics,
+and "9 of 12 met" reads the same as the percentage. Progress below the minimum shows in
+the missing-skills list (mine vs required), not in the percentage.
+
+Everything here runs a fixed number of queries whatever the amount of data: readiness is
+counted by the database (conditional aggregation over a join restricted to this person's
+progress with FilteredRelation); the prerequisite graph and the event history are read in
+one query each and walked in memory.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from careers.models import Level, LevelRequirement
+from skills.models import Prerequisite, Skill
+from tracking.models import ProgressEvent, SkillProgress, Status
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+READINESS_METHOD = gettext_lazy(
+    "Plain count: every requirement counts once, and it is met when your proficiency "
+    "reaches the level's minimum. Skills below the minimum are listed as missing, with "
+    "your proficiency beside the one required."
+)
+SUGGESTIONS = 5
+WEEKS = 12
+
+
+# Readiness for levels -----------------------------------------------------------------
+
+
+def levels_with_readiness(levels: QuerySet[Level], user: AbstractBaseUser) -> QuerySet[Level]:
+    """Levels annotated with `req_total` and `req_met` for this person, in one query.
+
+    The join to progress is restricted to this person (FilteredRelation), so each
+    requirement meets at most one progress row and the counts need no DISTINCT.
+    """
+    return levels.annotate(
+        my_progress=FilteredRelation(
+            "requirements__skill__progress",
+            condition=Q(requirements__skill__progress__user=user),
+        )
+    ).annotate(
+        req_total=Count("requirements"),
+        req_met=Count(
+            "requirements",
+            filter=Q(my_progress__proficiency__gte=F("requirements__proficiency")),
+        ),
+    )
+
+
+def requirements_with_mine(
+    requirements: QuerySet[LevelRequirement], user: AbstractBaseUser
+) -> QuerySet[LevelRequirement]:
+    """Requirements annotated with `mine` (my proficiency, 0 when untracked) and `my_status`."""
+    return requirements.annotate(
+        my_progress=FilteredRelation("skill__progress", condition=Q(skill__progress__user=user))
+    ).annotate(
+        mine=Coalesce(F("my_progress__proficiency"), Value(0), output_field=IntegerField()),
+        my_status=Coalesce(F("my_progress__status"), Value(Status.NOT_STARTED)),
+    )
+
+
+def percent(part: int, whole: int) -> int:
+    """A whole percentage, 0 when there is nothing to count."""
+    return round(100 * part / whole) if whole else 0
+
+
+@dataclass(frozen=True)
+class Readiness:
+    level: Level
+    total: int
+    met: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.met, self.total)
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.met
+
+    @classmethod
+    def of(cls, level: Level) -> Readiness:
+        """From a level annotated by levels_with_readiness."""
+        return cls(level=level, total=level.req_total, met=level.req_met)
+
+
+def entry_rank() -> Subquery:
+    """The lowest rank in the outer level's track."""
+    return Subquery(
+        Level.objects.filter(track=OuterRef("track")).order_by("rank").values("rank")[:1]
+    )
+
+
+def dashboard_levels(
+    user: AbstractBaseUser, track_id: int | None, extra_ids: Iterable[int | None] = ()
+) -> list[Level]:
+    """Every level of my track, the entry level of every track, and any extra levels
+    (a target in another track), each annotated with readiness: one query."""
+    wanted = Q(rank=entry_rank()) | Q(pk__in=[pk for pk in extra_ids if pk])
+    if track_id:
+        wanted |= Q(track_id=track_id)
+    levels = Level.objects.filter(wanted).select_related("track")
+    return list(
+        levels_with_readiness(levels, user).order_by("track__position", "track__name", "rank")
+    )
+
+
+def next_level(levels: Sequence[Level], current: Level | None, track_id: int | None) -> Level | None:
+    """The level after `current` in its track; the track's first level when there is none."""
+    mine = [level for level in levels if level.track_id == track_id]
+    if current is None:
+        return mine[0] if mine else None
+    later = [level for level in mine if level.rank > current.rank]
+    return later[0] if later else None
+
+
+# What to learn next ---------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    skill: Skill
+    requirement: LevelRequirement | None  # the target requirement it closes, if any
+    unlocks: list[Skill]  # missing target skills that need it first
+    mine: int = 0
+
+    @property
+    def score(self) -> int:
+        return (1 if self.requirement else 0) + len(self.unlocks)
+
+    def reason(self, level: Level) -> str:
+        parts = []
+        if self.requirement is not None:
+            parts.append(_("needed for %(level)s") % {"level": level.name})
+        if self.unlocks:
+            names = [skill.name for skill in self.unlocks[:2]]
+            more = len(self.unlocks) - len(names)
+            if more:
+                listed = _("%(names)s and %(count)d more") % {
+                    "names": ", ".join(names),
+                    "count": more,
+                }
+            else:
+                listed = _(" and ").join(names)
+            parts.append(_("unlocks %(skills)s") % {"skills": listed})
+        return "; ".join(parts)
+
+
+def prerequisite_map() -> dict[int, set[int]]:
+    """{skill id: ids of its direct prerequisites}, the whole graph in one query."""
+    requires: dict[int, set[int]] = defaultdict(set)
+    for skill_id, requires_id in Prerequisite.objects.values_list("skill_id", "requires_id"):
+        requires[skill_id].add(requires_id)
+    return requires
+
+
+def ancestors(skill_id: int, requires: dict[int, set[int]]) -> set[int]:
+    """Every skill `skill_id` needs first, directly or through others."""
+    seen: set[int] = set()
+    stack = list(requires.get(skill_id, ()))
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(requires.get(node, ()))
+    return seen
+
+
+def next_skills(
+    missing: Sequence[LevelRequirement],
+    statuses: dict[int, str],
+    requires: dict[int, set[int]],
+    limit: int = SUGGESTIONS,
+) -> list[Suggestion]:
+    """Up to `limit` skills to learn next for the level whose `missing` requirements these are.
+
+    A candidate is a missing requirement (it closes one) or a skill that a missing
+    requirement needs first, directly or indirectly (it unlocks them), that is not done
+    or skipped. Only candidates whose own prerequisites are all done are offered, so the
+    list always follows the prerequisite order. Ranked by how many requirements a skill
+    closes or unlocks, then closing before unlocking, then by name. At most one query
+    (names of unlocking skills that are not themselves requirements).
+    """
+    by_skill = {req.skill_id: req for req in missing}
+    unlocks: dict[int, set[int]] = defaultdict(set)
+    for skill_id in by_skill:
+        for before in ancestors(skill_id, requires):
+            if statuses.get(before) not in (Status.DONE, Status.SKIPPED):
+                unlocks[before].add(skill_id)
+    candidates = {s for s in by_skill if statuses.get(s) != Status.SKIPPED} | set(unlocks)
+    ready = [
+        s
+        for s in candidates
+        if all(statuses.get(p) == Status.DONE for p in requires.get(s, ()))
+    ]
+    others = [s for s in ready if s not in by_skill]
+    skills = {req.skill_id: req.skill for req in missing}
+    if others:
+        skills.update(Skill.objects.in_bulk(others))
+    suggestions = [
+        Suggestion(
+            skill=skills[s],
+            requirement=by_skill.get(s),
+            unlocks=sorted((skills[m] for m in unlocks.get(s, ())), key=lambda k: k.name),
+            mine=getattr(by_skill.get(s), "mine", 0),
+        )
+        for s in ready
+    ]
+    suggestions.sort(key=lambda g: (-g.score, g.requirement is None, g.skill.name))
+    return suggestions[:limit]
+
+
+# History ------------------------------------------------------------------------------
+
+
+class EventRow(NamedTuple):
+    skill_id: int
+    created_at: datetime.datetime
+    from_status: str
+    to_status: str
+    from_proficiency: int
+    to_proficiency: int
+
+
+def event_rows(user: AbstractBaseUser) -> list[EventRow]:
+    """This person's progress events, newest first, in one query."""
+    rows = (
+        ProgressEvent.objects.for_user(user)
+        .order_by("-created_at", "-id")
+        .values_list(*EventRow._fields)
+    )
+    return [EventRow(*row) for row in rows]
+
+
+def progress_state(user: AbstractBaseUser) -> dict[int, tuple[str, int]]:
+    """{skill id: (status, proficiency)} for every skill this person tracks: one query."""
+    rows = SkillProgress.objects.for_user(user).values_list("skill_id", "status", "proficiency")
+    return {skill_id: (status, proficiency) for skill_id, status, proficiency in rows}
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    day: datetime.date
+    done: int
+    met: int
+    percent: int
+
+
+def history(
+    events: Sequence[EventRow],
+    state: dict[int, tuple[str, int]],
+    requirements: dict[int, int],
+    today: datetime.date | None = None,
+) -> list[HistoryPoint]:
+    """Skills done and readiness (against `requirements`, {skill id: minimum}) per day.
+
+    Walks the events backwards from the current state, undoing each change, so the last
+    point is exactly today's state even when some progress predates its events. One point
+    for the day before the first event (the starting state), one for each day with
+    events (the state at its end) and one for today. Empty when there are no events.
+    """
+    if not events:
+        return []
+    today = today or timezone.localdate()
+    state = dict(state)
+    total = len(requirements)
+
+    def counts() -> tuple[int, int]:
+        done = sum(1 for status, _p in state.values() if status == Status.DONE)
+        met = sum(1 for s, minimum in requirements.items() if state.get(s, ("", 0))[1] >= minimum)
+        return done, met
+
+    points: list[HistoryPoint] = []
+    by_day: dict[datetime.date, list[EventRow]] = defaultdict(list)
+    for event in events:
+        by_day[timezone.localdate(event.created_at)].append(event)
+    days = sorted(by_day, reverse=True)
+    done, met = counts()
+    if days[0] < today:
+        points.append(HistoryPoint(today, done, met, percent(met, total)))
+    for day in days:
+        done, met = counts()
+        points.append(HistoryPoint(day, done, met, percent(met, total)))
+        for event in by_day[day]:
+            state[event.skill_id] = (event.from_status, event.from_proficiency)
+    done, met = counts()
+    points.append(HistoryPoint(days[-1] - datetime.timedelta(days=1), done, met, percent(met, total)))
+    points.reverse()
+    return points
+
+
+@dataclass(frozen=True)
+class ActivityDay:
+    day: datetime.date
+    count: int
+    level: int  # 0 none .. 4 most, the .activity-strip .lN class
+
+
+@dataclass
+class Activity:
+    days: list[ActivityDay] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(d.count for d in self.days)
+
+    @property
+    def active_days(self) -> int:
+        return sum(1 for d in self.days if d.count)
+
+
+def activity(
+    events: Iterable[EventRow], today: datetime.date | None = None, weeks: int = WEEKS
+) -> Activity:
+    """Changes per day over the last `weeks` weeks, Monday-aligned columns ending today.
+
+    Level N of a day is ceil(4 × count / busiest day's count): 0 for none, 4 for the
+    busiest.
+    """
+    today = today or timezone.localdate()
+    start = today - datetime.timedelta(days=today.weekday(), weeks=weeks - 1)
+    counts = Counter(
+        day for e in events if start <= (day := timezone.localdate(e.created_at)) <= today
+    )
+    busiest = max(counts.values(), default=0)
+    days = []
+    for offset in range((today - start).days + 1):
+        day = start + datetime.timedelta(days=offset)
+        count = counts.get(day, 0)
+        level = math.ceil(4 * count / busiest) if count else 0
+        days.append(ActivityDay(day, count, level))
+    return Activity(days)
+
+
+# Comparing with any level -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionReadiness:
+    title: str
+    roadmap: str
+    total: int
+    met: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.met, self.total)
+
+
+def readiness_by_section(level: Level, user: AbstractBaseUser) -> list[SectionReadiness]:
+    """My readiness for `level` per roadmap section of its skills: one query.
+
+    A skill placed in two sections counts in both; a skill on no roadmap is grouped
+    under "Not on a roadmap".
+    """
+    rows = (
+        requirements_with_mine(LevelRequirement.objects.filter(level=level), user)
+        .values(
+            "skill__placements__section",
+            "skill__placements__section__title",
+            "skill__placements__section__roadmap__title",
+            "skill__placements__section__roadmap__position",
+            "skill__placements__section__position",
+        )
+        .annotate(total=Count("pk"), met=Count("pk", filter=Q(mine__gte=F("proficiency"))))
+        .order_by(
+            F("skill__placements__section__roadmap__position").asc(nulls_last=True),
+            "skill__placements__section__roadmap__title",
+            "skill__placements__section__position",
+        )
+    )
+    return [
+        SectionReadiness(
+            title=row["skill__placements__section__title"] or str(_("Not on a roadmap")),
+            roadmap=row["skill__placements__section__roadmap__title"] or "",
+            total=row["total"],
+            met=row["met"],
+        )
+        for row in rows
+    ]
+

@@ -1,0 +1,211 @@
+"""The dashboard: where I stand, what to learn next, what it is worth; and compare."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.models import Profile, profile_of
+from careers.models import Level, LevelRequirement
+from dashboard import charts
+from dashboard.forms import CompareForm
+from dashboard.readiness import (
+    READINESS_METHOD,
+    Readiness,
+    activity,
+    dashboard_levels,
+    event_rows,
+    history,
+    levels_with_readiness,
+    next_level,
+    next_skills,
+    prerequisite_map,
+    progress_state,
+    readiness_by_section,
+    requirements_with_mine,
+)
+from skills.models import Proficiency, Roadmap, Section
+from tracking.models import completion_percent, roadmaps_with_progress, sections_with_progress
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def my_profile(user: AbstractBaseUser) -> Profile:
+    """The person's profile with its track and levels, in one query."""
+    profile = (
+        Profile.objects.for_user(user)
+        .select_related("track", "current_level__track", "target_level__track")
+        .first()
+    )
+    return profile or profile_of(user)
+
+
+def label_mine(requirements: list[LevelRequirement]) -> list[LevelRequirement]:
+    """Name the proficiency each row's `mine` annotation stands for."""
+    for requirement in requirements:
+        requirement.mine_label = Proficiency(requirement.mine).label
+        requirement.is_met = requirement.mine >= requirement.proficiency
+    return requirements
+
+
+def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
+    """Published roadmaps I have progress in (else the first one), with their sections,
+    each annotated with counts of done/learning/skipped skills: two queries."""
+    roadmaps = list(roadmaps_with_progress(Roadmap.objects.published(), user))
+    shown = [
+        r for r in roadmaps if r.progress_done or r.progress_learning or r.progress_skipped
+    ] or roadmaps[:1]
+    sections = sections_with_progress(
+        Section.objects.filter(roadmap__in=shown).order_by("roadmap", "position"), user
+    )
+    by_roadmap: dict[int, list[Section]] = {r.pk: [] for r in shown}
+    for item in [*shown, *sections]:
+        item.progress_not_started = (
+            item.progress_total - item.progress_done - item.progress_learning - item.progress_skipped
+        )
+        item.percent = completion_percent(
+            item.progress_done, item.progress_total, item.progress_skipped
+        )
+    for section in sections:
+        by_roadmap[section.roadmap_id].append(section)
+    for roadmap in shown:
+        roadmap.section_list = by_roadmap[roadmap.pk]
+    return shown
+
+
+@login_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    profile = my_profile(user)
+    track_id = profile.track_id
+    levels = dashboard_levels(user, track_id, [profile.current_level_id, profile.target_level_id])
+    by_pk = {level.pk: level for level in levels}
+    current = by_pk.get(profile.current_level_id)
+    target = by_pk.get(profile.target_level_id) or next_level(
+        levels, current, current.track_id if current else track_id
+    )
+    focus = [level for level in (current, target) if level is not None]
+
+    rows = label_mine(
+        list(
+            requirements_with_mine(LevelRequirement.objects.filter(level__in=focus), user)
+            .select_related("skill")
+            .order_by("skill__name")
+        )
+    )
+    missing_current = [r for r in rows if current and r.level_id == current.pk and not r.is_met]
+    missing_target = [r for r in rows if target and r.level_id == target.pk and not r.is_met]
+    missing_target.sort(key=lambda r: (r.mine - r.proficiency, r.skill.name))
+
+    state = progress_state(user)
+    statuses = {skill_id: status for skill_id, (status, _p) in state.items()}
+    suggestions = (
+        next_skills(missing_target, statuses, prerequisite_map()) if missing_target else []
+    )
+    for suggestion in suggestions:
+        suggestion.text = suggestion.reason(target)
+
+    events = event_rows(user)
+    target_requirements = {
+        r.skill_id: r.proficiency for r in rows if target and r.level_id == target.pk
+    }
+    points = history(events, state, target_requirements)
+    history_chart = charts.history_chart(
+        [(p.day, p.done, p.percent) for p in points],
+        readiness_name=_("Ready for %(level)s") % {"level": target.name} if target else "",
+        done_name=_("Skills done"),
+    )
+
+    entry_rank: dict[int, int] = {}
+    for level in levels:
+        entry_rank[level.track_id] = min(level.rank, entry_rank.get(level.track_id, level.rank))
+    other_tracks = [
+        Readiness.of(level)
+        for level in levels
+        if level.track_id != track_id and level.rank == entry_rank[level.track_id]
+    ]
+    roadmaps = roadmap_completion(user)
+    done_total = sum(r.progress_done for r in roadmaps)
+    counted_total = sum(r.progress_total - r.progress_skipped for r in roadmaps)
+
+    context = {
+        "profile": profile,
+        "has_track": bool(track_id),
+        "has_progress": bool(state),
+        "current": Readiness.of(current) if current else None,
+        "target": Readiness.of(target) if target else None,
+        "target_is_next": target is not None and target.pk != profile.target_level_id,
+        "missing_current": missing_current,
+        "missing_target": missing_target,
+        "suggestions": suggestions,
+        "other_tracks": other_tracks,
+        "roadmaps": roadmaps,
+        "roadmap_percent": completion_percent(done_total, counted_total),
+        "history_points": points,
+        "history_chart": history_chart,
+        "activity": activity(events),
+        "readiness_method": READINESS_METHOD,
+        "pay": None,
+    }
+    return render(request, "dashboard/index.html", context)
+
+
+@login_required
+@require_safe
+def compare(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    levels = list(Level.objects.in_order())
+    form = CompareForm(request.GET if "level" in request.GET else None, levels=levels)
+    level = None
+    if form.is_bound:
+        if form.is_valid():
+            level = form.cleaned_data["level"]
+    else:
+        profile = my_profile(user)
+        by_pk = {lv.pk: lv for lv in levels}
+        current = by_pk.get(profile.current_level_id)
+        level = by_pk.get(profile.target_level_id) or next_level(
+            levels, current, current.track_id if current else profile.track_id
+        )
+        if level is not None:
+            form = CompareForm(initial={"level": level.key}, levels=levels)
+
+    context: dict = {"form": form, "level": level}
+    if level is not None:
+        sections = readiness_by_section(level, user)
+        readiness = Readiness.of(
+            levels_with_readiness(Level.objects.filter(Q(pk=level.pk)), user).get()
+        )
+        requirements = label_mine(
+            list(
+                requirements_with_mine(level.requirements.all(), user)
+                .select_related("skill")
+                .order_by("skill__name")
+            )
+        )
+        requirements.sort(key=lambda r: (r.is_met, r.skill.name))
+        context |= {
+            "readiness": readiness,
+            "sections": sections,
+            "chart": charts.bar_chart(
+                [
+                    (
+                        s.title,
+                        s.percent,
+                        _("%(met)d of %(total)d") % {"met": s.met, "total": s.total},
+                    )
+                    for s in sections
+                ]
+            ),
+            "requirements": requirements,
+            "readiness_method": READINESS_METHOD,
+        }
+    return render(request, "dashboard/compare.html", context)
