@@ -184,7 +184,7 @@ def loads(text: str | bytes) -> Any:
 # Validation ------------------------------------------------------------------------------
 
 
-class _Checker:
+class Checker:
     """Collects problems while walking the file; never stops at the first one."""
 
     def __init__(self) -> None:
@@ -200,24 +200,24 @@ class _Checker:
         for key in obj:
             if key not in allowed:
                 self.add(
-                    _join(path, key),
+                    join_path(path, key),
                     _("unknown field (expected one of: %(keys)s)") % {"keys": ", ".join(allowed)},
                 )
         for key in required:
             if key not in obj:
-                self.add(_join(path, key), _("is missing"))
+                self.add(join_path(path, key), _("is missing"))
         return True
 
     def text(self, obj: dict, key: str, path: str, max_length: int, required: bool) -> str:
         value = obj.get(key, "")
         if not isinstance(value, str):
-            self.add(_join(path, key), _("must be a string"))
+            self.add(join_path(path, key), _("must be a string"))
             return ""
         if required and not value.strip():
-            self.add(_join(path, key), _("must not be empty"))
+            self.add(join_path(path, key), _("must not be empty"))
         if max_length and len(value) > max_length:
             self.add(
-                _join(path, key),
+                join_path(path, key),
                 _("is too long (%(n)d characters, at most %(max)d)")
                 % {"n": len(value), "max": max_length},
             )
@@ -227,19 +227,21 @@ class _Checker:
         value = obj.get(key)
         if not isinstance(value, str):
             if key in obj:
-                self.add(_join(path, key), _("must be a string"))
+                self.add(join_path(path, key), _("must be a string"))
             return ""
         try:
             validate_slug(value)
         except ValidationError:
             self.add(
-                _join(path, key),
+                join_path(path, key),
                 _("“%(value)s” is not a slug (letters, digits, hyphens, underscores)")
                 % {"value": value},
             )
             return ""
         if len(value) > max_length:
-            self.add(_join(path, key), _("is longer than %(max)d characters") % {"max": max_length})
+            self.add(
+                join_path(path, key), _("is longer than %(max)d characters") % {"max": max_length}
+            )
             return ""
         return value
 
@@ -247,7 +249,7 @@ class _Checker:
         value = obj.get(key)
         if value not in choices.values:
             self.add(
-                _join(path, key),
+                join_path(path, key),
                 _("“%(value)s” is not one of: %(choices)s")
                 % {"value": value, "choices": ", ".join(choices.values)},
             )
@@ -257,12 +259,12 @@ class _Checker:
     def items(self, obj: dict, key: str, path: str) -> list:
         value = obj.get(key, [])
         if not isinstance(value, list):
-            self.add(_join(path, key), _("must be a list"))
+            self.add(join_path(path, key), _("must be a list"))
             return []
         return value
 
 
-def _join(path: str, key: str | int) -> str:
+def join_path(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
@@ -302,7 +304,7 @@ class ValidRoadmap:
 
 def validate(data: Any) -> ValidRoadmap:
     """Check the whole file against the format and the database; raise with every problem."""
-    check = _Checker()
+    check = Checker()
     if not check.keys(data, "", ROADMAP_KEYS, ("format", "slug", "title", "sections")):
         raise RoadmapImportError(check.problems)
     if data.get("format") != FORMAT:
@@ -319,13 +321,13 @@ def validate(data: Any) -> ValidRoadmap:
     section_slugs: dict[str, str] = {}
     skill_paths: dict[str, str] = {}
     for i, raw_section in enumerate(check.items(data, "sections", "")):
-        path = _join("sections", i)
+        path = join_path("sections", i)
         if not check.keys(raw_section, path, SECTION_KEYS, ("slug", "title", "skills")):
             continue
         section_slug = check.slug(raw_section, "slug", path)
         if section_slug in section_slugs:
             check.add(
-                _join(path, "slug"),
+                join_path(path, "slug"),
                 _("duplicate section slug “%(slug)s” (first at %(first)s)")
                 % {"slug": section_slug, "first": section_slugs[section_slug]},
             )
@@ -338,13 +340,13 @@ def validate(data: Any) -> ValidRoadmap:
             skills=[],
         )
         for j, raw_skill in enumerate(check.items(raw_section, "skills", path)):
-            skill_path = _join(_join(path, "skills"), j)
+            skill_path = join_path(join_path(path, "skills"), j)
             row = _validate_skill(check, raw_skill, skill_path)
             if row is None:
                 continue
             if row.slug in skill_paths:
                 check.add(
-                    _join(skill_path, "slug"),
+                    join_path(skill_path, "slug"),
                     _("duplicate skill slug “%(slug)s” (first at %(first)s)")
                     % {"slug": row.slug, "first": skill_paths[row.slug]},
                 )
@@ -361,14 +363,14 @@ def validate(data: Any) -> ValidRoadmap:
     return roadmap
 
 
-def _validate_skill(check: _Checker, raw: Any, path: str) -> _SkillRow | None:
+def _validate_skill(check: Checker, raw: Any, path: str) -> _SkillRow | None:
     if not check.keys(raw, path, SKILL_KEYS, ("slug", "name", "kind")):
         return None
     slug = check.slug(raw, "slug", path)
     prerequisites: list[str] = []
     seen: set[str] = set()
     for k, requires in enumerate(check.items(raw, "prerequisites", path)):
-        item_path = _join(_join(path, "prerequisites"), k)
+        item_path = join_path(join_path(path, "prerequisites"), k)
         if not isinstance(requires, str) or not requires:
             check.add(item_path, _("must be a skill's slug"))
         elif requires == slug:
@@ -380,20 +382,20 @@ def _validate_skill(check: _Checker, raw: Any, path: str) -> _SkillRow | None:
             prerequisites.append(requires)
     resources: list[tuple[str, str, str]] = []
     for k, raw_resource in enumerate(check.items(raw, "resources", path)):
-        res_path = _join(_join(path, "resources"), k)
+        res_path = join_path(join_path(path, "resources"), k)
         if not check.keys(raw_resource, res_path, RESOURCE_KEYS, RESOURCE_KEYS):
             continue
         title = check.text(raw_resource, "title", res_path, 200, required=True)
         url = raw_resource.get("url")
         if not isinstance(url, str) or len(url) > 500:
-            check.add(_join(res_path, "url"), _("must be a URL of at most 500 characters"))
+            check.add(join_path(res_path, "url"), _("must be a URL of at most 500 characters"))
             url = ""
         else:
             try:
                 _url_validator(url)
             except ValidationError:
                 check.add(
-                    _join(res_path, "url"),
+                    join_path(res_path, "url"),
                     _("“%(url)s” is not a valid http(s) URL") % {"url": url},
                 )
         kind = check.choice(raw_resource, "kind", res_path, ResourceKind)
@@ -409,7 +411,7 @@ def _validate_skill(check: _Checker, raw: Any, path: str) -> _SkillRow | None:
     )
 
 
-def _check_prerequisites(check: _Checker, roadmap: ValidRoadmap) -> None:
+def _check_prerequisites(check: Checker, roadmap: ValidRoadmap) -> None:
     """Every prerequisite is known, and the graph with this file's edges has no cycle."""
     in_file = {skill.slug: skill for skill in roadmap.skills if skill.slug}
     wanted = {p for skill in in_file.values() for p in skill.prerequisites} - set(in_file)
@@ -418,7 +420,7 @@ def _check_prerequisites(check: _Checker, roadmap: ValidRoadmap) -> None:
         for k, requires in enumerate(skill.prerequisites):
             if requires not in in_file and requires not in known:
                 check.add(
-                    _join(_join(skill.path, "prerequisites"), k),
+                    join_path(join_path(skill.path, "prerequisites"), k),
                     _(
                         "unknown prerequisite “%(slug)s”: no skill with this slug in the file "
                         "or the database"
@@ -434,7 +436,7 @@ def _check_prerequisites(check: _Checker, roadmap: ValidRoadmap) -> None:
     cycle = find_cycle_in(edges)
     if cycle:
         start = next((in_file[s] for s in cycle if s in in_file), None)
-        where = _join(start.path, "prerequisites") if start else "sections"
+        where = join_path(start.path, "prerequisites") if start else "sections"
         check.add(
             where,
             _("prerequisites make a cycle (each needs the next): %(cycle)s")
