@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "careerpath",
     "skills",
     "careers",
+    "salaries",
     "dashboard",
 ]
 
