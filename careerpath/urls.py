@@ -9,6 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("skills.urls")),
     path("", include("careers.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("tracking.urls")),
     path("dashboard/", include("dashboard.urls")),
 ]
 
