@@ -179,15 +179,22 @@ def history_chart(
     )
     if span == 0:  # one day: draw a short flat line so the value is visible
         readiness = Series(
-            readiness.name, "", [*readiness.points, (right, readiness.points[0][1])], readiness.end_label
+            readiness.name,
+            "",
+            [*readiness.points, (right, readiness.points[0][1])],
+            readiness.end_label,
         )
-        done = Series(done.name, "secondary", [*done.points, (right, done.points[0][1])], done.end_label)
+        done = Series(
+            done.name, "secondary", [*done.points, (right, done.points[0][1])], done.end_label
+        )
     x_ticks = [Tick(x_of(d), date_format(d, "M j")) for d in date_ticks(start, end)]
     if span == 0:
         x_ticks = [Tick(left, date_format(start, "M j"))]
     y_ticks = [Tick(y_percent(p), f"{p}%") for p in range(0, 101, 25)]
     y2_ticks = [Tick(y_done(n), str(n)) for n in range(0, done_max + 1, done_step)]
-    return LineChart(width, height, left, right, top, bottom, [readiness, done], x_ticks, y_ticks, y2_ticks)
+    return LineChart(
+        width, height, left, right, top, bottom, [readiness, done], x_ticks, y_ticks, y2_ticks
+    )
 
 
 def bar_chart(

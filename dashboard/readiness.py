@@ -7,9 +7,10 @@ and "9 of 12 met" reads the same as the percentage. Progress below the minimum s
 the missing-skills list (mine vs required), not in the percentage.
 
 Everything here runs a fixed number of queries whatever the amount of data: readiness is
-counted by the database (conditional aggregation over a join restricted to this person's
-progress with FilteredRelation); the prerequisite graph and the event history are read in
-one query each and walked in memory.
+counted by the database (`tracking.models.levels_with_readiness`, the same count the
+public profile shows; missing skills through a join restricted to this person's progress
+with FilteredRelation); the prerequisite graph and the event history are read in one
+query each and walked in memory.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from careers.models import Level, LevelRequirement
 from skills.models import Prerequisite, Skill
-from tracking.models import ProgressEvent, SkillProgress, Status
+from tracking.models import ProgressEvent, SkillProgress, Status, levels_with_readiness
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -54,26 +55,6 @@ WEEKS = 12
 
 
 # Readiness for levels -----------------------------------------------------------------
-
-
-def levels_with_readiness(levels: QuerySet[Level], user: AbstractBaseUser) -> QuerySet[Level]:
-    """Levels annotated with `req_total` and `req_met` for this person, in one query.
-
-    The join to progress is restricted to this person (FilteredRelation), so each
-    requirement meets at most one progress row and the counts need no DISTINCT.
-    """
-    return levels.annotate(
-        my_progress=FilteredRelation(
-            "requirements__skill__progress",
-            condition=Q(requirements__skill__progress__user=user),
-        )
-    ).annotate(
-        req_total=Count("requirements"),
-        req_met=Count(
-            "requirements",
-            filter=Q(my_progress__proficiency__gte=F("requirements__proficiency")),
-        ),
-    )
 
 
 def requirements_with_mine(
@@ -109,8 +90,8 @@ class Readiness:
 
     @classmethod
     def of(cls, level: Level) -> Readiness:
-        """From a level annotated by levels_with_readiness."""
-        return cls(level=level, total=level.req_total, met=level.req_met)
+        """From a level annotated by tracking.models.levels_with_readiness."""
+        return cls(level=level, total=level.requirements_total, met=level.requirements_met)
 
 
 def entry_rank() -> Subquery:
@@ -134,7 +115,9 @@ def dashboard_levels(
     )
 
 
-def next_level(levels: Sequence[Level], current: Level | None, track_id: int | None) -> Level | None:
+def next_level(
+    levels: Sequence[Level], current: Level | None, track_id: int | None
+) -> Level | None:
     """The level after `current` in its track; the track's first level when there is none."""
     mine = [level for level in levels if level.track_id == track_id]
     if current is None:
@@ -218,9 +201,7 @@ def next_skills(
                 unlocks[before].add(skill_id)
     candidates = {s for s in by_skill if statuses.get(s) != Status.SKIPPED} | set(unlocks)
     ready = [
-        s
-        for s in candidates
-        if all(statuses.get(p) == Status.DONE for p in requires.get(s, ()))
+        s for s in candidates if all(statuses.get(p) == Status.DONE for p in requires.get(s, ()))
     ]
     others = [s for s in ready if s not in by_skill]
     skills = {req.skill_id: req.skill for req in missing}
@@ -313,7 +294,9 @@ def history(
         for event in by_day[day]:
             state[event.skill_id] = (event.from_status, event.from_proficiency)
     done, met = counts()
-    points.append(HistoryPoint(days[-1] - datetime.timedelta(days=1), done, met, percent(met, total)))
+    points.append(
+        HistoryPoint(days[-1] - datetime.timedelta(days=1), done, met, percent(met, total))
+    )
     points.reverse()
     return points
 
@@ -343,7 +326,7 @@ def activity(
 ) -> Activity:
     """Changes per day over the last `weeks` weeks, Monday-aligned columns ending today.
 
-    Level N of a day is ceil(4 × count / busiest day's count): 0 for none, 4 for the
+    Level N of a day is ceil(4 * count / busiest day's count): 0 for none, 4 for the
     busiest.
     """
     today = today or timezone.localdate()
@@ -407,4 +390,3 @@ def readiness_by_section(level: Level, user: AbstractBaseUser) -> list[SectionRe
         )
         for row in rows
     ]
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from accounts.models import Profile, profile_of
 from careers.models import Level, LevelRequirement
 from dashboard import charts
 from dashboard.forms import CompareForm
+from dashboard.pay import pay_for
 from dashboard.readiness import (
     READINESS_METHOD,
     Readiness,
@@ -22,7 +22,6 @@ from dashboard.readiness import (
     dashboard_levels,
     event_rows,
     history,
-    levels_with_readiness,
     next_level,
     next_skills,
     prerequisite_map,
@@ -31,7 +30,12 @@ from dashboard.readiness import (
     requirements_with_mine,
 )
 from skills.models import Proficiency, Roadmap, Section
-from tracking.models import completion_percent, roadmaps_with_progress, sections_with_progress
+from tracking.models import (
+    completion_percent,
+    levels_with_readiness,
+    roadmaps_with_progress,
+    sections_with_progress,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -68,7 +72,10 @@ def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
     by_roadmap: dict[int, list[Section]] = {r.pk: [] for r in shown}
     for item in [*shown, *sections]:
         item.progress_not_started = (
-            item.progress_total - item.progress_done - item.progress_learning - item.progress_skipped
+            item.progress_total
+            - item.progress_done
+            - item.progress_learning
+            - item.progress_skipped
         )
         item.percent = completion_percent(
             item.progress_done, item.progress_total, item.progress_skipped
@@ -153,7 +160,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "history_chart": history_chart,
         "activity": activity(events),
         "readiness_method": READINESS_METHOD,
-        "pay": None,
+        "pay": pay_for(profile.country.code or None, current, target),
     }
     return render(request, "dashboard/index.html", context)
 
@@ -182,7 +189,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     if level is not None:
         sections = readiness_by_section(level, user)
         readiness = Readiness.of(
-            levels_with_readiness(Level.objects.filter(Q(pk=level.pk)), user).get()
+            levels_with_readiness(Level.objects.filter(pk=level.pk), user).get()
         )
         requirements = label_mine(
             list(
