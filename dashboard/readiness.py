@@ -158,12 +158,25 @@ class Suggestion:
         return "; ".join(parts)
 
 
-def prerequisite_map() -> dict[int, set[int]]:
-    """{skill id: ids of its direct prerequisites}, the whole graph in one query."""
-    requires: dict[int, set[int]] = defaultdict(set)
-    for skill_id, requires_id in Prerequisite.objects.values_list("skill_id", "requires_id"):
-        requires[skill_id].add(requires_id)
-    return requires
+@dataclass
+class Graph:
+    """The prerequisite graph: {skill id: its direct prerequisites' ids}, and every skill
+    that is some skill's prerequisite (id, slug and name: enough to link to it)."""
+
+    requires: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    prerequisites: dict[int, Skill] = field(default_factory=dict)
+
+
+def prerequisite_graph() -> Graph:
+    """The whole prerequisite graph in one query."""
+    graph = Graph()
+    rows = Prerequisite.objects.values_list(
+        "skill_id", "requires_id", "requires__slug", "requires__name"
+    )
+    for skill_id, requires_id, slug, name in rows:
+        graph.requires[skill_id].add(requires_id)
+        graph.prerequisites[requires_id] = Skill(pk=requires_id, slug=slug, name=name)
+    return graph
 
 
 def ancestors(skill_id: int, requires: dict[int, set[int]]) -> set[int]:
@@ -181,7 +194,7 @@ def ancestors(skill_id: int, requires: dict[int, set[int]]) -> set[int]:
 def next_skills(
     missing: Sequence[LevelRequirement],
     statuses: dict[int, str],
-    requires: dict[int, set[int]],
+    graph: Graph,
     limit: int = SUGGESTIONS,
 ) -> list[Suggestion]:
     """Up to `limit` skills to learn next for the level whose `missing` requirements these are.
@@ -190,9 +203,10 @@ def next_skills(
     requirement needs first, directly or indirectly (it unlocks them), that is not done
     or skipped. Only candidates whose own prerequisites are all done are offered, so the
     list always follows the prerequisite order. Ranked by how many requirements a skill
-    closes or unlocks, then closing before unlocking, then by name. At most one query
-    (names of unlocking skills that are not themselves requirements).
+    closes or unlocks, then closing before unlocking, then by name. No queries: `missing`
+    carries its skills and the graph the skills that only unlock.
     """
+    requires = graph.requires
     by_skill = {req.skill_id: req for req in missing}
     unlocks: dict[int, set[int]] = defaultdict(set)
     for skill_id in by_skill:
@@ -203,10 +217,7 @@ def next_skills(
     ready = [
         s for s in candidates if all(statuses.get(p) == Status.DONE for p in requires.get(s, ()))
     ]
-    others = [s for s in ready if s not in by_skill]
-    skills = {req.skill_id: req.skill for req in missing}
-    if others:
-        skills.update(Skill.objects.in_bulk(others))
+    skills = {**graph.prerequisites, **{req.skill_id: req.skill for req in missing}}
     suggestions = [
         Suggestion(
             skill=skills[s],

@@ -24,7 +24,7 @@ from dashboard.readiness import (
     history,
     next_level,
     next_skills,
-    prerequisite_map,
+    prerequisite_graph,
     progress_state,
     readiness_by_section,
     requirements_with_mine,
@@ -80,7 +80,9 @@ def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
         item.percent = completion_percent(
             item.progress_done, item.progress_total, item.progress_skipped
         )
+    roadmap_by_pk = {r.pk: r for r in shown}
     for section in sections:
+        section.roadmap = roadmap_by_pk[section.roadmap_id]  # for its URL, without a query
         by_roadmap[section.roadmap_id].append(section)
     for roadmap in shown:
         roadmap.section_list = by_roadmap[roadmap.pk]
@@ -115,7 +117,7 @@ def index(request: HttpRequest) -> HttpResponse:
     state = progress_state(user)
     statuses = {skill_id: status for skill_id, (status, _p) in state.items()}
     suggestions = (
-        next_skills(missing_target, statuses, prerequisite_map()) if missing_target else []
+        next_skills(missing_target, statuses, prerequisite_graph()) if missing_target else []
     )
     for suggestion in suggestions:
         suggestion.text = suggestion.reason(target)

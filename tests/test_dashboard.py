@@ -1,0 +1,778 @@
+"""The dashboard and the compare page, against a small crafted world with hand-computed answers.
+
+The world (see `world`):
+
+    Roadmap "Crafted" (published)
+      Section A: Git, HTTP, SQL
+      Section B: Docker, Kubernetes, Linux, YAML, MySQL
+    Prerequisites: Kubernetes needs Docker and YAML; Docker needs Linux.
+
+    Track backend:  junior (1): Git ≥ 2, HTTP ≥ 2
+                    middle (2): Git ≥ 3, HTTP ≥ 2, SQL ≥ 2, Docker ≥ 2, Kubernetes ≥ 1, MySQL ≥ 1
+    Track devops:   devops-engineer (1): Linux ≥ 2, Docker ≥ 2;  senior-devops (2): Kubernetes ≥ 3
+    Track management: team-lead (1): Git ≥ 1
+
+The person (see `person`): backend, current level junior, no target (so the next is
+middle), country DE; Git done/3, HTTP learning/1, Linux done/2, Docker learning/1,
+MySQL skipped/0; SQL, Kubernetes and YAML untracked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import profile_of
+from careers.models import Level, LevelRequirement, Track, TrackKind
+from dashboard import charts
+from dashboard.readiness import (
+    EventRow,
+    activity,
+    ancestors,
+    history,
+    next_skills,
+    prerequisite_graph,
+    requirements_with_mine,
+)
+from salaries.models import SalaryDataPoint, Source
+from skills.models import Prerequisite, Roadmap, Section, Skill, SkillPlacement
+from tracking.models import ProgressEvent, SkillProgress, Status
+
+DASHBOARD = "/dashboard/"
+
+
+# The crafted world ------------------------------------------------------------------------
+
+
+def make_world() -> dict:
+    roadmap = Roadmap.objects.create(slug="crafted", title="Crafted", published=True)
+    section_a = Section.objects.create(roadmap=roadmap, slug="a", title="Section A", position=1)
+    section_b = Section.objects.create(roadmap=roadmap, slug="b", title="Section B", position=2)
+    names = {
+        "git": "Git",
+        "http": "HTTP",
+        "sql": "SQL",
+        "docker": "Docker",
+        "kubernetes": "Kubernetes",
+        "linux": "Linux",
+        "yaml": "YAML",
+        "mysql": "MySQL",
+    }
+    skills = {slug: Skill.objects.create(slug=slug, name=name) for slug, name in names.items()}
+    for position, slug in enumerate(["git", "http", "sql"], start=1):
+        SkillPlacement.objects.create(section=section_a, skill=skills[slug], position=position)
+    for position, slug in enumerate(["docker", "kubernetes", "linux", "yaml", "mysql"], start=1):
+        SkillPlacement.objects.create(section=section_b, skill=skills[slug], position=position)
+    for skill, requires in [("kubernetes", "docker"), ("kubernetes", "yaml"), ("docker", "linux")]:
+        Prerequisite.objects.create(skill=skills[skill], requires=skills[requires])
+
+    backend = Track.objects.create(slug="backend", name="Backend", position=1)
+    management = Track.objects.create(
+        slug="management", name="Management", kind=TrackKind.MANAGEMENT, position=2
+    )
+    devops = Track.objects.create(
+        slug="devops", name="DevOps", kind=TrackKind.SPECIALISATION, position=3
+    )
+    levels = {
+        "junior": Level.objects.create(track=backend, slug="junior", name="Junior", rank=1),
+        "middle": Level.objects.create(track=backend, slug="middle", name="Middle", rank=2),
+        "team-lead": Level.objects.create(
+            track=management, slug="team-lead", name="Team lead", rank=1
+        ),
+        "devops-engineer": Level.objects.create(
+            track=devops, slug="devops-engineer", name="DevOps engineer", rank=1
+        ),
+        "senior-devops": Level.objects.create(
+            track=devops, slug="senior-devops", name="Senior DevOps", rank=2
+        ),
+    }
+    requirements = {
+        "junior": {"git": 2, "http": 2},
+        "middle": {"git": 3, "http": 2, "sql": 2, "docker": 2, "kubernetes": 1, "mysql": 1},
+        "team-lead": {"git": 1},
+        "devops-engineer": {"linux": 2, "docker": 2},
+        "senior-devops": {"kubernetes": 3},
+    }
+    for level, wanted in requirements.items():
+        for slug, proficiency in wanted.items():
+            LevelRequirement.objects.create(
+                level=levels[level], skill=skills[slug], proficiency=proficiency
+            )
+    return {
+        "roadmap": roadmap,
+        "skills": skills,
+        "levels": levels,
+        "tracks": {"backend": backend, "management": management, "devops": devops},
+    }
+
+
+PROGRESS = {
+    "git": (Status.DONE, 3),
+    "http": (Status.LEARNING, 1),
+    "linux": (Status.DONE, 2),
+    "docker": (Status.LEARNING, 1),
+    "mysql": (Status.SKIPPED, 0),
+}
+
+
+@pytest.fixture
+def world(db) -> dict:
+    return make_world()
+
+
+def set_profile(user, world, *, track="backend", current="junior", target=None, country="DE"):
+    profile = profile_of(user)
+    profile.track = world["tracks"][track] if track else None
+    profile.current_level = world["levels"][current] if current else None
+    profile.target_level = world["levels"][target] if target else None
+    profile.country = country
+    profile.save()
+    return profile
+
+
+def track(user, world, progress=PROGRESS) -> None:
+    for slug, (status, proficiency) in progress.items():
+        SkillProgress.objects.create(
+            user=user, skill=world["skills"][slug], status=status, proficiency=proficiency
+        )
+
+
+@pytest.fixture
+def person(owner, world):
+    set_profile(owner, world)
+    track(owner, world)
+    return owner
+
+
+def text_of(response) -> str:
+    """The page's visible text, whitespace collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+# Access -----------------------------------------------------------------------------------
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, world):
+    for url in (DASHBOARD, reverse("dashboard:compare")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+        assert "next=" in response.url
+
+
+def test_url_names_and_nav_link(owner_client, world):
+    assert reverse("dashboard:index") == DASHBOARD
+    assert reverse("dashboard:compare") == "/dashboard/compare/"
+    response = owner_client.get(DASHBOARD)
+    assert response.status_code == 200
+    assert '<a href="/dashboard/" aria-current="page">' in response.content.decode()
+
+
+def test_each_person_sees_only_their_own_progress(person, other_client, world):
+    """Another signed-in person sees their own (empty) dashboard, never the owner's data."""
+    response = other_client.get(DASHBOARD)
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Track your first skills" in text
+    assert "Start by choosing your career track" in text
+    assert "Ready for Middle" not in text
+
+
+def test_dashboard_only_answers_get(owner_client, world):
+    assert owner_client.post(DASHBOARD).status_code == 405
+
+
+# Readiness and missing skills -------------------------------------------------------------
+
+
+def test_readiness_and_missing_skills_for_a_crafted_person(person, owner_client):
+    response = owner_client.get(DASHBOARD)
+    assert response.status_code == 200
+    ctx = response.context
+    # Junior: Git 3 ≥ 2 met, HTTP 1 < 2 missing → 1 of 2.
+    assert (ctx["current"].met, ctx["current"].total, ctx["current"].percent) == (1, 2, 50)
+    # Middle: only Git 3 ≥ 3 is met → 1 of 6 = 16.7 → 17%.
+    assert (ctx["target"].met, ctx["target"].total, ctx["target"].percent) == (1, 6, 17)
+    assert ctx["target"].level.slug == "middle"
+    assert ctx["target_is_next"] is True
+    # Missing for Middle, largest gap first, then by name: mine vs required.
+    missing = [(r.skill.slug, r.mine, r.proficiency) for r in ctx["missing_target"]]
+    assert missing == [
+        ("sql", 0, 2),
+        ("docker", 1, 2),
+        ("http", 1, 2),
+        ("kubernetes", 0, 1),
+        ("mysql", 0, 1),
+    ]
+    assert [(r.skill.slug, r.mine) for r in ctx["missing_current"]] == [("http", 1)]
+
+    text = text_of(response)
+    assert "17% ready for Middle" in text
+    assert "1 of 6 requirements met" in text
+    assert "Plain count: every requirement counts once" in text
+    assert "HTTP aware working" in text  # the row: skill, mine, required
+    assert 'href="/skills/sql/"' in response.content.decode()
+
+
+def test_readiness_counts_proficiency_not_status(owner, owner_client, world):
+    """Done with proficiency 1 does not meet a minimum of 2; learning at 3 meets it."""
+    set_profile(owner, world, current=None, target="junior")
+    track(owner, world, {"git": (Status.DONE, 1), "http": (Status.LEARNING, 3)})
+    ctx = owner_client.get(DASHBOARD).context
+    assert ctx["current"] is None
+    assert (ctx["target"].met, ctx["target"].total) == (1, 2)
+    assert [r.skill.slug for r in ctx["missing_target"]] == ["git"]
+    assert ctx["target_is_next"] is False
+
+
+def test_requirements_with_mine_for_untracked_skills_is_zero(person, world):
+    rows = requirements_with_mine(
+        LevelRequirement.objects.filter(level=world["levels"]["middle"]), person
+    ).order_by("skill__slug")
+    assert [(r.skill.slug, r.mine, r.my_status) for r in rows] == [
+        ("docker", 1, "learning"),
+        ("git", 3, "done"),
+        ("http", 1, "learning"),
+        ("kubernetes", 0, "not_started"),
+        ("mysql", 0, "skipped"),
+        ("sql", 0, "not_started"),
+    ]
+
+
+def test_target_in_another_track(person, owner_client, world):
+    set_profile(person, world, target="devops-engineer")
+    ctx = owner_client.get(DASHBOARD).context
+    # DevOps engineer: Linux 2 ≥ 2 met, Docker 1 < 2 missing.
+    assert ctx["target"].level.slug == "devops-engineer"
+    assert (ctx["target"].met, ctx["target"].total) == (1, 2)
+    assert [s.skill.slug for s in ctx["suggestions"]] == ["docker"]
+
+
+def test_top_of_the_ladder_has_no_next_level(person, owner_client, world):
+    set_profile(person, world, current="middle")
+    response = owner_client.get(DASHBOARD)
+    ctx = response.context
+    assert ctx["target"] is None
+    assert ctx["current"].level.slug == "middle"
+    assert ctx["suggestions"] == []
+
+
+# What to learn next -----------------------------------------------------------------------
+
+
+def test_next_skills_ranked_and_obeying_prerequisites(person, owner_client):
+    response = owner_client.get(DASHBOARD)
+    suggestions = response.context["suggestions"]
+    # Docker closes a requirement and unlocks Kubernetes (2); HTTP and SQL close one (1);
+    # YAML only unlocks Kubernetes (1, after the closers). Kubernetes waits on Docker and
+    # YAML; MySQL is skipped.
+    assert [(s.skill.slug, s.score) for s in suggestions] == [
+        ("docker", 2),
+        ("http", 1),
+        ("sql", 1),
+        ("yaml", 1),
+    ]
+    assert [s.text for s in suggestions] == [
+        "needed for Middle; unlocks Kubernetes",
+        "needed for Middle",
+        "needed for Middle",
+        "unlocks Kubernetes",
+    ]
+    text = text_of(response)
+    assert "Docker — needed for Middle; unlocks Kubernetes" in text
+
+
+def test_skill_appears_once_its_prerequisites_are_done(person, owner_client, world):
+    SkillProgress.objects.filter(user=person, skill__slug="docker").update(status=Status.DONE)
+    SkillProgress.objects.create(
+        user=person, skill=world["skills"]["yaml"], status=Status.DONE, proficiency=2
+    )
+    slugs = [s.skill.slug for s in owner_client.get(DASHBOARD).context["suggestions"]]
+    # Docker is done (but still below its minimum, so it still closes a requirement).
+    assert slugs == ["docker", "http", "kubernetes", "sql"]
+
+
+def test_next_skills_never_suggest_a_skill_before_its_prerequisites(world):
+    """A chain a → b → c → d, all required: only the root is offered, ranked by reach."""
+    skills = [Skill.objects.create(slug=f"c{i}", name=f"Chain {i}") for i in range(4)]
+    for before, after in itertools.pairwise(skills):
+        Prerequisite.objects.create(skill=after, requires=before)
+    level = world["levels"]["senior-devops"]
+    missing = [LevelRequirement.objects.create(level=level, skill=s, proficiency=1) for s in skills]
+    for req in missing:
+        req.mine = 0
+    suggestions = next_skills(missing, {}, prerequisite_graph())
+    assert [(s.skill.slug, s.score) for s in suggestions] == [("c0", 4)]
+    assert suggestions[0].reason(level) == (
+        "needed for Senior DevOps; unlocks Chain 1, Chain 2 and 1 more"
+    )
+    # Once c0 and c1 are done, c2 is next.
+    statuses = {skills[0].pk: Status.DONE, skills[1].pk: Status.DONE}
+    remaining = missing[2:]
+    assert [s.skill.slug for s in next_skills(remaining, statuses, prerequisite_graph())] == ["c2"]
+
+
+def test_next_skills_at_most_five(world):
+    level = world["levels"]["senior-devops"]
+    missing = []
+    for i in range(8):
+        skill = Skill.objects.create(slug=f"x{i}", name=f"X{i}")
+        req = LevelRequirement.objects.create(level=level, skill=skill, proficiency=1)
+        req.mine = 0
+        missing.append(req)
+    suggestions = next_skills(missing, {}, prerequisite_graph())
+    assert [s.skill.slug for s in suggestions] == ["x0", "x1", "x2", "x3", "x4"]
+
+
+def test_ancestors_are_transitive(world):
+    requires = prerequisite_graph().requires
+    ids = {s.pk: slug for slug, s in world["skills"].items()}
+    got = {ids[pk] for pk in ancestors(world["skills"]["kubernetes"].pk, requires)}
+    assert got == {"docker", "yaml", "linux"}
+
+
+# Other tracks -----------------------------------------------------------------------------
+
+
+def test_other_tracks_readiness_for_their_entry_levels(person, owner_client):
+    others = owner_client.get(DASHBOARD).context["other_tracks"]
+    # Team lead: Git 3 ≥ 1 → 1/1. DevOps engineer: Linux met, Docker not → 1/2.
+    # Senior DevOps (rank 2) is not an entry level; backend is my own track.
+    assert [(r.level.slug, r.met, r.total, r.percent) for r in others] == [
+        ("team-lead", 1, 1, 100),
+        ("devops-engineer", 1, 2, 50),
+    ]
+
+
+# Roadmap completion -----------------------------------------------------------------------
+
+
+def test_roadmap_completion_overall_and_per_section(person, owner_client):
+    response = owner_client.get(DASHBOARD)
+    ctx = response.context
+    (roadmap,) = ctx["roadmaps"]
+    # 8 skills, 2 done, 1 skipped (not counted): 2 / 7 = 28.6 → 29%.
+    assert (roadmap.progress_total, roadmap.progress_done, roadmap.progress_skipped) == (8, 2, 1)
+    assert roadmap.percent == 29
+    assert ctx["roadmap_percent"] == 29
+    a, b = roadmap.section_list
+    # A: Git done, HTTP learning, SQL not started → 1/3 = 33%.
+    assert (a.progress_done, a.progress_learning, a.progress_not_started, a.percent) == (
+        1,
+        1,
+        1,
+        33,
+    )
+    # B: Linux done, Docker learning, MySQL skipped, Kubernetes and YAML not started → 1/4.
+    assert (b.progress_done, b.progress_learning, b.progress_not_started, b.percent) == (
+        1,
+        1,
+        2,
+        25,
+    )
+
+
+# Empty states -----------------------------------------------------------------------------
+
+
+def test_empty_state_teaches_a_new_person(owner_client, world):
+    response = owner_client.get(DASHBOARD)
+    assert response.status_code == 200
+    text = text_of(response)
+    html = response.content.decode()
+    assert "Start by choosing your career track" in text
+    assert 'href="/profile/"' in html
+    assert "Track your first skills" in text
+    assert 'href="/roadmaps/crafted/"' in html
+    assert "Your history starts with the first skill you track." in text
+    assert "0 changes on 0 days in the last 12 weeks" in text
+    assert response.context["history_chart"] is None
+    # Without a track the dashboard still shows where one could start.
+    assert "Where you could start" in text
+    assert [r.level.slug for r in response.context["other_tracks"]] == [
+        "junior",
+        "team-lead",
+        "devops-engineer",
+    ]
+
+
+def test_track_without_progress_points_to_the_roadmap(owner, owner_client, world):
+    set_profile(owner, world)
+    response = owner_client.get(DASHBOARD)
+    text = text_of(response)
+    assert "Start by choosing your career track" not in text
+    assert "Track your first skills" in text
+    assert "Your next step is Middle. Track your skills to see how ready you are." in text
+
+
+def test_dashboard_renders_with_no_content_at_all(owner_client, db):
+    response = owner_client.get(DASHBOARD)
+    assert response.status_code == 200
+    assert "No roadmap is published yet." in text_of(response)
+
+
+# Pay --------------------------------------------------------------------------------------
+
+
+def add_points(level: Level, country: str, amounts: list[int], *, source: Source, year=2024):
+    for amount in amounts:
+        SalaryDataPoint.objects.create(
+            source=source,
+            track=level.track,
+            level=level,
+            country=country,
+            currency="USD",
+            amount=Decimal(amount),
+            year=year,
+        )
+
+
+def test_pay_in_my_country_with_the_difference(person, owner_client, world):
+    survey = Source.objects.create(name="Crafted survey")
+    # Junior in DE: 50, 60, 70, 80, 90 (thousands): p25 60, median 70, p75 80.
+    add_points(
+        world["levels"]["junior"],
+        "DE",
+        [50_000, 60_000, 70_000, 80_000, 90_000],
+        source=survey,
+        year=2023,
+    )
+    # Middle in DE: 80..120: median 100.
+    add_points(
+        world["levels"]["middle"], "DE", [80_000, 90_000, 100_000, 110_000, 120_000], source=survey
+    )
+    response = owner_client.get(DASHBOARD)
+    pay = response.context["pay"]
+    assert pay.current.stats.median == 70_000
+    assert (pay.current.stats.p25, pay.current.stats.p75) == (60_000, 80_000)
+    assert pay.next.stats.median == 100_000
+    assert pay.difference == 30_000
+    assert pay.difference_percent == 43  # 30 / 70 = 42.9%
+    text = text_of(response)
+    assert "Middle pays 30,000 USD more at the median (+43%)." in text
+    assert "70,000 USD" in text
+    assert "60,000\u201380,000 USD" in text
+    assert "Crafted survey · 2023" in text
+    assert "Crafted survey · 2024" in text
+    assert "Germany" in text
+
+
+def test_pay_falls_back_to_worldwide_with_a_label(person, owner_client, world):
+    survey = Source.objects.create(name="Crafted survey")
+    other = Source.objects.create(name="Other survey")
+    # Junior: only 2 points in DE (too few), 4 more in FR: worldwide 6 points.
+    add_points(world["levels"]["junior"], "DE", [40_000, 50_000], source=survey)
+    add_points(world["levels"]["junior"], "FR", [60_000, 70_000, 80_000, 90_000], source=other)
+    # Middle: 5 points in DE.
+    add_points(
+        world["levels"]["middle"], "DE", [80_000, 90_000, 100_000, 110_000, 120_000], source=survey
+    )
+    response = owner_client.get(DASHBOARD)
+    pay = response.context["pay"]
+    assert pay.current.pay.fell_back is True
+    assert pay.current.stats.count == 6
+    # Worldwide median of 40..90 (6 points): (60 + 70) / 2 = 65.
+    assert pay.current.stats.median == 65_000
+    assert pay.current.sources == ["Crafted survey", "Other survey"]
+    assert pay.next.pay.fell_back is False
+    assert pay.next.sources == ["Crafted survey"]
+    assert pay.comparable is False
+    assert pay.difference is None
+    text = text_of(response)
+    assert "Worldwide (too few data points for Germany)" in text
+    assert "65,000 USD" in text
+    assert "not compared" in text
+
+
+def test_pay_suppressed_shows_no_figures(person, owner_client, world):
+    survey = Source.objects.create(name="Crafted survey")
+    add_points(world["levels"]["middle"], "DE", [80_000, 90_000, 100_000], source=survey)
+    response = owner_client.get(DASHBOARD)
+    pay = response.context["pay"]
+    assert pay.next.shown is False
+    assert pay.next.stats.median is None
+    text = text_of(response)
+    assert "Not shown: only 3 data points" in text
+    assert "90,000" not in text
+    assert "Not enough salary data for this level yet." in text
+
+
+def test_pay_empty_state_without_a_track(owner_client, world):
+    text = text_of(owner_client.get(DASHBOARD))
+    assert "Choose your track and level to see what your level and the next one pay." in text
+
+
+# History ----------------------------------------------------------------------------------
+
+
+def event(skill, day, from_status, to_status, from_prof, to_prof) -> EventRow:
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    return EventRow(skill, at, from_status, to_status, from_prof, to_prof)
+
+
+def test_history_from_events_walks_back_from_today():
+    day = datetime.date(2026, 11, 1)
+    git, http, linux = 1, 2, 3
+    state = {
+        git: (Status.DONE, 3),
+        http: (Status.LEARNING, 1),
+        linux: (Status.DONE, 2),  # predates the events: counted all along
+    }
+    events = [  # newest first, as event_rows returns them
+        event(http, day + datetime.timedelta(days=2), "not_started", "learning", 0, 1),
+        event(git, day + datetime.timedelta(days=1), "learning", "done", 2, 3),
+        event(git, day, "not_started", "learning", 0, 2),
+    ]
+    points = history(events, state, {git: 3, http: 2}, today=day + datetime.timedelta(days=4))
+    assert [(p.day.day, p.done, p.met, p.percent) for p in points] == [
+        (31, 1, 0, 0),  # the day before the first event: only Linux done
+        (1, 1, 0, 0),  # Git learning at 2: below 3
+        (2, 2, 1, 50),  # Git done at 3: met
+        (3, 2, 1, 50),  # HTTP learning at 1: not met
+        (5, 2, 1, 50),  # today
+    ]
+
+
+def test_history_is_empty_without_events():
+    assert history([], {1: (Status.DONE, 2)}, {1: 2}) == []
+
+
+def test_activity_strip_counts_changes_per_day():
+    today = datetime.date(2026, 11, 25)  # a Wednesday
+    events = [
+        *(event(1, today, "not_started", "learning", 0, 1) for _ in range(3)),
+        event(2, datetime.date(2026, 11, 23), "not_started", "done", 0, 2),
+        event(3, datetime.date(2026, 9, 6), "not_started", "done", 0, 2),  # too old
+    ]
+    strip = activity(events, today=today)
+    # 11 whole weeks from Monday 7 September, and this week's Monday to Wednesday.
+    assert strip.days[0].day == datetime.date(2026, 9, 7)
+    assert strip.days[0].day.weekday() == 0
+    assert len(strip.days) == 77 + 3
+    assert strip.days[-1].day == today
+    assert (strip.total, strip.active_days) == (4, 2)
+    levels = {d.day: d.level for d in strip.days if d.count}
+    assert levels == {today: 4, datetime.date(2026, 11, 23): 2}  # ceil(4·1/3) = 2
+
+
+def test_history_chart_and_strip_on_the_page(person, owner_client, world):
+    now = timezone.now()
+    git = world["skills"]["git"]
+    http = world["skills"]["http"]
+    ProgressEvent.objects.create(
+        user=person,
+        skill=git,
+        created_at=now - datetime.timedelta(days=10),
+        from_status="not_started",
+        to_status="done",
+        from_proficiency=0,
+        to_proficiency=3,
+    )
+    ProgressEvent.objects.create(
+        user=person,
+        skill=http,
+        created_at=now - datetime.timedelta(days=3),
+        from_status="not_started",
+        to_status="learning",
+        from_proficiency=0,
+        to_proficiency=1,
+    )
+    response = owner_client.get(DASHBOARD)
+    points = response.context["history_points"]
+    # Target Middle (6 requirements). Now: Git 3 met → 1/6. Before Git: 0.
+    # Linux is done without an event, so done starts at 1 (Linux) and reaches 2 (with Git).
+    assert [(p.done, p.met, p.percent) for p in points] == [
+        (1, 0, 0),
+        (2, 1, 17),
+        (2, 1, 17),
+        (2, 1, 17),
+    ]
+    html = response.content.decode()
+    assert '<figure class="chart" tabindex="0"' in html
+    assert 'class="chart-line secondary"' in html
+    assert "The chart as a table" in html
+    assert "2 changes on 2 days in the last 12 weeks" in text_of(response)
+    assert html.count('<span class="day l') == len(response.context["activity"].days)
+
+
+def test_events_of_others_do_not_show(person, other_user, owner_client, world):
+    ProgressEvent.objects.create(
+        user=other_user,
+        skill=world["skills"]["git"],
+        from_status="not_started",
+        to_status="done",
+        from_proficiency=0,
+        to_proficiency=3,
+    )
+    response = owner_client.get(DASHBOARD)
+    assert response.context["history_points"] == []
+    assert response.context["activity"].total == 0
+
+
+# Charts -----------------------------------------------------------------------------------
+
+
+def test_nice_ceiling():
+    assert charts.nice_ceiling(0) == (4, 1)
+    assert charts.nice_ceiling(3) == (3, 1)
+    assert charts.nice_ceiling(4) == (4, 1)
+    assert charts.nice_ceiling(7) == (8, 2)
+    assert charts.nice_ceiling(13) == (15, 5)
+    assert charts.nice_ceiling(120) == (150, 50)
+
+
+def test_history_chart_geometry():
+    start = datetime.date(2026, 1, 1)
+    chart = charts.history_chart(
+        [(start, 0, 0), (start + datetime.timedelta(days=10), 4, 50)],
+        readiness_name="Ready",
+        done_name="Done",
+    )
+    # Plot from x 48 to 584 and y 228 (bottom) to 16 (top); done axis 0..4.
+    readiness, done = chart.series
+    assert readiness.points == [(48.0, 228.0), (584.0, 122.0)]
+    assert done.points == [(48.0, 228.0), (584.0, 16.0)]
+    assert readiness.path == "M48.0 228.0 H584.0 V122.0"
+    assert done.css == "secondary"
+    assert [t.label for t in chart.y_ticks] == ["0%", "25%", "50%", "75%", "100%"]
+    assert [(t.at, t.label) for t in chart.y2_ticks] == [
+        (228.0, "0"),
+        (175.0, "1"),
+        (122.0, "2"),
+        (69.0, "3"),
+        (16.0, "4"),
+    ]
+    assert chart.x_ticks[0].at == 48.0
+    assert chart.x_ticks[-1].at == 584.0
+    assert chart.view_box == "0 0 640 260"
+    assert charts.history_chart([], readiness_name="", done_name="") is None
+
+
+def test_bar_chart_geometry():
+    chart = charts.bar_chart([("A", 100, "2 of 2"), ("B", 50, "1 of 2")])
+    # Bars from x 200 to 568 (368 wide); rows 30 apart from y 8; 18 high.
+    assert [(b.y, b.width, b.label_y) for b in chart.bars] == [
+        (8.0, 368.0, 21.5),
+        (38.0, 184.0, 51.5),
+    ]
+    assert chart.height == 92
+    assert [t.at for t in chart.x_ticks] == [200.0, 292.0, 384.0, 476.0, 568.0]
+    assert charts.bar_chart([]) is None
+
+
+# Compare ----------------------------------------------------------------------------------
+
+
+def test_compare_section_by_section(person, owner_client):
+    response = owner_client.get(reverse("dashboard:compare"), {"level": "backend/middle"})
+    assert response.status_code == 200
+    ctx = response.context
+    # Middle: A has Git (met), HTTP, SQL → 1/3; B has Docker, Kubernetes, MySQL → 0/3.
+    assert [(s.title, s.met, s.total) for s in ctx["sections"]] == [
+        ("Section A", 1, 3),
+        ("Section B", 0, 3),
+    ]
+    assert (ctx["readiness"].met, ctx["readiness"].total) == (1, 6)
+    text = text_of(response)
+    assert "17% ready for Middle (Backend)" in text
+    assert "<svg" in response.content.decode()
+    # Missing ones first in the full table.
+    assert [r.skill.slug for r in ctx["requirements"]][-1] == "git"
+
+
+def test_compare_defaults_to_the_next_level(person, owner_client):
+    response = owner_client.get(reverse("dashboard:compare"))
+    assert response.context["level"].slug == "middle"
+    assert 'value="backend/middle" selected' in response.content.decode()
+
+
+def test_compare_unknown_level_is_a_clear_message(person, owner_client):
+    response = owner_client.get(reverse("dashboard:compare"), {"level": "backend/wizard"})
+    assert response.status_code == 200
+    assert response.context["level"] is None
+    assert "There is no level “backend/wizard”. Choose one from the list." in text_of(response)
+
+
+def test_compare_skill_off_any_roadmap(person, owner_client, world):
+    loose = Skill.objects.create(slug="loose", name="Loose")
+    LevelRequirement.objects.create(level=world["levels"]["team-lead"], skill=loose, proficiency=1)
+    response = owner_client.get(reverse("dashboard:compare"), {"level": "management/team-lead"})
+    assert [(s.title, s.met, s.total) for s in response.context["sections"]] == [
+        ("Section A", 1, 1),
+        ("Not on a roadmap", 0, 1),
+    ]
+
+
+# Speed ------------------------------------------------------------------------------------
+
+
+def grow(user, world, count: int) -> None:
+    """`count` more tracked skills, each required by Middle, with an event, a prerequisite
+    chain, a roadmap placement and salary data for both levels."""
+    section = Section.objects.get(slug="b")
+    skills = Skill.objects.bulk_create(
+        [Skill(slug=f"grown-{i}", name=f"Grown {i}") for i in range(count)]
+    )
+    SkillPlacement.objects.bulk_create(
+        [SkillPlacement(section=section, skill=s, position=100 + i) for i, s in enumerate(skills)]
+    )
+    Prerequisite.objects.bulk_create(
+        [Prerequisite(skill=b, requires=a) for a, b in itertools.pairwise(skills)]
+    )
+    LevelRequirement.objects.bulk_create(
+        [LevelRequirement(level=world["levels"]["middle"], skill=s, proficiency=2) for s in skills]
+    )
+    SkillProgress.objects.bulk_create(
+        [
+            SkillProgress(user=user, skill=s, status=Status.DONE, proficiency=i % 4)
+            for i, s in enumerate(skills)
+        ]
+    )
+    ProgressEvent.objects.bulk_create(
+        [
+            ProgressEvent(
+                user=user,
+                skill=s,
+                created_at=timezone.now() - datetime.timedelta(days=i % 80),
+                from_status="not_started",
+                to_status="done",
+                from_proficiency=0,
+                to_proficiency=i % 4,
+            )
+            for i, s in enumerate(skills)
+        ]
+    )
+
+
+@pytest.mark.parametrize("count", [0, 300])
+def test_dashboard_query_count_is_constant(
+    person, owner_client, world, count, django_assert_max_num_queries
+):
+    survey = Source.objects.create(name="Crafted survey")
+    add_points(world["levels"]["junior"], "DE", [1, 2], source=survey)  # falls back
+    add_points(world["levels"]["junior"], "FR", [50_000, 60_000, 70_000], source=survey)
+    add_points(world["levels"]["middle"], "DE", [1, 2], source=survey)
+    add_points(world["levels"]["middle"], "FR", [80_000, 90_000, 100_000], source=survey)
+    grow(person, world, count)
+    with django_assert_max_num_queries(15):
+        response = owner_client.get(DASHBOARD)
+    assert response.status_code == 200
+    assert response.context["target"].total == 6 + count
+
+
+@pytest.mark.parametrize("count", [0, 300])
+def test_compare_query_count_is_constant(
+    person, owner_client, world, count, django_assert_max_num_queries
+):
+    grow(person, world, count)
+    with django_assert_max_num_queries(8):
+        response = owner_client.get(reverse("dashboard:compare"), {"level": "backend/middle"})
+    assert response.context["readiness"].total == 6 + count
