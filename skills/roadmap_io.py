@@ -37,7 +37,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skills.graph import find_cycle_in
+from skills.graph import find_cycle_in, rotate_to
 from skills.models import (
     Prerequisite,
     Resource,
@@ -437,6 +437,8 @@ def _check_prerequisites(check: Checker, roadmap: ValidRoadmap) -> None:
     if cycle:
         start = next((in_file[s] for s in cycle if s in in_file), None)
         where = join_path(start.path, "prerequisites") if start else "sections"
+        if start:
+            cycle = rotate_to(cycle, start.slug)
         check.add(
             where,
             _("prerequisites make a cycle (each needs the next): %(cycle)s")
