@@ -84,7 +84,10 @@ class RoadmapAdmin(admin.ModelAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         problems = []
-        form = RoadmapImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            form = RoadmapImportForm(request.POST, request.FILES)
+        else:
+            form = RoadmapImportForm()
         if request.method == "POST" and form.is_valid():
             dry_run = form.cleaned_data["dry_run"]
             try:
