@@ -163,7 +163,9 @@ class Prerequisite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["skill", "requires"], name="prerequisite_unique"),
             models.CheckConstraint(
-                condition=~Q(skill=models.F("requires")), name="prerequisite_not_self"
+                condition=~Q(skill=models.F("requires")),
+                name="prerequisite_not_self",
+                violation_error_message=_("A skill cannot require itself."),
             ),
         ]
 
@@ -194,8 +196,8 @@ class SkillPlacement(models.Model):
 
     class Meta:
         ordering = ["section", "position"]
-        verbose_name = _("skill in a section")
-        verbose_name_plural = _("skills in the section")
+        verbose_name = _("skill placement")
+        verbose_name_plural = _("skill placements (skills in roadmap sections)")
         constraints = [
             models.UniqueConstraint(fields=["section", "skill"], name="placement_unique_skill"),
             models.UniqueConstraint(
