@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("tracking.urls")),
+    path("salaries/", include("salaries.urls")),
     path("dashboard/", include("dashboard.urls")),
 ]
 

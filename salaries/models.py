@@ -313,6 +313,15 @@ class SalaryDataPoint(models.Model):
             raise ValidationError({"level": _("This level is not in the chosen track.")})
 
 
+class PendingContribution(SalaryDataPoint):
+    """The moderation list in the admin: people's submissions waiting for review."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("contribution to review")
+        verbose_name_plural = _("contributions to review")
+
+
 class ContributionQuerySet(models.QuerySet):
     def for_user(self, user) -> "ContributionQuerySet":
         return self.filter(user=user) if user.is_authenticated else self.none()

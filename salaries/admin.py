@@ -1,0 +1,276 @@
+"""Curation: sources, data points and moderation, imports (upload, roll back), exchange
+rates (table upload), title aliases."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from salaries import moderation
+from salaries.forms import ImportUploadForm, RatesUploadForm
+from salaries.importer import Importer, roll_back
+from salaries.models import (
+    AliasSet,
+    ExchangeRate,
+    ImportBatch,
+    PendingContribution,
+    SalaryDataPoint,
+    Source,
+    Status,
+    TitleAlias,
+)
+from salaries.rates import load_rates
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "publisher", "published", "licence", "point_count"]
+    search_fields = ["name", "publisher"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_point_counts()
+
+    @admin.display(description=_("approved data points"), ordering="point_count")
+    def point_count(self, obj: Source) -> int:
+        return obj.point_count
+
+
+@admin.action(description=_("Approve selected pending data points"))
+def approve_points(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    count = moderation.approve(queryset)
+    modeladmin.message_user(
+        request,
+        ngettext("Approved %d data point.", "Approved %d data points.", count) % count,
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Reject selected pending data points"))
+def reject_points(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    count = moderation.reject(queryset)
+    modeladmin.message_user(
+        request,
+        ngettext("Rejected %d data point.", "Rejected %d data points.", count) % count,
+        messages.SUCCESS,
+    )
+
+
+@admin.register(SalaryDataPoint)
+class SalaryDataPointAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "track",
+        "level",
+        "country",
+        "amount",
+        "currency",
+        "year",
+        "statistic",
+        "status",
+        "outlier",
+        "source",
+    ]
+    list_filter = ["status", "outlier", "statistic", "source", "track", "year"]
+    list_select_related = ["track", "level__track", "source"]
+    search_fields = ["title", "country", "city"]
+    raw_id_fields = ["batch", "level", "track", "source"]
+    actions = [approve_points, reject_points]
+    show_full_result_count = False
+
+
+@admin.register(PendingContribution)
+class PendingContributionAdmin(admin.ModelAdmin):
+    list_display = ["level", "country", "amount", "currency", "year", "outlier"]
+    list_filter = ["outlier", "track", "year"]
+    list_select_related = ["level__track"]
+    actions = [approve_points, reject_points]
+    fields = ["track", "level", "country", "currency", "amount", "year", "outlier"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super().get_queryset(request).filter(status=Status.PENDING, contribution__isnull=False)
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("salaries.view_salarydatapoint")
+
+
+@admin.action(description=_("Roll back selected imports (delete their data points)"))
+def roll_back_batches(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    batches = list(queryset.live())
+    deleted = sum(roll_back(batch) for batch in batches)
+    modeladmin.message_user(
+        request,
+        _("Rolled back %(batches)d import(s): %(points)d data point(s) deleted.")
+        % {"batches": len(batches), "points": deleted},
+        messages.SUCCESS,
+    )
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "source",
+        "format",
+        "row_count",
+        "skipped_count",
+        "created_by",
+        "created_at",
+        "forced",
+        "rolled_back_at",
+    ]
+    list_filter = ["source", "format", "forced"]
+    list_select_related = ["source", "created_by"]
+    readonly_fields = [
+        "source",
+        "file_name",
+        "checksum",
+        "format",
+        "row_count",
+        "skipped_count",
+        "skipped_titles",
+        "forced",
+        "created_by",
+        "created_at",
+        "rolled_back_at",
+    ]
+    actions = [roll_back_batches]
+    change_list_template = "admin/salaries/importbatch/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # batches are made by importing a file (the button above the list)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="salaries_importbatch_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a CSV: the same import as `manage.py import_salaries`."""
+        if not request.user.has_perm("salaries.add_salarydatapoint"):
+            raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            importer = Importer(
+                source_name=form.cleaned_data["source"],
+                user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                force=form.cleaned_data["force"],
+            )
+            report = importer.run(upload, upload.name)
+            if report.ok and not report.dry_run:
+                self.message_user(request, report.summary(), messages.SUCCESS)
+                return redirect("admin:salaries_importbatch_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import salary data"),
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/salaries/importbatch/import.html", context)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["currency", "year", "rate_to_usd"]
+    list_filter = ["currency", "year"]
+    search_fields = ["currency"]
+    change_list_template = "admin/salaries/exchangerate/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "load/",
+                self.admin_site.admin_view(self.load_view),
+                name="salaries_exchangerate_load",
+            ),
+            *super().get_urls(),
+        ]
+
+    def load_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a yearly table: `currency,year,rate_to_usd`."""
+        if not (
+            request.user.has_perm("salaries.add_exchangerate")
+            and request.user.has_perm("salaries.change_exchangerate")
+        ):
+            raise PermissionDenied
+        form = RatesUploadForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            report = load_rates(form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
+            if report.ok and not form.cleaned_data["dry_run"]:
+                self.message_user(request, report.summary(), messages.SUCCESS)
+                return redirect(reverse("admin:salaries_exchangerate_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Load exchange rates"),
+            "form": form,
+            "report": report,
+            "dry_run": bool(form.is_bound and form.is_valid() and form.cleaned_data["dry_run"]),
+        }
+        return TemplateResponse(request, "admin/salaries/exchangerate/load.html", context)
+
+
+class TitleAliasInline(admin.TabularInline):
+    model = TitleAlias
+    extra = 1
+    raw_id_fields = ["level"]
+
+
+@admin.register(AliasSet)
+class AliasSetAdmin(admin.ModelAdmin):
+    list_display = [
+        "track",
+        "entry_level",
+        "mid_level",
+        "senior_level",
+        "executive_level",
+        "alias_count",
+    ]
+    list_select_related = [
+        "track",
+        "entry_level__track",
+        "mid_level__track",
+        "senior_level__track",
+        "executive_level__track",
+    ]
+    inlines = [TitleAliasInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(alias_count=Count("aliases"))
+
+    @admin.display(description=_("titles"), ordering="alias_count")
+    def alias_count(self, obj: AliasSet) -> int:
+        return obj.alias_count
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name.endswith("_level"):
+            from careers.models import Level
+
+            kwargs["queryset"] = Level.objects.in_order()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,206 @@
+"""Forms: the statistics filters (page and API), contributions, and admin uploads."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from careers.models import Level, Track
+from salaries.iso import WORLDWIDE, country_choices, currency_choices, is_currency
+from salaries.models import FIRST_YEAR, Contribution, ExchangeRate, Source, Status
+from salaries.stats import BASE_CURRENCY
+
+
+def _level_choices(levels: list[Level], value: str = "key") -> list:
+    """Levels grouped by track, for a <select> with <optgroup>s."""
+    groups: dict[Track, list[tuple[str, str]]] = {}
+    for level in levels:
+        groups.setdefault(level.track, []).append((getattr(level, value), level.name))
+    return [(track.name, options) for track, options in groups.items()]
+
+
+class SalaryFilterForm(forms.Form):
+    """`?track=&level=&country=&year_from=&year_to=&source=&currency=`, all optional.
+
+    Loads its choices in four queries (tracks, levels, sources, currencies) and keeps
+    them (`tracks`, `levels`) for the caller. `filters()` gives `salary_stats` kwargs.
+    """
+
+    track = forms.ChoiceField(label=_("Track"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    year_from = forms.IntegerField(label=_("From year"), required=False, min_value=FIRST_YEAR)
+    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=FIRST_YEAR)
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    currency = forms.ChoiceField(label=_("Currency"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tracks: list[Track] = list(Track.objects.all())
+        self.levels: list[Level] = list(Level.objects.in_order())
+        self.sources: list[Source] = list(Source.objects.all())
+        currencies = set(
+            ExchangeRate.objects.order_by().values_list("currency", flat=True).distinct()
+        )
+        currencies.add(BASE_CURRENCY)
+        if self.is_bound and self.tracks:
+            # Absent filters take their defaults: the first track, in US dollars.
+            self.data = self.data.copy()
+            self.data.setdefault("track", self.tracks[0].slug)
+            self.data.setdefault("currency", BASE_CURRENCY)
+        max_year = date.today().year + 1
+        self.fields["year_from"].max_value = max_year
+        self.fields["year_to"].max_value = max_year
+        self.fields["track"].choices = [(t.slug, t.name) for t in self.tracks]
+        self.fields["level"].choices = [("", _("All levels")), *self._level_slug_choices()]
+        self.fields["country"].choices = [("", _("All countries")), *country_choices()]
+        self.fields["source"].choices = [("", _("All sources"))] + [
+            (s.name, s.name) for s in self.sources
+        ]
+        self.fields["currency"].choices = [(c, c) for c in sorted(currencies)]
+
+    def _level_slug_choices(self) -> list:
+        # Each option's value is the level's slug; its track comes from the track field.
+        groups: dict[int, tuple[str, list]] = {}
+        for level in self.levels:
+            groups.setdefault(level.track_id, (level.track.name, []))[1].append(
+                (level.slug, level.name)
+            )
+        return list(groups.values())
+
+    def clean_track(self) -> Track | None:
+        slug = self.cleaned_data["track"]
+        return next((t for t in self.tracks if t.slug == slug), None)
+
+    def clean_source(self) -> Source | None:
+        name = self.cleaned_data["source"]
+        return next((s for s in self.sources if s.name == name), None)
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"] or BASE_CURRENCY
+
+    def clean_country(self) -> str | None:
+        return self.cleaned_data["country"] or None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        slug = data.get("level")
+        data["level"] = None
+        if slug:
+            track = data.get("track")
+            if track is None:
+                if "track" not in self.errors:
+                    self.add_error("level", _("Choose a track for this level."))
+            else:
+                level = next(
+                    (lv for lv in self.levels if lv.track_id == track.pk and lv.slug == slug),
+                    None,
+                )
+                if level is None:
+                    self.add_error("level", _("This level is not in the chosen track."))
+                else:
+                    data["level"] = level
+        year_from, year_to = data.get("year_from"), data.get("year_to")
+        if year_from and year_to and year_from > year_to:
+            self.add_error("year_to", _("The end year is before the start year."))
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters as `salary_stats` keyword arguments (bad ones left out)."""
+        data = getattr(self, "cleaned_data", {})
+        result: dict[str, Any] = {}
+        for name in ("track", "level", "country", "year_from", "year_to", "source"):
+            if name not in self.errors and data.get(name) not in (None, ""):
+                result[name] = data[name]
+        result["currency"] = data.get("currency") or BASE_CURRENCY
+        return result
+
+
+class ContributionForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Your role and level"),
+        help_text=_("The level in Careerpath's ladders that matches your job best."),
+    )
+    country = forms.ChoiceField(label=_("Country you work in"))
+    currency = forms.ChoiceField(label=_("Currency"), initial=BASE_CURRENCY)
+    amount = forms.DecimalField(
+        label=_("Gross annual pay"),
+        help_text=_("Before tax, for a full year, without equity."),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("999999999999.99"),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR)
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.levels = list(Level.objects.in_order())
+        this_year = date.today().year
+        self.fields["year"].max_value = this_year
+        self.fields["year"].initial = this_year
+        self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": this_year})
+        self.fields["level"].choices = [("", _("Choose…")), *_level_choices(self.levels)]
+        self.fields["country"].choices = [("", _("Choose…"))] + [
+            (code, name) for code, name in country_choices() if code != WORLDWIDE
+        ]
+        self.fields["currency"].choices = currency_choices()
+
+    def clean_level(self) -> Level:
+        key = self.cleaned_data["level"]
+        level = next((lv for lv in self.levels if lv.key == key), None)
+        if level is None:
+            raise forms.ValidationError(_("Choose a level from the list."))
+        return level
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].upper()
+        if not is_currency(code):
+            raise forms.ValidationError(_("Choose a currency from the list."))
+        return code
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        already = (
+            Contribution.objects.for_user(self.user)
+            .exclude(status=Status.REJECTED)
+            .filter(year=year)
+            .exists()
+        )
+        if already:
+            raise forms.ValidationError(
+                _("You have already shared your pay for %(year)s: one submission a year."),
+                params={"year": year},
+            )
+        return year
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Careerpath's salary CSV or ai-jobs.net's format, UTF-8 with a header row."),
+    )
+    source = forms.CharField(
+        label=_("Source name"),
+        required=False,
+        max_length=200,
+        help_text=_("Created if new. Default: ai-jobs.net for that format, else the file's name."),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check and report, write nothing"), required=False
+    )
+    force = forms.BooleanField(
+        label=_("Import even if this file was already imported into that source"),
+        required=False,
+    )
+
+
+class RatesUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns currency,year,rate_to_usd (one unit of the currency in US dollars)."),
+    )
+    dry_run = forms.BooleanField(label=_("Dry run: check and report only"), required=False)

@@ -1,0 +1,92 @@
+"""`manage.py import_salaries FILE.csv [--source NAME] [--dry-run] [--force]`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+
+from salaries.importer import Importer, RowError
+
+
+class ProgressBar:
+    """A one-line bar on a terminal: `Checking  [#########       ]  36%`."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: OutputWrapper) -> None:
+        self.stream = stream
+        self.shown: tuple[str, int] | None = None
+        self.open = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        percent = 100 if not total else min(100, done * 100 // total)
+        if self.shown == (phase, percent):
+            return
+        self.shown = (phase, percent)
+        filled = self.WIDTH * percent // 100
+        bar = "#" * filled + " " * (self.WIDTH - filled)
+        self.stream.write(f"\r{phase:<10}[{bar}] {percent:3d}%", ending="")
+        self.stream.flush()
+        self.open = True
+        if percent == 100:
+            self.end_line()
+
+    def end_line(self) -> None:
+        if self.open:
+            self.stream.write("")
+            self.open = False
+
+
+class Command(BaseCommand):
+    help = (
+        "Import salary data points from a CSV file (Careerpath's format or ai-jobs.net's, "
+        "detected from the header). All or nothing: any bad row is reported and nothing "
+        "is imported."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", help="the CSV file (UTF-8, header row)")
+        parser.add_argument(
+            "--source",
+            default="",
+            help="the source's name (created if new); default: ai-jobs.net for that format, "
+            "else the file's name",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report; write nothing"
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="import even if this file was already imported into that source",
+        )
+
+    def handle(self, *args, **options) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+        progress = ProgressBar(self.stdout) if self.stdout.isatty() else None
+
+        def on_error(error: RowError) -> None:
+            if progress:
+                progress.end_line()
+            self.stderr.write(str(error))
+
+        importer = Importer(
+            source_name=options["source"],
+            dry_run=options["dry_run"],
+            force=options["force"],
+            progress=progress,
+            on_error=on_error,
+        )
+        try:
+            with path.open("rb") as file:
+                report = importer.run(file, path.name)
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+        if progress:
+            progress.end_line()
+        if report.error_count:
+            raise CommandError(report.summary(), returncode=1)
+        if report.refused:
+            raise CommandError(report.refused, returncode=1)
+        self.stdout.write(self.style.SUCCESS(report.summary()))

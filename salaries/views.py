@@ -1,0 +1,148 @@
+"""Salary pages: statistics with filters and charts; contributing one's own pay."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from salaries import moderation
+from salaries.charts import range_chart
+from salaries.forms import ContributionForm, SalaryFilterForm
+from salaries.iso import country_name
+from salaries.models import MIN_GROUP_SIZE, Contribution, Source
+from salaries.stats import (
+    published_figures,
+    salary_stats,
+    stats_by_country,
+    stats_by_level,
+)
+
+COUNTRIES_SHOWN = 20
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """`/salaries/`: statistics for the filters, per level and per country, with sources.
+    Nine queries whatever the data's size."""
+    form = SalaryFilterForm(request.GET)
+    form.is_valid()  # bad filters show their errors and are left out
+    filters = form.filters()
+    track = filters.get("track") or (form.tracks[0] if form.tracks else None)
+    sources = list(Source.objects.with_point_counts())
+    context: dict = {"form": form, "track": track, "sources": sources, "min_group": MIN_GROUP_SIZE}
+    if track is None:
+        return render(request, "salaries/index.html", context)
+
+    level = filters.get("level")
+    currency = filters["currency"]
+    common = {
+        "year_from": filters.get("year_from"),
+        "year_to": filters.get("year_to"),
+        "source": filters.get("source"),
+        "currency": currency,
+    }
+    country = filters.get("country")
+    headline = salary_stats(track=track, level=level, country=country, **common)
+    levels = [lv for lv in form.levels if lv.track_id == track.pk]
+    by_level = stats_by_level(track, levels=levels, country=country, **common)
+
+    figures = published_figures(
+        track=track, level=level, country=country, include_untracked=True, **common
+    )
+    markers = [
+        (f"{f.point.source.name} {f.point.get_statistic_display()}", f.value)
+        for f in figures
+        if f.point.track_id == track.pk and f.value is not None
+    ]
+    level_chart = range_chart(
+        [(ls.level.name, ls.stats, ls.level == level) for ls in by_level], currency, markers
+    )
+
+    # The country comparison: the chosen level, else the level with the most points.
+    compare_level = level
+    if compare_level is None and any(ls.stats.count for ls in by_level):
+        compare_level = max(by_level, key=lambda ls: ls.stats.count).level
+    countries, hidden_countries, country_chart = [], 0, None
+    if compare_level is not None:
+        all_countries = stats_by_country(compare_level, **common)
+        shown = [c for c in all_countries if not c.stats.suppressed]
+        countries = shown[:COUNTRIES_SHOWN]
+        hidden_countries = len(all_countries) - len(countries)
+        country_chart = range_chart(
+            [(c.name, c.stats, c.country == country) for c in countries], currency
+        )
+
+    query = request.GET.copy()
+    query.pop("level", None)
+    query["track"] = track.slug
+    context.update(
+        {
+            "filters": filters,
+            "query_base": query.urlencode() + "&",
+            "country_label": country_name(country) if country else "",
+            "level": level,
+            "country": country,
+            "currency": currency,
+            "headline": headline,
+            "by_level": by_level,
+            "level_chart": level_chart,
+            "figures": figures,
+            "compare_level": compare_level,
+            "countries": countries,
+            "hidden_countries": hidden_countries,
+            "country_chart": country_chart,
+        }
+    )
+    return render(request, "salaries/index.html", context)
+
+
+@login_required
+def contribute(request: HttpRequest) -> HttpResponse:
+    """`/salaries/contribute/`: share my pay; see and withdraw my pending submissions."""
+    form = ContributionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moderation.submit(
+                request.user,
+                level=data["level"],
+                country=data["country"],
+                currency=data["currency"],
+                amount=data["amount"],
+                year=data["year"],
+            )
+        except IntegrityError:  # a second submission for the year, sent at the same time
+            form.add_error(
+                "year",
+                _("You have already shared your pay for %(year)s: one submission a year.")
+                % {"year": data["year"]},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your pay for %(year)s waits for a moderator; once approved it "
+                    "counts in the statistics without any link to your account."
+                )
+                % {"year": data["year"]},
+            )
+            return redirect("salaries:contribute")
+    contributions = Contribution.objects.for_user(request.user).select_related(
+        "data_point__level__track"
+    )
+    context = {"form": form, "contributions": contributions}
+    return render(request, "salaries/contribute.html", context)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw one of my own pending submissions (anyone else's is a 404)."""
+    contribution = get_object_or_404(Contribution.objects.for_user(request.user).pending(), pk=pk)
+    year = contribution.year
+    moderation.withdraw(contribution)
+    messages.success(request, _("Your submission for %(year)s was withdrawn.") % {"year": year})
+    return redirect("salaries:contribute")
