@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import UserFactory
 from tests.test_dashboard import make_world, set_profile
@@ -21,11 +22,15 @@ def sign_in(page, email: str) -> None:
 
 
 def set_skill(page, name: str, status: str, proficiency: str) -> None:
-    """Change a skill's status and proficiency on the roadmap; wait for both saves."""
+    """Change a skill's status and then its proficiency on the roadmap, as a person does:
+    each change saves at once (htmx) and swaps the row; wait for each swap."""
+    row = page.locator(".skill-row", has=page.get_by_label(f"Status of {name}"))
     with page.expect_response(lambda r: "/track/" in r.url and r.request.method == "POST"):
-        page.get_by_label(f"Status of {name}").select_option(status)
+        row.get_by_label(f"Status of {name}").select_option(status)
+    expect(row.locator(f"select.status-{status}")).to_have_count(1)
     with page.expect_response(lambda r: "/track/" in r.url and r.request.method == "POST"):
-        page.get_by_label(f"Proficiency in {name}").select_option(proficiency)
+        row.get_by_label(f"Proficiency in {name}").select_option(proficiency)
+    expect(row.locator(f"option[value='{proficiency}'][selected]")).to_have_count(1)
 
 
 def history_table(page) -> list[str]:
