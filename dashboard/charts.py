@@ -139,7 +139,7 @@ def date_ticks(start: datetime.date, end: datetime.date, most: int = 6) -> list[
 def history_chart(
     rows: Sequence[tuple[datetime.date, int, int]],
     *,
-    readiness_name: str,
+    readiness_name: str | None,
     done_name: str,
     width: int = WIDTH,
     height: int = 260,
@@ -147,7 +147,8 @@ def history_chart(
     """Skills done (right axis) and readiness % (left axis) over dates.
 
     `rows` are (date, skills done, readiness percent) in date order, one per day,
-    each the state at the end of that day. None when there is nothing to draw.
+    each the state at the end of that day. Without a `readiness_name` (no level to be
+    ready for) only skills done are drawn. None when there is nothing to draw.
     """
     if not rows:
         return None
@@ -192,9 +193,11 @@ def history_chart(
         x_ticks = [Tick(left, date_format(start, "M j"))]
     y_ticks = [Tick(y_percent(p), f"{p}%") for p in range(0, 101, 25)]
     y2_ticks = [Tick(y_done(n), str(n)) for n in range(0, done_max + 1, done_step)]
-    return LineChart(
-        width, height, left, right, top, bottom, [readiness, done], x_ticks, y_ticks, y2_ticks
-    )
+    series = [readiness, done]
+    if readiness_name is None:
+        series = [done]
+        y_ticks = [Tick(t.at, "") for t in y_ticks]  # gridlines only
+    return LineChart(width, height, left, right, top, bottom, series, x_ticks, y_ticks, y2_ticks)
 
 
 def bar_chart(

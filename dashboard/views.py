@@ -123,13 +123,21 @@ def index(request: HttpRequest) -> HttpResponse:
         suggestion.text = suggestion.reason(target)
 
     events = event_rows(user)
-    target_requirements = {
-        r.skill_id: r.proficiency for r in rows if target and r.level_id == target.pk
-    }
-    points = history(events, state, target_requirements)
+    history_level = target or current  # readiness over time: for the next level if any
+    points = history(
+        events,
+        state,
+        {
+            r.skill_id: r.proficiency
+            for r in rows
+            if history_level and r.level_id == history_level.pk
+        },
+    )
     history_chart = charts.history_chart(
         [(p.day, p.done, p.percent) for p in points],
-        readiness_name=_("Ready for %(level)s") % {"level": target.name} if target else "",
+        readiness_name=(
+            _("Ready for %(level)s") % {"level": history_level.name} if history_level else None
+        ),
         done_name=_("Skills done"),
     )
 
@@ -160,6 +168,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "roadmap_percent": completion_percent(done_total, counted_total),
         "history_points": points,
         "history_chart": history_chart,
+        "history_level": history_level,
         "activity": activity(events),
         "readiness_method": READINESS_METHOD,
         "pay": pay_for(profile.country.code or None, current, target),

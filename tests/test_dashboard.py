@@ -603,6 +603,43 @@ def test_history_chart_and_strip_on_the_page(person, owner_client, world):
     assert html.count('<span class="day l') == len(response.context["activity"].days)
 
 
+def test_history_without_a_level_draws_skills_done_only(owner, owner_client, world):
+    """No track: nothing to be ready for, so the chart has the skills-done line alone."""
+    track(owner, world, {"git": (Status.DONE, 3)})
+    ProgressEvent.objects.create(
+        user=owner,
+        skill=world["skills"]["git"],
+        from_status="not_started",
+        to_status="done",
+        from_proficiency=0,
+        to_proficiency=3,
+    )
+    response = owner_client.get(DASHBOARD)
+    chart = response.context["history_chart"]
+    assert [s.name for s in chart.series] == ["Skills done"]
+    assert [(p.done, p.met) for p in response.context["history_points"]] == [(0, 0), (1, 0)]
+    text = text_of(response)
+    assert "Dashed line: skills marked done (right axis)." in text
+    assert "Solid line" not in text
+    assert "Requirements of" not in text
+
+
+def test_history_at_the_top_of_the_ladder_is_for_the_current_level(person, owner_client, world):
+    set_profile(person, world, current="middle")
+    ProgressEvent.objects.create(
+        user=person,
+        skill=world["skills"]["git"],
+        from_status="learning",
+        to_status="done",
+        from_proficiency=2,
+        to_proficiency=3,
+    )
+    response = owner_client.get(DASHBOARD)
+    # Middle: Git 3 ≥ 3 met now (1 of 6), not before the event (Git at 2).
+    assert [(p.met, p.percent) for p in response.context["history_points"]] == [(0, 0), (1, 17)]
+    assert "how ready you were for Middle" in text_of(response)
+
+
 def test_events_of_others_do_not_show(person, other_user, owner_client, world):
     ProgressEvent.objects.create(
         user=other_user,
