@@ -205,7 +205,7 @@ def bar_chart(
     *,
     width: int = WIDTH,
     row_height: int = 30,
-    label_width: float = 200.0,
+    label_width: float = 220.0,
 ) -> BarChart | None:
     """Horizontal percentage bars, one per row: (label, percent 0..100, end text)."""
     if not rows:

@@ -312,6 +312,30 @@ def history(
     return points
 
 
+HISTORY_POINTS = 60
+
+
+def thin(points: list[HistoryPoint], most: int = HISTORY_POINTS) -> list[HistoryPoint]:
+    """At most about `most` points, so the chart and its table stay readable (and the
+    page's size bounded) over years: the last point of each week, else of each month,
+    else of each year; the first point (the starting state) is always kept."""
+    if len(points) <= most:
+        return points
+    thinned = points
+    for bucket in (
+        lambda d: d.isocalendar()[:2],
+        lambda d: (d.year, d.month),
+        lambda d: d.year,
+    ):
+        last: dict = {}
+        for point in points[1:]:
+            last[bucket(point.day)] = point
+        thinned = [points[0], *last.values()]
+        if len(thinned) <= most:
+            break
+    return thinned
+
+
 @dataclass(frozen=True)
 class ActivityDay:
     day: datetime.date

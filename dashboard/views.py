@@ -28,6 +28,7 @@ from dashboard.readiness import (
     progress_state,
     readiness_by_section,
     requirements_with_mine,
+    thin,
 )
 from skills.models import Proficiency, Roadmap, Section
 from tracking.models import (
@@ -124,15 +125,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
     events = event_rows(user)
     history_level = target or current  # readiness over time: for the next level if any
-    points = history(
-        events,
-        state,
-        {
-            r.skill_id: r.proficiency
-            for r in rows
-            if history_level and r.level_id == history_level.pk
-        },
-    )
+    history_requirements = {
+        r.skill_id: r.proficiency for r in rows if history_level and r.level_id == history_level.pk
+    }
+    points = thin(history(events, state, history_requirements))
     history_chart = charts.history_chart(
         [(p.day, p.done, p.percent) for p in points],
         readiness_name=(

@@ -33,12 +33,14 @@ from careers.models import Level, LevelRequirement, Track, TrackKind
 from dashboard import charts
 from dashboard.readiness import (
     EventRow,
+    HistoryPoint,
     activity,
     ancestors,
     history,
     next_skills,
     prerequisite_graph,
     requirements_with_mine,
+    thin,
 )
 from salaries.models import SalaryDataPoint, Source
 from skills.models import Prerequisite, Roadmap, Section, Skill, SkillPlacement
@@ -545,6 +547,23 @@ def test_history_is_empty_without_events():
     assert history([], {1: (Status.DONE, 2)}, {1: 2}) == []
 
 
+def test_long_histories_are_thinned_to_weeks_then_months():
+    start = datetime.date(2026, 1, 4)  # a Sunday: the baseline, then daily points
+    daily = [HistoryPoint(start + datetime.timedelta(days=i), i, 0, 0) for i in range(71)]
+    weekly = thin(daily)
+    # The baseline, then the last day of each ISO week (Sundays), then the last day.
+    assert weekly[0] is daily[0]
+    assert [p.day for p in weekly[1:3]] == [datetime.date(2026, 1, 11), datetime.date(2026, 1, 18)]
+    assert weekly[-1] is daily[-1]
+    # 4 January + 70 days is Sunday 15 March: 10 whole weeks after the baseline.
+    assert len(weekly) == 1 + 10
+    assert thin(daily[:60]) == daily[:60]  # short histories are kept whole
+    years = [HistoryPoint(start + datetime.timedelta(days=7 * i), i, 0, 0) for i in range(200)]
+    monthly = thin(years)
+    assert len(monthly) <= 60
+    assert len({(p.day.year, p.day.month) for p in monthly[1:]}) == len(monthly) - 1
+
+
 def test_activity_strip_counts_changes_per_day():
     today = datetime.date(2026, 11, 25)  # a Wednesday
     events = [
@@ -695,13 +714,13 @@ def test_history_chart_geometry():
 
 def test_bar_chart_geometry():
     chart = charts.bar_chart([("A", 100, "2 of 2"), ("B", 50, "1 of 2")])
-    # Bars from x 200 to 568 (368 wide); rows 30 apart from y 8; 18 high.
+    # Bars from x 220 to 568 (348 wide); rows 30 apart from y 8; 18 high.
     assert [(b.y, b.width, b.label_y) for b in chart.bars] == [
-        (8.0, 368.0, 21.5),
-        (38.0, 184.0, 51.5),
+        (8.0, 348.0, 21.5),
+        (38.0, 174.0, 51.5),
     ]
     assert chart.height == 92
-    assert [t.at for t in chart.x_ticks] == [200.0, 292.0, 384.0, 476.0, 568.0]
+    assert [t.at for t in chart.x_ticks] == [220.0, 307.0, 394.0, 481.0, 568.0]
     assert charts.bar_chart([]) is None
 
 
