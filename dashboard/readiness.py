@@ -102,13 +102,18 @@ def entry_rank() -> Subquery:
 
 
 def dashboard_levels(
-    user: AbstractBaseUser, track_id: int | None, extra_ids: Iterable[int | None] = ()
+    user: AbstractBaseUser,
+    track_ids: Iterable[int | None],
+    extra_ids: Iterable[int | None] = (),
 ) -> list[Level]:
-    """Every level of my track, the entry level of every track, and any extra levels
-    (a target in another track), each annotated with readiness: one query."""
-    wanted = Q(rank=entry_rank()) | Q(pk__in=[pk for pk in extra_ids if pk])
-    if track_id:
-        wanted |= Q(track_id=track_id)
+    """Every level of my tracks (the profile's, and my current level's should they
+    differ), the entry level of every track, and any extra levels (a target in another
+    track), each annotated with readiness: one query."""
+    wanted = (
+        Q(rank=entry_rank())
+        | Q(pk__in=[pk for pk in extra_ids if pk])
+        | Q(track_id__in=[pk for pk in track_ids if pk])
+    )
     levels = Level.objects.filter(wanted).select_related("track")
     return list(
         levels_with_readiness(levels, user).order_by("track__position", "track__name", "rank")

@@ -95,8 +95,11 @@ def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     profile = my_profile(user)
-    track_id = profile.track_id
-    levels = dashboard_levels(user, track_id, [profile.current_level_id, profile.target_level_id])
+    current_track_id = profile.current_level.track_id if profile.current_level else None
+    track_id = profile.track_id or current_track_id
+    levels = dashboard_levels(
+        user, [track_id, current_track_id], [profile.current_level_id, profile.target_level_id]
+    )
     by_pk = {level.pk: level for level in levels}
     current = by_pk.get(profile.current_level_id)
     target = by_pk.get(profile.target_level_id) or next_level(

@@ -258,6 +258,15 @@ def test_target_in_another_track(person, owner_client, world):
     assert [s.skill.slug for s in ctx["suggestions"]] == ["docker"]
 
 
+def test_current_level_outside_the_profile_track(person, owner_client, world):
+    """A current level in another track than the profile's: its next rank is the target."""
+    set_profile(person, world, current="devops-engineer")
+    ctx = owner_client.get(DASHBOARD).context
+    assert ctx["current"].level.slug == "devops-engineer"
+    assert ctx["target"].level.slug == "senior-devops"
+    assert (ctx["target"].met, ctx["target"].total) == (0, 1)
+
+
 def test_top_of_the_ladder_has_no_next_level(person, owner_client, world):
     set_profile(person, world, current="middle")
     response = owner_client.get(DASHBOARD)
@@ -755,6 +764,18 @@ def test_compare_unknown_level_is_a_clear_message(person, owner_client):
     assert response.status_code == 200
     assert response.context["level"] is None
     assert "There is no level “backend/wizard”. Choose one from the list." in text_of(response)
+
+
+def test_compare_empty_or_malformed_level_is_a_clear_message(person, owner_client):
+    url = reverse("dashboard:compare")
+    response = owner_client.get(url, {"level": ""})
+    assert response.status_code == 200
+    assert "Choose a level to compare with." in text_of(response)
+    for bad in ("backend", "backend/middle/extra", "../../etc", "backend/%00"):
+        response = owner_client.get(url, {"level": bad})
+        assert response.status_code == 200
+        assert response.context["level"] is None
+        assert "Choose one from the list." in text_of(response)
 
 
 def test_compare_skill_off_any_roadmap(person, owner_client, world):
