@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -149,6 +150,12 @@ class Skill(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("skills:skill_detail", args=[self.slug])
+
+    @cached_property
+    def prerequisite_list(self) -> list["Skill"]:
+        """The skills to learn first, by name. Pages listing many skills prefetch it
+        (Prefetch(..., to_attr="prerequisite_list")); a single row (an htmx swap) loads it."""
+        return list(self.prerequisites.only("slug", "name").order_by("name"))
 
 
 class Prerequisite(models.Model):

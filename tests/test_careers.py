@@ -410,3 +410,9 @@ def test_loader_reports_a_level_left_in_the_database_that_holds_a_rank(known_ski
     with pytest.raises(TracksImportError) as caught:
         load_tracks(data)
     assert "taken by the level “backend/junior”" in str(caught.value)
+
+
+def test_years_read_cleanly(client, ladder):
+    html = client.get("/careers/backend/").content.decode()
+    assert "(0\u20132 years)" in html
+    assert "(5+ years)" in html

@@ -282,3 +282,17 @@ def test_roadmap_pages_run_a_constant_number_of_queries_from_10_to_300_skills(
             client.get(url)
     html = client.get("/roadmaps/grown/").content.decode()
     assert html.count('class="skill-row"') == 300
+
+
+def test_the_skill_row_partial_renders_on_its_own_with_prerequisites():
+    """Issue 4 re-renders single rows (htmx): the partial must not depend on the page."""
+    from django.template.loader import render_to_string
+
+    http = SkillFactory(slug="http", name="HTTP")
+    rest = SkillFactory(slug="rest", name="REST")
+    Prerequisite.objects.create(skill=rest, requires=http)
+    placement = PlacementFactory(skill=rest, kind="alternative")
+    html = render_to_string("skills/_skill_row.html", {"placement": placement})
+    assert 'id="skill-rest"' in html
+    assert "kind-alternative" in html
+    assert 'href="/skills/http/">HTTP</a>' in html
