@@ -298,3 +298,12 @@ def test_skill_factory_sanity(db):
 def test_profile_page_query_count_is_small(owner_client, ladder, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assert owner_client.get("/profile/").status_code == 200
+
+
+def test_levels_are_grouped_by_track_and_the_saved_one_is_selected(owner_client, ladder):
+    owner_client.post("/profile/", form_data(ladder))
+    page = owner_client.get("/profile/").content.decode()
+    assert '<optgroup label="Backend Developer">' in page
+    assert '<optgroup label="Engineering Management">' in page
+    assert f'<option value="{ladder["middle"].pk}" selected>Middle</option>' in page
+    assert f'<option value="{ladder["senior"].pk}" selected>Senior</option>' in page
