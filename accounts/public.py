@@ -29,8 +29,8 @@ from tracking.models import (
 
 CHART_WEEKS = 12
 # The chart's drawing box, in SVG user units (it scales to the width of the page).
-CHART_WIDTH = 960
-CHART_HEIGHT = 200
+CHART_WIDTH = 640
+CHART_HEIGHT = 180
 CHART_TOP = 16
 CHART_BOTTOM = 28
 CHART_LEFT = 36
