@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import Profile, suggest_handle
 from careers.models import Transition
@@ -307,3 +309,13 @@ def test_levels_are_grouped_by_track_and_the_saved_one_is_selected(owner_client,
     assert '<optgroup label="Engineering Management">' in page
     assert f'<option value="{ladder["middle"].pk}" selected>Middle</option>' in page
     assert f'<option value="{ladder["senior"].pk}" selected>Senior</option>' in page
+
+
+@given(email=st.emails() | st.text(max_size=80))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_address_gives_a_valid_handle(db, email):
+    handle = suggest_handle(email)
+    assert 3 <= len(handle) <= 30
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", handle), handle
