@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from careers.models import Level, Track
@@ -19,6 +20,13 @@ def _level_choices(levels: list[Level], value: str = "key") -> list:
     for level in levels:
         groups.setdefault(level.track, []).append((getattr(level, value), level.name))
     return [(track.name, options) for track, options in groups.items()]
+
+
+def _limit_year(field: forms.IntegerField, last: int) -> None:
+    """A year field's upper bound, known only at run time (validator and widget)."""
+    field.max_value = last
+    field.validators.append(MaxValueValidator(last))
+    field.widget.attrs["max"] = last
 
 
 class SalaryFilterForm(forms.Form):
@@ -51,8 +59,8 @@ class SalaryFilterForm(forms.Form):
             self.data.setdefault("track", self.tracks[0].slug)
             self.data.setdefault("currency", BASE_CURRENCY)
         max_year = date.today().year + 1
-        self.fields["year_from"].max_value = max_year
-        self.fields["year_to"].max_value = max_year
+        _limit_year(self.fields["year_from"], max_year)
+        _limit_year(self.fields["year_to"], max_year)
         self.fields["track"].choices = [(t.slug, t.name) for t in self.tracks]
         self.fields["level"].choices = [("", _("All levels")), *self._level_slug_choices()]
         self.fields["country"].choices = [("", _("All countries")), *country_choices()]
@@ -140,9 +148,8 @@ class ContributionForm(forms.Form):
         self.user = user
         self.levels = list(Level.objects.in_order())
         this_year = date.today().year
-        self.fields["year"].max_value = this_year
+        _limit_year(self.fields["year"], this_year)
         self.fields["year"].initial = this_year
-        self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": this_year})
         self.fields["level"].choices = [("", _("Choose…")), *_level_choices(self.levels)]
         self.fields["country"].choices = [("", _("Choose…"))] + [
             (code, name) for code, name in country_choices() if code != WORLDWIDE

@@ -77,6 +77,8 @@ AIJOBS_SOURCE = {
     "licence_url": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
 
+STATISTICS = frozenset(Statistic.values)
+EXPERIENCES = frozenset(Experience.values)
 MAX_KEPT_ERRORS = 10_000  # the rest are counted (and streamed to `on_error`)
 BATCH_SIZE = 2_000
 PROGRESS_EVERY = 2_000  # rows
@@ -126,7 +128,7 @@ class RowError:
         where = f"line {self.line}"
         if self.column:
             where += f", column {self.column}"
-        if self.value:
+        if self.column or self.value:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             where += f", value {shown!r}"
         return f"{where}: {self.reason}"
@@ -287,13 +289,15 @@ class _RowParser:
     def __init__(self, fmt: str, columns: dict[str, int], lookups: _Lookups) -> None:
         self.fmt = fmt
         self.columns = columns
+        wanted = (
+            AIJOBS_REQUIRED + AIJOBS_OPTIONAL
+            if fmt == ImportFormat.AIJOBS
+            else CONTRACT_REQUIRED + CONTRACT_OPTIONAL
+        )
+        self.known = [(name, columns[name]) for name in wanted if name in columns]
         self.lookups = lookups
         self.max_year = date.today().year + 1
         self.url_validator = URLValidator()
-
-    def _cell(self, cells: list[str], name: str) -> str:
-        index = self.columns.get(name)
-        return cells[index].strip() if index is not None else ""
 
     # Field parsers: each returns (value, reason); a reason means the value is bad.
 
@@ -366,25 +370,30 @@ class _RowParser:
             return self._parse_aijobs(cells, line)
         return self._parse_contract(cells, line)
 
+    def _raw(self, cells: list[str]) -> dict[str, str]:
+        """The known columns' stripped values, by name."""
+        return {name: cells[index].strip() for name, index in self.known}
+
     def _parse_contract(self, cells: list[str], line: int) -> ParsedRow | list[RowError]:
         errors: list[RowError] = []
+        raw = self._raw(cells)
 
-        def check(column: str, raw: str, result: tuple[Any, str]) -> Any:
-            value, reason = result
+        def check(column: str, parse: Callable[[str], tuple[Any, str]]) -> Any:
+            value, reason = parse(raw.get(column, ""))
             if reason:
-                errors.append(RowError(line, column, raw, reason))
+                errors.append(RowError(line, column, raw.get(column, ""), reason))
             return value
 
-        role = self._cell(cells, "role")
+        role = raw["role"]
         track = self.lookups.tracks.get(role.lower()) if role else None
         if not role:
             errors.append(RowError(line, "role", role, "required"))
         elif track is None:
             errors.append(RowError(line, "role", role, "unknown role (a track's slug or name)"))
 
-        raw_statistic = self._cell(cells, "statistic")
+        raw_statistic = raw.get("statistic", "")
         statistic = raw_statistic.lower() or Statistic.INDIVIDUAL
-        if statistic not in Statistic.values:
+        if statistic not in STATISTICS:
             errors.append(
                 RowError(
                     line,
@@ -394,7 +403,7 @@ class _RowParser:
                 )
             )
 
-        raw_level = self._cell(cells, "level")
+        raw_level = raw["level"]
         level = None
         if raw_level:
             if track is not None:
@@ -406,18 +415,12 @@ class _RowParser:
         elif statistic == Statistic.INDIVIDUAL:
             errors.append(RowError(line, "level", raw_level, "required for individual pay"))
 
-        country = check(
-            "country", self._cell(cells, "country"), self._country(self._cell(cells, "country"))
-        )
-        currency = check(
-            "currency", self._cell(cells, "currency"), self._currency(self._cell(cells, "currency"))
-        )
-        amount = check(
-            "amount", self._cell(cells, "amount"), self._amount(self._cell(cells, "amount"))
-        )
-        year = check("year", self._cell(cells, "year"), self._year(self._cell(cells, "year")))
+        country = check("country", self._country)
+        currency = check("currency", self._currency)
+        amount = check("amount", self._amount)
+        year = check("year", self._year)
 
-        raw_size = self._cell(cells, "sample_size")
+        raw_size = raw.get("sample_size", "")
         sample_size = None
         if raw_size:
             if not WHOLE.fullmatch(raw_size):
@@ -427,18 +430,12 @@ class _RowParser:
             else:
                 sample_size = int(raw_size)
 
-        city = self._cell(cells, "city")
+        city = raw.get("city", "")
         if len(city) > 100:
             errors.append(RowError(line, "city", city, "longer than 100 characters"))
-        employment_type = check(
-            "employment_type",
-            self._cell(cells, "employment_type"),
-            self._employment_type(self._cell(cells, "employment_type")),
-        )
-        remote = check(
-            "remote", self._cell(cells, "remote"), self._remote(self._cell(cells, "remote"))
-        )
-        source_url = self._cell(cells, "source_url")
+        employment_type = check("employment_type", self._employment_type)
+        remote = check("remote", self._remote)
+        source_url = raw.get("source_url", "")
         if source_url:
             try:
                 if len(source_url) > 500:
@@ -466,15 +463,16 @@ class _RowParser:
         )
 
     def _parse_aijobs(self, cells: list[str], line: int) -> ParsedRow | Skip | list[RowError]:
-        title = self._cell(cells, "job_title")
+        raw = self._raw(cells)
+        title = raw["job_title"]
         alias = self.lookups.aliases.get(title.lower())
         if alias is None:
             return Skip(title or "(no title)")
         alias_set, fixed_level = alias
         errors: list[RowError] = []
-        raw_experience = self._cell(cells, "experience_level")
+        raw_experience = raw["experience_level"]
         experience = raw_experience.upper()
-        if experience not in Experience.values:
+        if experience not in EXPERIENCES:
             errors.append(
                 RowError(
                     line,
@@ -488,10 +486,9 @@ class _RowParser:
             level = fixed_level or alias_set.level_for(experience)
 
         def check(column: str, parse: Callable[[str], tuple[Any, str]]) -> Any:
-            raw = self._cell(cells, column)
-            value, reason = parse(raw)
+            value, reason = parse(raw.get(column, ""))
             if reason:
-                errors.append(RowError(line, column, raw, reason))
+                errors.append(RowError(line, column, raw.get(column, ""), reason))
             return value
 
         year = check("work_year", self._year)
@@ -748,10 +745,10 @@ _COPY_FIELDS = (
 )
 
 
-def _row_values(row: ParsedRow, source: Source, batch: ImportBatch) -> tuple:
+def _row_values(row: ParsedRow, source_id: int, batch_id: int) -> tuple:
     return (
-        source.pk,
-        batch.pk,
+        source_id,
+        batch_id,
         row.track_id,
         row.level_id,
         row.title,
@@ -776,43 +773,38 @@ def write_points(rows: Iterator[ParsedRow], source: Source, batch: ImportBatch) 
         raw = getattr(cursor, "cursor", None)
         if connection.vendor == "postgresql" and hasattr(raw, "copy"):
             return _copy(raw, rows, source, batch)
+        return _insert(cursor, rows, source, batch)
+
+
+def _columns_sql() -> tuple[str, str]:
+    meta = SalaryDataPoint._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(f).column) for f in _COPY_FIELDS)
+    return quote(meta.db_table), columns
+
+
+def _insert(cursor, rows: Iterator[ParsedRow], source: Source, batch: ImportBatch) -> int:
+    """Batched multi-row INSERTs through Django's cursor (SQLite and other databases)."""
+    table, columns = _columns_sql()
+    placeholders = "(" + ", ".join(["%s"] * len(_COPY_FIELDS)) + ")"
+    # Stay under the database's limit of query parameters (999 on old SQLite).
+    per_statement = max(1, (connection.features.max_query_params or 999) // len(_COPY_FIELDS))
     count = 0
     for chunk in itertools.batched(rows, BATCH_SIZE):
-        SalaryDataPoint.objects.bulk_create(
-            [
-                SalaryDataPoint(
-                    source=source,
-                    batch=batch,
-                    track_id=row.track_id,
-                    level_id=row.level_id,
-                    title=row.title,
-                    country=row.country,
-                    city=row.city,
-                    currency=row.currency,
-                    amount=row.amount,
-                    year=row.year,
-                    statistic=row.statistic,
-                    sample_size=row.sample_size,
-                    employment_type=row.employment_type,
-                    remote=row.remote,
-                    source_url=row.source_url,
-                    status=Status.APPROVED,
-                )
-                for row in chunk
-            ]
-        )
+        for part in itertools.batched(chunk, per_statement):
+            values = ", ".join([placeholders] * len(part))
+            params = [value for row in part for value in _row_values(row, source.pk, batch.pk)]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608
         count += len(chunk)
     return count
 
 
 def _copy(raw_cursor, rows: Iterator[ParsedRow], source: Source, batch: ImportBatch) -> int:
-    meta = SalaryDataPoint._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in _COPY_FIELDS)
-    table = connection.ops.quote_name(meta.db_table)
+    table, columns = _columns_sql()
     count = 0
     with raw_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(_row_values(row, source, batch))
+            copy.write_row(_row_values(row, source.pk, batch.pk))
             count += 1
     return count
 

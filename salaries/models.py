@@ -458,7 +458,11 @@ class TitleAlias(models.Model):
         verbose_name = _("title alias")
         verbose_name_plural = _("title aliases")
         constraints = [
-            models.UniqueConstraint(Lower("title"), name="title_alias_unique_title"),
+            models.UniqueConstraint(
+                Lower("title"),
+                name="title_alias_unique_title",
+                violation_error_message=_("This job title already has an alias."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -44,3 +44,14 @@ def staff_client(staff) -> Client:
     client = Client()
     client.force_login(staff)
     return client
+
+
+# Salaries (issue 5) ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def salary_tracks(db):
+    """The demo tracks and levels (CONTRACT.md slugs), as {track slug: Track}."""
+    from tests.salary_support import make_tracks
+
+    return make_tracks()

@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 LOADERS: list[str] = [
     "skills.demo.load",
     "careers.demo.load",
+    "salaries.demo.load",
 ]
 
 
