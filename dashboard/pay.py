@@ -66,6 +66,10 @@ class PayComparison:
         return self.next.stats.median - self.current.stats.median
 
     @property
+    def difference_abs(self) -> float | None:
+        return None if self.difference is None else abs(self.difference)
+
+    @property
     def difference_percent(self) -> int | None:
         if not self.comparable or not self.current.stats.median:
             return None

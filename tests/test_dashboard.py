@@ -468,12 +468,21 @@ def test_pay_in_my_country_with_the_difference(person, owner_client, world):
     assert pay.difference == 30_000
     assert pay.difference_percent == 43  # 30 / 70 = 42.9%
     text = text_of(response)
-    assert "Middle pays 30,000 USD more at the median (+43%)." in text
-    assert "70,000 USD" in text
-    assert "60,000\u201380,000 USD" in text
+    assert "Middle pays $30,000 more at the median (+43%)." in text
+    assert "$70,000" in text
+    assert "$60,000\u2013$80,000" in text
     assert "Crafted survey · 2023" in text
     assert "Crafted survey · 2024" in text
     assert "Germany" in text
+
+
+def test_pay_difference_can_be_less(person, owner_client, world):
+    survey = Source.objects.create(name="Crafted survey")
+    add_points(world["levels"]["junior"], "DE", [100_000] * 5, source=survey)
+    add_points(world["levels"]["middle"], "DE", [90_000] * 5, source=survey)
+    response = owner_client.get(DASHBOARD)
+    assert response.context["pay"].difference == -10_000
+    assert "Middle pays $10,000 less at the median (-10%)." in text_of(response)
 
 
 def test_pay_falls_back_to_worldwide_with_a_label(person, owner_client, world):
@@ -499,7 +508,7 @@ def test_pay_falls_back_to_worldwide_with_a_label(person, owner_client, world):
     assert pay.difference is None
     text = text_of(response)
     assert "Worldwide (too few data points for Germany)" in text
-    assert "65,000 USD" in text
+    assert "$65,000" in text
     assert "not compared" in text
 
 
