@@ -34,7 +34,6 @@ from skills.models import Proficiency, Roadmap, Section
 from tracking.models import (
     completion_percent,
     levels_with_readiness,
-    roadmaps_with_progress,
     sections_with_progress,
 )
 
@@ -60,18 +59,36 @@ def label_mine(requirements: list[LevelRequirement]) -> list[LevelRequirement]:
     return requirements
 
 
+COUNTS = ("progress_total", "progress_done", "progress_learning", "progress_skipped")
+
+
 def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
-    """Published roadmaps I have progress in (else the first one), with their sections,
-    each annotated with counts of done/learning/skipped skills: two queries."""
-    roadmaps = list(roadmaps_with_progress(Roadmap.objects.published(), user))
-    shown = [
-        r for r in roadmaps if r.progress_done or r.progress_learning or r.progress_skipped
-    ] or roadmaps[:1]
-    sections = sections_with_progress(
-        Section.objects.filter(roadmap__in=shown).order_by("roadmap", "position"), user
+    """Published roadmaps I have progress in (else the first one), each with its sections,
+    counting my done/learning/skipped skills: one query.
+
+    The sections are counted by tracking's `sections_with_progress`, the roadmap pages'
+    own count; a roadmap's figures are its sections' sums, which is what the roadmap
+    page counts too (each placement once).
+    """
+    sections = list(
+        sections_with_progress(
+            Section.objects.filter(roadmap__published=True)
+            .select_related("roadmap")
+            .order_by("roadmap__position", "roadmap__title", "position"),
+            user,
+        )
     )
-    by_roadmap: dict[int, list[Section]] = {r.pk: [] for r in shown}
-    for item in [*shown, *sections]:
+    roadmaps: dict[int, Roadmap] = {}
+    for section in sections:
+        roadmap = roadmaps.setdefault(section.roadmap_id, section.roadmap)
+        if not hasattr(roadmap, "section_list"):
+            roadmap.section_list = []
+            for name in COUNTS:
+                setattr(roadmap, name, 0)
+        roadmap.section_list.append(section)
+        for name in COUNTS:
+            setattr(roadmap, name, getattr(roadmap, name) + getattr(section, name))
+    for item in [*roadmaps.values(), *sections]:
         item.progress_not_started = (
             item.progress_total
             - item.progress_done
@@ -81,13 +98,10 @@ def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
         item.percent = completion_percent(
             item.progress_done, item.progress_total, item.progress_skipped
         )
-    roadmap_by_pk = {r.pk: r for r in shown}
-    for section in sections:
-        section.roadmap = roadmap_by_pk[section.roadmap_id]  # for its URL, without a query
-        by_roadmap[section.roadmap_id].append(section)
-    for roadmap in shown:
-        roadmap.section_list = by_roadmap[roadmap.pk]
-    return shown
+    started = [
+        r for r in roadmaps.values() if r.progress_done or r.progress_learning or r.progress_skipped
+    ]
+    return started or list(roadmaps.values())[:1]
 
 
 @login_required

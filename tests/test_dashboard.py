@@ -44,7 +44,7 @@ from dashboard.readiness import (
 )
 from salaries.models import SalaryDataPoint, Source
 from skills.models import Prerequisite, Roadmap, Section, Skill, SkillPlacement
-from tracking.models import ProgressEvent, SkillProgress, Status
+from tracking.models import ProgressEvent, SkillProgress, Status, roadmaps_with_progress
 
 DASHBOARD = "/dashboard/"
 
@@ -389,6 +389,30 @@ def test_roadmap_completion_overall_and_per_section(person, owner_client):
         2,
         25,
     )
+
+
+def test_roadmap_figures_match_the_roadmap_pages_count(person, owner_client, world):
+    """Summed from its sections, a roadmap's counts equal tracking's roadmap count (the
+    roadmap page's), also with a skill placed in two sections and a second roadmap."""
+    SkillPlacement.objects.create(
+        section=Section.objects.get(slug="b"), skill=world["skills"]["git"], position=9
+    )
+    other = Roadmap.objects.create(slug="other", title="Other", published=True, position=2)
+    section = Section.objects.create(roadmap=other, slug="c", title="Section C", position=1)
+    SkillPlacement.objects.create(section=section, skill=world["skills"]["sql"], position=1)
+    Roadmap.objects.create(slug="draft", title="Draft", published=False)
+    shown = owner_client.get(DASHBOARD).context["roadmaps"]
+    expected = {
+        r.slug: (r.progress_total, r.progress_done, r.progress_learning, r.progress_skipped)
+        for r in roadmaps_with_progress(Roadmap.objects.published(), person)
+    }
+    got = {
+        r.slug: (r.progress_total, r.progress_done, r.progress_learning, r.progress_skipped)
+        for r in shown
+    }
+    # "Other" has no progress of mine (SQL is untracked), so only Crafted is shown.
+    assert got == {"crafted": expected["crafted"]}
+    assert got["crafted"] == (9, 3, 2, 1)  # Git now counted twice: done 3, learning 2
 
 
 # Empty states -----------------------------------------------------------------------------
