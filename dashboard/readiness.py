@@ -291,25 +291,28 @@ def history(
     state = dict(state)
     total = len(requirements)
 
-    def counts() -> tuple[int, int]:
-        done = sum(1 for status, _p in state.values() if status == Status.DONE)
-        met = sum(1 for s, minimum in requirements.items() if state.get(s, ("", 0))[1] >= minimum)
-        return done, met
+    def is_met(skill_id: int) -> bool:
+        minimum = requirements.get(skill_id)
+        return minimum is not None and state.get(skill_id, ("", 0))[1] >= minimum
 
-    points: list[HistoryPoint] = []
+    # Counted once, then kept up to date as each change is undone: O(events).
+    done = sum(1 for status, _p in state.values() if status == Status.DONE)
+    met = sum(1 for skill_id in requirements if is_met(skill_id))
     by_day: dict[datetime.date, list[EventRow]] = defaultdict(list)
-    for event in events:
+    for event in events:  # newest first, so each day's list is undone in order
         by_day[timezone.localdate(event.created_at)].append(event)
     days = sorted(by_day, reverse=True)
-    done, met = counts()
+    points: list[HistoryPoint] = []
     if days[0] < today:
         points.append(HistoryPoint(today, done, met, percent(met, total)))
     for day in days:
-        done, met = counts()
         points.append(HistoryPoint(day, done, met, percent(met, total)))
         for event in by_day[day]:
+            was_done = state.get(event.skill_id, ("", 0))[0] == Status.DONE
+            was_met = is_met(event.skill_id)
             state[event.skill_id] = (event.from_status, event.from_proficiency)
-    done, met = counts()
+            done += (event.from_status == Status.DONE) - was_done
+            met += is_met(event.skill_id) - was_met
     points.append(
         HistoryPoint(days[-1] - datetime.timedelta(days=1), done, met, percent(met, total))
     )

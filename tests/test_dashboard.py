@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import random
 import re
 from decimal import Decimal
 
@@ -583,6 +584,40 @@ def test_history_from_events_walks_back_from_today():
         (3, 2, 1, 50),  # HTTP learning at 1: not met
         (5, 2, 1, 50),  # today
     ]
+
+
+def test_history_agrees_with_replaying_events_forwards():
+    """Random but consistent event chains: walking back from today gives, for every day,
+    the state that replaying the events forwards from the start reaches."""
+    rng = random.Random(6)
+    statuses = [Status.NOT_STARTED, Status.LEARNING, Status.DONE, Status.SKIPPED]
+    start = datetime.date(2026, 1, 1)
+    requirements = {skill: rng.randint(1, 4) for skill in range(0, 30, 2)}
+    initial = {skill: (rng.choice(statuses), rng.randint(0, 4)) for skill in range(10)}
+    state = dict(initial)
+    forwards: list[EventRow] = []
+    for n in range(200):
+        skill = rng.randrange(40)
+        before = state.get(skill, (Status.NOT_STARTED, 0))
+        after = (rng.choice(statuses), rng.randint(0, 4))
+        if after == before:
+            continue
+        day = start + datetime.timedelta(days=n // 3)
+        forwards.append(event(skill, day, before[0], after[0], before[1], after[1]))
+        state[skill] = after
+    points = history(list(reversed(forwards)), state, requirements, today=day)
+
+    replay = dict(initial)
+    expected = {}
+    for row in forwards:
+        replay[row.skill_id] = (row.to_status, row.to_proficiency)
+        done = sum(1 for status, _p in replay.values() if status == Status.DONE)
+        met = sum(1 for k, m in requirements.items() if replay.get(k, ("", 0))[1] >= m)
+        expected[timezone.localdate(row.created_at)] = (done, met)
+    assert {p.day: (p.done, p.met) for p in points[1:]} == expected
+    first_done = sum(1 for status, _p in initial.values() if status == Status.DONE)
+    first_met = sum(1 for k, m in requirements.items() if initial.get(k, ("", 0))[1] >= m)
+    assert (points[0].done, points[0].met) == (first_done, first_met)
 
 
 def test_history_is_empty_without_events():
