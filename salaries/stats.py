@@ -20,6 +20,7 @@ functions). Groups with fewer than `MIN_GROUP_SIZE` points are suppressed: a cou
 but no figures.
 """
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from django.db.models import (
     Case,
     Count,
     Expression,
+    Field,
     FloatField,
     Max,
     Min,
@@ -52,6 +54,8 @@ from salaries.models import (
 )
 
 SQLITE_PERCENTILE = "careerpath_percentile_cont"
+SQLITE_PERCENTILES = "careerpath_percentiles_cont"
+QUARTILES = (0.25, 0.5, 0.75)
 BASE_CURRENCY = "USD"
 
 
@@ -85,10 +89,26 @@ class _SQLitePercentileCont:
         return interpolate(self.values, self.fraction)
 
 
+class _SQLitePercentilesCont(_SQLitePercentileCont):
+    """SQLite aggregate `careerpath_percentiles_cont(value, '[f1, f2, ...]')`: a JSON list."""
+
+    def step(self, value: float | None, fractions: str) -> None:  # type: ignore[override]
+        if value is not None:
+            self.values.append(float(value))
+        self.fractions = fractions
+
+    def finalize(self) -> str | None:
+        if not self.values:
+            return None
+        self.values.sort()
+        return json.dumps([interpolate(self.values, f) for f in json.loads(self.fractions)])
+
+
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """`connection_created` receiver: add the percentile aggregate to SQLite."""
+    """`connection_created` receiver: add the percentile aggregates to SQLite."""
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate(SQLITE_PERCENTILE, 2, _SQLitePercentileCont)
+        connection.connection.create_aggregate(SQLITE_PERCENTILES, 2, _SQLitePercentilesCont)
 
 
 class PercentileCont(Aggregate):
@@ -113,6 +133,56 @@ class PercentileCont(Aggregate):
             connection,
             function=SQLITE_PERCENTILE,
             template="%(function)s(%(expressions)s, %(fraction)s)%(filter)s",
+            **extra_context,
+        )
+
+
+class _FloatList(Field):
+    """The output of PercentilesCont: a list of floats (a PostgreSQL array, SQLite JSON)."""
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def from_db_value(self, value, expression, connection) -> list[float | None] | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = json.loads(value)
+        return [None if v is None else float(v) for v in value]
+
+
+class PercentilesCont(Aggregate):
+    """Several continuous percentiles in one pass (one sort): a list in the order asked.
+
+    PostgreSQL: `percentile_cont(ARRAY[...]) WITHIN GROUP (ORDER BY expression)`.
+    """
+
+    function = "PERCENTILE_CONT"
+    name = "PercentilesCont"
+    window_compatible = False
+    template = (
+        "%(function)s(ARRAY[%(fractions)s]::double precision[]) "
+        "WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+    )
+
+    def __init__(self, expression: Any, fractions: tuple[float, ...], **extra: Any) -> None:
+        values = [float(f) for f in fractions]
+        if not values or not all(0.0 <= f <= 1.0 for f in values):
+            raise ValueError("Percentile fractions are between 0 and 1.")
+        super().__init__(
+            expression,
+            fractions=", ".join(repr(f) for f in values),  # plain number literals
+            fractions_json=json.dumps(values),
+            output_field=_FloatList(),
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function=SQLITE_PERCENTILES,
+            template="%(function)s(%(expressions)s, '%(fractions_json)s')%(filter)s",
             **extra_context,
         )
 
@@ -234,9 +304,7 @@ def _aggregates(currency: str) -> dict[str, Aggregate]:
     return {
         "n": Count(value),
         "total": Count("pk"),
-        "p25": PercentileCont(value, 0.25),
-        "median": PercentileCont(value, 0.5),
-        "p75": PercentileCont(value, 0.75),
+        "quartiles": PercentilesCont(value, QUARTILES),
         "mean": Avg(value),
         "year_min": Min("year"),
         "year_max": Max("year"),
@@ -246,11 +314,12 @@ def _aggregates(currency: str) -> dict[str, Aggregate]:
 def _to_stats(row: dict[str, Any], currency: str) -> SalaryStats:
     count = row["n"] or 0
     suppressed = count < MIN_GROUP_SIZE
+    p25, median, p75 = row.get("quartiles") or (None, None, None)
     return SalaryStats(
         count=count,
-        p25=None if suppressed else _round(row["p25"]),
-        median=None if suppressed else _round(row["median"]),
-        p75=None if suppressed else _round(row["p75"]),
+        p25=None if suppressed else _round(p25),
+        median=None if suppressed else _round(median),
+        p75=None if suppressed else _round(p75),
         mean=None if suppressed else _round(row["mean"]),
         currency=currency,
         suppressed=suppressed,

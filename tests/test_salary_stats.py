@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from salaries.models import ExchangeRate, SalaryDataPoint, Statistic, Status
 from salaries.stats import (
+    PercentileCont,
+    PercentilesCont,
     interpolate,
     level_pay,
     published_figures,
@@ -268,3 +270,19 @@ def test_published_figures_are_reference_markers_not_percentiles(salary_tracks, 
     assert [(f.point.statistic, f.value) for f in figures] == [("mean", 99_717.2)]
     with_others = published_figures(track=backend, include_untracked=True)
     assert {f.point.title for f in with_others} == {"", "Front-end developer"}
+
+
+def test_the_percentile_aggregates_work_on_their_own(salary_tracks):
+    values = [3, 1, 4, 1, 5, 9, 2, 6]
+    add_points(level("backend", "junior"), values)
+    ordered = sorted(float(v) for v in values)
+
+    row = SalaryDataPoint.objects.aggregate(
+        p90=PercentileCont("amount", 0.9),
+        several=PercentilesCont("amount", (0.1, 0.5, 0.99)),
+    )
+
+    assert row["p90"] == pytest.approx(interpolate(ordered, 0.9))
+    assert row["several"] == pytest.approx([interpolate(ordered, f) for f in (0.1, 0.5, 0.99)])
+    with pytest.raises(ValueError):
+        PercentileCont("amount", 1.5)
