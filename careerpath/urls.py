@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("skills.urls")),
+    path("", include("careers.urls")),
     path("salaries/", include("salaries.urls")),
 ]
 
