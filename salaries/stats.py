@@ -20,11 +20,16 @@ functions). Groups with fewer than `MIN_GROUP_SIZE` points are suppressed: a cou
 but no figures.
 """
 
+import hashlib
 import json
 import math
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import (
     Aggregate,
     Avg,
@@ -353,6 +358,48 @@ def _base(
     )
 
 
+# --- caching ------------------------------------------------------------------------------
+# Results are cached (Django's cache) under a version that every change to salary data,
+# exchange rates, sources, tracks or levels replaces: see `invalidate()` and its callers
+# (the importer, roll-backs, moderation, rate loading, and save signals in apps.py).
+
+CACHE_TIMEOUT = 300  # seconds; bounds staleness with a per-process cache (locmem)
+_VERSION_KEY = "salaries:stats:version"
+
+
+def invalidate() -> None:
+    """Forget every cached statistic. Call after changing salary data in bulk."""
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def invalidate_on_commit() -> None:
+    """Forget now, and again once the current transaction commits (so no request can
+    cache figures computed from the data as it was before the commit)."""
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
+def _key_part(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return (value._meta.label, value.pk)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _key_part(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_key_part(v) for v in value)
+    return value
+
+
+def _cached(kind: str, parts: Any, compute: Callable[[], Any]) -> Any:
+    version = cache.get_or_set(_VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    digest = hashlib.sha256(repr((version, kind, _key_part(parts))).encode()).hexdigest()
+    key = f"salaries:stats:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_TIMEOUT)
+    return value
+
+
 # --- the public functions ----------------------------------------------------------------
 
 
@@ -372,15 +419,19 @@ def salary_stats(
     instance or a name, `country` an ISO code (`XX`: figures recorded as worldwide).
     """
     currency = currency.upper()
-    row = _base(
-        track=track,
-        level=level,
-        country=country,
-        year_from=year_from,
-        year_to=year_to,
-        source=source,
-    ).aggregate(**_aggregates(currency))
-    return _to_stats(row, currency)
+    filters = {
+        "track": track,
+        "level": level,
+        "country": country,
+        "year_from": year_from,
+        "year_to": year_to,
+        "source": source,
+    }
+
+    def compute() -> SalaryStats:
+        return _to_stats(_base(**filters).aggregate(**_aggregates(currency)), currency)
+
+    return _cached("stats", (filters, currency), compute)
 
 
 def stats_by_level(
@@ -398,12 +449,19 @@ def stats_by_level(
     currency = currency.upper()
     if levels is None:
         levels = list(track.levels.order_by("rank"))
-    rows = (
-        _base(track=track, country=country, year_from=year_from, year_to=year_to, source=source)
-        .values("level_id")
-        .annotate(**_aggregates(currency))
-    )
-    by_level = {row["level_id"]: _to_stats(row, currency) for row in rows}
+    filters = {
+        "track": track,
+        "country": country,
+        "year_from": year_from,
+        "year_to": year_to,
+        "source": source,
+    }
+
+    def compute() -> dict[int, SalaryStats]:
+        rows = _base(**filters).values("level_id").annotate(**_aggregates(currency))
+        return {row["level_id"]: _to_stats(row, currency) for row in rows}
+
+    by_level = _cached("by-level", (filters, currency), compute)
     empty = _to_stats({"n": 0, "total": 0, "year_min": None, "year_max": None}, currency)
     return [LevelStats(level, by_level.get(level.pk, empty)) for level in levels]
 
@@ -419,17 +477,18 @@ def stats_by_country(
     """Statistics per country for one level (one grouped query), highest median first;
     countries under the threshold come last, with their count only."""
     currency = currency.upper()
-    rows = (
-        _base(level=level, year_from=year_from, year_to=year_to, source=source)
-        .values("country")
-        .annotate(**_aggregates(currency))
-    )
-    result = [
-        CountryStats(row["country"], country_name(row["country"]), _to_stats(row, currency))
-        for row in rows
-    ]
-    result.sort(key=lambda c: (c.stats.suppressed, -(c.stats.median or 0), c.name))
-    return result
+    filters = {"level": level, "year_from": year_from, "year_to": year_to, "source": source}
+
+    def compute() -> list[CountryStats]:
+        rows = _base(**filters).values("country").annotate(**_aggregates(currency))
+        result = [
+            CountryStats(row["country"], country_name(row["country"]), _to_stats(row, currency))
+            for row in rows
+        ]
+        result.sort(key=lambda c: (c.stats.suppressed, -(c.stats.median or 0), c.name))
+        return result
+
+    return _cached("by-country", (filters, currency), compute)
 
 
 def level_pay(

@@ -497,3 +497,22 @@ def test_people_who_are_not_staff_cannot_import(salary_tracks, owner_client, cli
         response = who.get("/admin/salaries/importbatch/import/")
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+def test_the_rollback_command_undoes_a_batch_or_a_source(salary_tracks, tmp_path):
+    run(write_csv(tmp_path / "a.csv", GOOD_ROWS), "--source", "S")
+    run(write_csv(tmp_path / "b.csv", GOOD_ROWS[:2]), "--source", "S")
+    run(write_csv(tmp_path / "c.csv", GOOD_ROWS[:1]), "--source", "T")
+    first = ImportBatch.objects.get(file_name="a.csv")
+
+    out = io.StringIO()
+    call_command("rollback_salary_import", "--batch", str(first.pk), stdout=out)
+    assert "3 data point(s) deleted" in out.getvalue()
+    assert SalaryDataPoint.objects.count() == 3
+
+    call_command("rollback_salary_import", "--source", "S", stdout=(out := io.StringIO()))
+    assert "Rolled back 1 import batch(es): 2 data point(s) deleted." in out.getvalue()
+    assert list(SalaryDataPoint.objects.values_list("source__name", flat=True)) == ["T"]
+
+    with pytest.raises(CommandError, match="No live import batch"):
+        call_command("rollback_salary_import", "--source", "S")
