@@ -290,8 +290,17 @@ def test_the_progress_bar_shows_on_a_terminal_only(salary_tracks, tmp_path):
     leader, follower = os.openpty()
     with open(follower, "w", encoding="utf-8") as terminal:
         call_command("import_salaries", str(path), "--dry-run", stdout=terminal)
-    screen = os.read(leader, 65536).decode()
+    chunks = []
+    while True:  # the follower is closed: read to the end (EIO on Linux)
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
     os.close(leader)
+    screen = b"".join(chunks).decode()
     assert "\rChecking  [" in screen
     assert "100%" in screen
     assert "Dry run" in screen
