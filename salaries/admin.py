@@ -25,6 +25,7 @@ from salaries.models import (
     TitleAlias,
 )
 from salaries.rates import load_rates
+from salaries.stats import invalidate_on_commit
 
 
 @admin.register(Source)
@@ -81,6 +82,14 @@ class SalaryDataPointAdmin(admin.ModelAdmin):
     raw_id_fields = ["batch", "level", "track", "source"]
     actions = [approve_points, reject_points]
     show_full_result_count = False
+
+    def delete_model(self, request: HttpRequest, obj: SalaryDataPoint) -> None:
+        super().delete_model(request, obj)
+        invalidate_on_commit()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        invalidate_on_commit()
 
 
 @admin.register(PendingContribution)

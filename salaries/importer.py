@@ -44,6 +44,7 @@ from salaries.models import (
     Status,
     TitleAlias,
 )
+from salaries.stats import invalidate_on_commit
 
 CONTRACT_REQUIRED = ("role", "level", "country", "currency", "amount", "year")
 CONTRACT_OPTIONAL = (
@@ -712,6 +713,7 @@ class Importer:
             written = write_points(self.parsed_rows(file, parser, report), source, batch)
             batch.row_count = written
             batch.save(update_fields=["row_count"])
+            invalidate_on_commit()
         report.source = source
         report.batch = batch
         return report
@@ -821,4 +823,5 @@ def roll_back(batch: ImportBatch) -> int:
         deleted, _ = SalaryDataPoint.objects.filter(batch=batch).delete()
         batch.rolled_back_at = timezone.now()
         batch.save(update_fields=["rolled_back_at"])
+        invalidate_on_commit()
     return deleted

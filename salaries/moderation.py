@@ -14,7 +14,7 @@ from salaries.models import (
     Statistic,
     Status,
 )
-from salaries.stats import salary_stats
+from salaries.stats import invalidate_on_commit, salary_stats
 
 OUTLIER_IQRS = 3
 
@@ -79,6 +79,7 @@ def withdraw(contribution: Contribution) -> None:
         contribution.delete()
         if point is not None:
             point.delete()
+        invalidate_on_commit()
 
 
 def _moderate(points: QuerySet, status: str) -> int:
@@ -86,7 +87,9 @@ def _moderate(points: QuerySet, status: str) -> int:
         ids = list(points.filter(status=Status.PENDING).values_list("pk", flat=True))
         # Cut the link first: a moderated point carries nothing about who sent it.
         Contribution.objects.filter(data_point__in=ids).update(status=status, data_point=None)
-        return SalaryDataPoint.objects.filter(pk__in=ids).update(status=status)
+        count = SalaryDataPoint.objects.filter(pk__in=ids).update(status=status)
+        invalidate_on_commit()
+        return count
 
 
 def approve(points: QuerySet) -> int:

@@ -16,6 +16,7 @@ from django.db import transaction
 from salaries.importer import NUMBER, WHOLE, HashingReader, RowError
 from salaries.iso import is_currency
 from salaries.models import FIRST_YEAR, ExchangeRate
+from salaries.stats import invalidate_on_commit
 
 COLUMNS = ("currency", "year", "rate_to_usd")
 
@@ -127,4 +128,5 @@ def load_rates(file: IO[bytes], *, dry_run: bool = False) -> RatesReport:
             unique_fields=["currency", "year"],
             update_fields=["rate_to_usd"],
         )
+        invalidate_on_commit()
     return report

@@ -20,16 +20,23 @@ functions). Groups with fewer than `MIN_GROUP_SIZE` points are suppressed: a cou
 but no figures.
 """
 
+import hashlib
+import json
 import math
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import (
     Aggregate,
     Avg,
     Case,
     Count,
     Expression,
+    Field,
     FloatField,
     Max,
     Min,
@@ -52,6 +59,8 @@ from salaries.models import (
 )
 
 SQLITE_PERCENTILE = "careerpath_percentile_cont"
+SQLITE_PERCENTILES = "careerpath_percentiles_cont"
+QUARTILES = (0.25, 0.5, 0.75)
 BASE_CURRENCY = "USD"
 
 
@@ -85,10 +94,26 @@ class _SQLitePercentileCont:
         return interpolate(self.values, self.fraction)
 
 
+class _SQLitePercentilesCont(_SQLitePercentileCont):
+    """SQLite aggregate `careerpath_percentiles_cont(value, '[f1, f2, ...]')`: a JSON list."""
+
+    def step(self, value: float | None, fractions: str) -> None:  # type: ignore[override]
+        if value is not None:
+            self.values.append(float(value))
+        self.fractions = fractions
+
+    def finalize(self) -> str | None:
+        if not self.values:
+            return None
+        self.values.sort()
+        return json.dumps([interpolate(self.values, f) for f in json.loads(self.fractions)])
+
+
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """`connection_created` receiver: add the percentile aggregate to SQLite."""
+    """`connection_created` receiver: add the percentile aggregates to SQLite."""
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate(SQLITE_PERCENTILE, 2, _SQLitePercentileCont)
+        connection.connection.create_aggregate(SQLITE_PERCENTILES, 2, _SQLitePercentilesCont)
 
 
 class PercentileCont(Aggregate):
@@ -113,6 +138,56 @@ class PercentileCont(Aggregate):
             connection,
             function=SQLITE_PERCENTILE,
             template="%(function)s(%(expressions)s, %(fraction)s)%(filter)s",
+            **extra_context,
+        )
+
+
+class _FloatList(Field):
+    """The output of PercentilesCont: a list of floats (a PostgreSQL array, SQLite JSON)."""
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def from_db_value(self, value, expression, connection) -> list[float | None] | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = json.loads(value)
+        return [None if v is None else float(v) for v in value]
+
+
+class PercentilesCont(Aggregate):
+    """Several continuous percentiles in one pass (one sort): a list in the order asked.
+
+    PostgreSQL: `percentile_cont(ARRAY[...]) WITHIN GROUP (ORDER BY expression)`.
+    """
+
+    function = "PERCENTILE_CONT"
+    name = "PercentilesCont"
+    window_compatible = False
+    template = (
+        "%(function)s(ARRAY[%(fractions)s]::double precision[]) "
+        "WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+    )
+
+    def __init__(self, expression: Any, fractions: tuple[float, ...], **extra: Any) -> None:
+        values = [float(f) for f in fractions]
+        if not values or not all(0.0 <= f <= 1.0 for f in values):
+            raise ValueError("Percentile fractions are between 0 and 1.")
+        super().__init__(
+            expression,
+            fractions=", ".join(repr(f) for f in values),  # plain number literals
+            fractions_json=json.dumps(values),
+            output_field=_FloatList(),
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function=SQLITE_PERCENTILES,
+            template="%(function)s(%(expressions)s, '%(fractions_json)s')%(filter)s",
             **extra_context,
         )
 
@@ -234,9 +309,7 @@ def _aggregates(currency: str) -> dict[str, Aggregate]:
     return {
         "n": Count(value),
         "total": Count("pk"),
-        "p25": PercentileCont(value, 0.25),
-        "median": PercentileCont(value, 0.5),
-        "p75": PercentileCont(value, 0.75),
+        "quartiles": PercentilesCont(value, QUARTILES),
         "mean": Avg(value),
         "year_min": Min("year"),
         "year_max": Max("year"),
@@ -246,11 +319,12 @@ def _aggregates(currency: str) -> dict[str, Aggregate]:
 def _to_stats(row: dict[str, Any], currency: str) -> SalaryStats:
     count = row["n"] or 0
     suppressed = count < MIN_GROUP_SIZE
+    p25, median, p75 = row.get("quartiles") or (None, None, None)
     return SalaryStats(
         count=count,
-        p25=None if suppressed else _round(row["p25"]),
-        median=None if suppressed else _round(row["median"]),
-        p75=None if suppressed else _round(row["p75"]),
+        p25=None if suppressed else _round(p25),
+        median=None if suppressed else _round(median),
+        p75=None if suppressed else _round(p75),
         mean=None if suppressed else _round(row["mean"]),
         currency=currency,
         suppressed=suppressed,
@@ -284,6 +358,48 @@ def _base(
     )
 
 
+# --- caching ------------------------------------------------------------------------------
+# Results are cached (Django's cache) under a version that every change to salary data,
+# exchange rates, sources, tracks or levels replaces: see `invalidate()` and its callers
+# (the importer, roll-backs, moderation, rate loading, and save signals in apps.py).
+
+CACHE_TIMEOUT = 300  # seconds; bounds staleness with a per-process cache (locmem)
+_VERSION_KEY = "salaries:stats:version"
+
+
+def invalidate() -> None:
+    """Forget every cached statistic. Call after changing salary data in bulk."""
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def invalidate_on_commit() -> None:
+    """Forget now, and again once the current transaction commits (so no request can
+    cache figures computed from the data as it was before the commit)."""
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
+def _key_part(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return (value._meta.label, value.pk)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _key_part(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_key_part(v) for v in value)
+    return value
+
+
+def _cached(kind: str, parts: Any, compute: Callable[[], Any]) -> Any:
+    version = cache.get_or_set(_VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    digest = hashlib.sha256(repr((version, kind, _key_part(parts))).encode()).hexdigest()
+    key = f"salaries:stats:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_TIMEOUT)
+    return value
+
+
 # --- the public functions ----------------------------------------------------------------
 
 
@@ -303,15 +419,19 @@ def salary_stats(
     instance or a name, `country` an ISO code (`XX`: figures recorded as worldwide).
     """
     currency = currency.upper()
-    row = _base(
-        track=track,
-        level=level,
-        country=country,
-        year_from=year_from,
-        year_to=year_to,
-        source=source,
-    ).aggregate(**_aggregates(currency))
-    return _to_stats(row, currency)
+    filters = {
+        "track": track,
+        "level": level,
+        "country": country,
+        "year_from": year_from,
+        "year_to": year_to,
+        "source": source,
+    }
+
+    def compute() -> SalaryStats:
+        return _to_stats(_base(**filters).aggregate(**_aggregates(currency)), currency)
+
+    return _cached("stats", (filters, currency), compute)
 
 
 def stats_by_level(
@@ -329,12 +449,19 @@ def stats_by_level(
     currency = currency.upper()
     if levels is None:
         levels = list(track.levels.order_by("rank"))
-    rows = (
-        _base(track=track, country=country, year_from=year_from, year_to=year_to, source=source)
-        .values("level_id")
-        .annotate(**_aggregates(currency))
-    )
-    by_level = {row["level_id"]: _to_stats(row, currency) for row in rows}
+    filters = {
+        "track": track,
+        "country": country,
+        "year_from": year_from,
+        "year_to": year_to,
+        "source": source,
+    }
+
+    def compute() -> dict[int, SalaryStats]:
+        rows = _base(**filters).values("level_id").annotate(**_aggregates(currency))
+        return {row["level_id"]: _to_stats(row, currency) for row in rows}
+
+    by_level = _cached("by-level", (filters, currency), compute)
     empty = _to_stats({"n": 0, "total": 0, "year_min": None, "year_max": None}, currency)
     return [LevelStats(level, by_level.get(level.pk, empty)) for level in levels]
 
@@ -350,17 +477,18 @@ def stats_by_country(
     """Statistics per country for one level (one grouped query), highest median first;
     countries under the threshold come last, with their count only."""
     currency = currency.upper()
-    rows = (
-        _base(level=level, year_from=year_from, year_to=year_to, source=source)
-        .values("country")
-        .annotate(**_aggregates(currency))
-    )
-    result = [
-        CountryStats(row["country"], country_name(row["country"]), _to_stats(row, currency))
-        for row in rows
-    ]
-    result.sort(key=lambda c: (c.stats.suppressed, -(c.stats.median or 0), c.name))
-    return result
+    filters = {"level": level, "year_from": year_from, "year_to": year_to, "source": source}
+
+    def compute() -> list[CountryStats]:
+        rows = _base(**filters).values("country").annotate(**_aggregates(currency))
+        result = [
+            CountryStats(row["country"], country_name(row["country"]), _to_stats(row, currency))
+            for row in rows
+        ]
+        result.sort(key=lambda c: (c.stats.suppressed, -(c.stats.median or 0), c.name))
+        return result
+
+    return _cached("by-country", (filters, currency), compute)
 
 
 def level_pay(

@@ -49,6 +49,14 @@ def staff_client(staff) -> Client:
 # Salaries (issue 5) ---------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _forget_cached_salary_statistics():
+    """Statistics are cached, but each test's database starts afresh: so does the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def salary_tracks(db):
     """The demo tracks and levels (CONTRACT.md slugs), as {track slug: Track}."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from careers.models import Level, Track
 from salaries.models import SalaryDataPoint, Source, Statistic, Status
+from salaries.stats import invalidate
 
 # The demo tracks' slugs (CONTRACT.md, careers/demo/tracks.json).
 TRACKS: dict[str, tuple[str, list[tuple[str, str]]]] = {
@@ -106,7 +107,7 @@ def add_points(
     statistic: str = Statistic.INDIVIDUAL,
 ) -> list[SalaryDataPoint]:
     src = source(source_name)
-    return SalaryDataPoint.objects.bulk_create(
+    points = SalaryDataPoint.objects.bulk_create(
         SalaryDataPoint(
             source=src,
             track_id=level.track_id,
@@ -120,6 +121,8 @@ def add_points(
         )
         for amount in amounts
     )
+    invalidate()  # bulk_create sends no signal; the importer does the same
+    return points
 
 
 def write_csv(

@@ -290,8 +290,17 @@ def test_the_progress_bar_shows_on_a_terminal_only(salary_tracks, tmp_path):
     leader, follower = os.openpty()
     with open(follower, "w", encoding="utf-8") as terminal:
         call_command("import_salaries", str(path), "--dry-run", stdout=terminal)
-    screen = os.read(leader, 65536).decode()
+    chunks = []
+    while True:  # the follower is closed: read to the end (EIO on Linux)
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
     os.close(leader)
+    screen = b"".join(chunks).decode()
     assert "\rChecking  [" in screen
     assert "100%" in screen
     assert "Dry run" in screen
@@ -497,3 +506,22 @@ def test_people_who_are_not_staff_cannot_import(salary_tracks, owner_client, cli
         response = who.get("/admin/salaries/importbatch/import/")
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+def test_the_rollback_command_undoes_a_batch_or_a_source(salary_tracks, tmp_path):
+    run(write_csv(tmp_path / "a.csv", GOOD_ROWS), "--source", "S")
+    run(write_csv(tmp_path / "b.csv", GOOD_ROWS[:2]), "--source", "S")
+    run(write_csv(tmp_path / "c.csv", GOOD_ROWS[:1]), "--source", "T")
+    first = ImportBatch.objects.get(file_name="a.csv")
+
+    out = io.StringIO()
+    call_command("rollback_salary_import", "--batch", str(first.pk), stdout=out)
+    assert "3 data point(s) deleted" in out.getvalue()
+    assert SalaryDataPoint.objects.count() == 3
+
+    call_command("rollback_salary_import", "--source", "S", stdout=(out := io.StringIO()))
+    assert "Rolled back 1 import batch(es): 2 data point(s) deleted." in out.getvalue()
+    assert list(SalaryDataPoint.objects.values_list("source__name", flat=True)) == ["T"]
+
+    with pytest.raises(CommandError, match="No live import batch"):
+        call_command("rollback_salary_import", "--source", "S")

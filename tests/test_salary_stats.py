@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from salaries.models import ExchangeRate, SalaryDataPoint, Statistic, Status
 from salaries.stats import (
+    PercentileCont,
+    PercentilesCont,
     interpolate,
     level_pay,
     published_figures,
@@ -268,3 +270,52 @@ def test_published_figures_are_reference_markers_not_percentiles(salary_tracks, 
     assert [(f.point.statistic, f.value) for f in figures] == [("mean", 99_717.2)]
     with_others = published_figures(track=backend, include_untracked=True)
     assert {f.point.title for f in with_others} == {"", "Front-end developer"}
+
+
+def test_the_percentile_aggregates_work_on_their_own(salary_tracks):
+    values = [3, 1, 4, 1, 5, 9, 2, 6]
+    add_points(level("backend", "junior"), values)
+    ordered = sorted(float(v) for v in values)
+
+    row = SalaryDataPoint.objects.aggregate(
+        p90=PercentileCont("amount", 0.9),
+        several=PercentilesCont("amount", (0.1, 0.5, 0.99)),
+    )
+
+    assert row["p90"] == pytest.approx(interpolate(ordered, 0.9))
+    assert row["several"] == pytest.approx([interpolate(ordered, f) for f in (0.1, 0.5, 0.99)])
+    with pytest.raises(ValueError):
+        PercentileCont("amount", 1.5)
+
+
+def test_statistics_are_cached_until_the_data_changes(
+    salary_tracks, django_assert_num_queries, tmp_path
+):
+    senior = level("backend", "senior")
+    add_points(senior, [100, 200, 300, 400, 500])
+    assert salary_stats(level=senior).median == 300
+    by_level = stats_by_level(salary_tracks["backend"], levels=[senior])
+    by_country = stats_by_country(senior)
+
+    with django_assert_num_queries(0):
+        assert salary_stats(level=senior).median == 300
+        assert stats_by_level(salary_tracks["backend"], levels=[senior]) == by_level
+        assert stats_by_country(senior) == by_country
+
+    # A single save (the admin) forgets the cache...
+    point = SalaryDataPoint.objects.filter(amount=300).get()
+    point.amount = Decimal(310)
+    point.save()
+    assert salary_stats(level=senior).median == 310
+    # ...and so does moderation, which updates in bulk.
+    from salaries import moderation
+
+    add_points(senior, [1_000_000] * 5, status=Status.PENDING)
+    salary_stats(level=senior)
+    moderation.approve(SalaryDataPoint.objects.pending_review())
+    assert salary_stats(level=senior).count == 10
+    # ...and exchange rates.
+    add_points(senior, [1_000], currency="EUR")
+    assert salary_stats(level=senior).excluded_without_rate == 1
+    ExchangeRate.objects.create(currency="EUR", year=2024, rate_to_usd=Decimal("1.2"))
+    assert salary_stats(level=senior).excluded_without_rate == 0
