@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from careerpath import views
 
@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),  # /api/v1/ and /profile/tokens/
 ]
 
 handler500 = "careerpath.views.server_error"

@@ -1,0 +1,94 @@
+"""Request and response shapes; the OpenAPI document is generated from these."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from careers.models import TrackKind
+from skills.models import SkillKind
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, in a sentence.")
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description="Dotted name of the field ('' for the whole body).")
+    location: str = Field(description="body, query, path, header or cookie.")
+    message: str
+    type: str
+
+
+class ValidationErrorOut(ErrorOut):
+    errors: list[FieldErrorOut]
+
+
+# Roadmaps
+
+
+class RoadmapListItemOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    skill_count: int
+    updated_at: datetime
+
+
+class SkillOut(Schema):
+    slug: str
+    name: str
+    kind: SkillKind
+    prerequisites: list[str] = Field(description="Slugs of the skills to learn first.")
+
+
+class SectionOut(Schema):
+    slug: str
+    title: str
+    skills: list[SkillOut]
+
+
+class RoadmapOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    updated_at: datetime
+    sections: list[SectionOut]
+
+
+# Tracks
+
+
+class TrackListItemOut(Schema):
+    slug: str
+    name: str
+    kind: TrackKind
+    summary: str
+    level_count: int
+
+
+class RequirementOut(Schema):
+    skill: str = Field(description="The skill's slug.")
+    proficiency: int = Field(ge=1, le=4, description="1 aware … 4 expert.")
+
+
+class LevelOut(Schema):
+    slug: str
+    name: str
+    rank: int = Field(ge=1)
+    requirements: list[RequirementOut]
+
+
+class TrackOut(Schema):
+    slug: str
+    name: str
+    kind: TrackKind
+    summary: str
+    levels: list[LevelOut] = Field(description="In rank order, the first step first.")
+
+
+def responses(ok: object, *codes: int) -> dict[int, object]:
+    """A response map: `ok` for 200, plus the listed error codes (429 always)."""
+    result: dict[int, object] = {200: ok}
+    for code in (*codes, 429):
+        result[code] = ValidationErrorOut if code == 422 else ErrorOut
+    return result
