@@ -21,5 +21,6 @@ class LocalSwagger(Swagger):
             **self.settings,
             "url": self.get_openapi_url(api, kwargs),
             "validatorUrl": None,  # the default sends the schema to validator.swagger.io
+            "deepLinking": False,  # its links inside the summary buttons nest controls
         }
         return render(request, self.template, {"api": api, "swagger_settings": settings})

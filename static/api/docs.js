@@ -16,4 +16,21 @@
     return request;
   };
   SwaggerUIBundle(settings);
+
+  // Accessibility repairs as Swagger UI draws: name its icon-only buttons, and let a
+  // button whose aria-label hides its visible word be named by that word (WCAG 2.5.3).
+  const names = { ".copy-to-clipboard > button": root.dataset.copyLabel, ".close-modal": root.dataset.closeLabel };
+  new MutationObserver(function () {
+    Object.entries(names).forEach(function ([selector, name]) {
+      root.querySelectorAll(selector + ":not([aria-label])").forEach(function (button) {
+        button.setAttribute("aria-label", name);
+      });
+    });
+    root.querySelectorAll("button[aria-label]").forEach(function (button) {
+      const text = button.textContent.trim();
+      if (text && !button.getAttribute("aria-label").toLowerCase().includes(text.toLowerCase())) {
+        button.removeAttribute("aria-label");
+      }
+    });
+  }).observe(root, { childList: true, subtree: true });
 })();
