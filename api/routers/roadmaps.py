@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
-from ninja import Router
+from ninja import Path, Router
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
@@ -19,7 +19,7 @@ router = Router(tags=["roadmaps"], auth=PUBLIC)
 
 @router.get(
     "/",
-    response=responses(list[RoadmapListItemOut], 422),
+    response=responses(list[RoadmapListItemOut], 401, 422),
     openapi_extra=PUBLIC_OPENAPI,
     summary="List published roadmaps",
 )
@@ -33,12 +33,16 @@ def list_roadmaps(request: HttpRequest):
 
 @router.get(
     "/{slug}/",
-    response=responses(RoadmapOut, 404),
+    response=responses(RoadmapOut, 401, 404),
     openapi_extra=PUBLIC_OPENAPI,
     summary="One roadmap with its sections, skills and prerequisites",
 )
 @decorate_view(etag)
-def get_roadmap(request: HttpRequest, slug: str, response: HttpResponse):
+def get_roadmap(
+    request: HttpRequest,
+    response: HttpResponse,
+    slug: str = Path(..., description="The roadmap's slug.", example="backend"),
+):
     placements = SkillPlacement.objects.select_related("skill").prefetch_related(
         Prefetch("skill__prerequisites", queryset=Skill.objects.only("id", "slug", "name"))
     )

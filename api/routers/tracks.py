@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Path, Router
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
@@ -18,7 +18,7 @@ router = Router(tags=["tracks"], auth=PUBLIC)
 
 @router.get(
     "/",
-    response=responses(list[TrackListItemOut], 422),
+    response=responses(list[TrackListItemOut], 401, 422),
     openapi_extra=PUBLIC_OPENAPI,
     summary="List career tracks",
 )
@@ -30,12 +30,15 @@ def list_tracks(request: HttpRequest):
 
 @router.get(
     "/{track}/",
-    response=responses(TrackOut, 404),
+    response=responses(TrackOut, 401, 404),
     openapi_extra=PUBLIC_OPENAPI,
     summary="One track: its levels in rank order, each with its skill requirements",
 )
 @decorate_view(etag)
-def get_track(request: HttpRequest, track: str):
+def get_track(
+    request: HttpRequest,
+    track: str = Path(..., description="The track's slug.", example="backend"),
+):
     requirements = LevelRequirement.objects.select_related("skill").order_by("skill__name")
     found = get_object_or_404(
         Track.objects.prefetch_related(

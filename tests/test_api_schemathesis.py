@@ -1,0 +1,50 @@
+"""Schemathesis explores every operation in /api/v1/openapi.json through Django's WSGI app.
+
+It generates valid and invalid requests (bounded: a few dozen examples per operation)
+and fails on any 5xx, any status code, content type or header the schema does not
+declare, and any body that breaks its own schema.
+"""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.api_helpers import make_roadmap, make_track
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+# Loaded once at collection: producing the schema touches no database.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+
+
+@pytest.fixture
+def content(db):
+    make_roadmap("backend", sections=2, skills_per_section=3)
+    make_roadmap("draft", published=False)
+    make_track("backend", levels=3)
+
+
+@pytest.mark.usefixtures("content")
+@schema.parametrize()
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_answers_as_its_schema_says(case):
+    case.call_and_validate(checks=CHECKS)
