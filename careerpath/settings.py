@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "careerpath",
     "skills",
     "careers",
+    "django_countries",
+    "allauth",
+    "allauth.account",
+    "accounts",
+    "tracking",
     "ninja",
     "api",
 ]
@@ -93,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "careerpath.urls"
@@ -175,6 +181,34 @@ MAILERS = {
 # README.md tells operators to set EMAIL_URL, so Django's warning about it is not repeated.
 SILENCED_SYSTEM_CHECKS = [] if env.str("EMAIL_URL", default="") else ["mail.E001"]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Careerpath <careerpath@localhost>")
+
+# Accounts (django-allauth): sign in with email and password; the username is derived.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/dashboard/"
+ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:profile"  # a newcomer builds a profile first
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional").lower()
+if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
+    config_error(
+        f"ACCOUNT_EMAIL_VERIFICATION={ACCOUNT_EMAIL_VERIFICATION!r} must be "
+        "none, optional or mandatory."
+    )
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Careerpath] "
+# Lockout through allauth's rate limits (kept in the cache; see README "Accounts"):
+# 5 failed sign-ins for one email address in 5 minutes lock it for the rest of the
+# window, and 10 a minute from one address; a correct password inside the limit
+# does not count against it.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/300s/key",
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

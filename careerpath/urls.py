@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("skills.urls")),
+    path("", include("careers.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("tracking.urls")),
     path("", include("api.urls")),  # /api/v1/ and /profile/tokens/
 ]
 

@@ -37,11 +37,20 @@ def find_cycle_in(edges: Iterable[tuple], names: dict | None = None) -> list[str
     return None
 
 
-def find_cycle(extra_edge: tuple[int, int] | None = None) -> list[str] | None:
-    """Look for a cycle in the stored graph, plus one edge about to be added."""
+def find_cycle(
+    extra_edge: tuple[int, int] | None = None, replacing: int | None = None
+) -> list[str] | None:
+    """Look for a cycle in the stored graph, plus one edge about to be added.
+
+    `replacing` is the id of a stored Prerequisite that the new edge replaces (an edit).
+    Returns the skills' names along the cycle, each requiring the next.
+    """
     from skills.models import Prerequisite, Skill
 
-    edges = list(Prerequisite.objects.values_list("skill_id", "requires_id"))
+    stored = Prerequisite.objects.all()
+    if replacing is not None:
+        stored = stored.exclude(pk=replacing)
+    edges = list(stored.values_list("skill_id", "requires_id"))
     if extra_edge:
         edges.append(extra_edge)
     cycle = find_cycle_in(edges)

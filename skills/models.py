@@ -6,7 +6,8 @@ counts everywhere it appears.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,26 @@ class ResourceKind(models.TextChoices):
 class RoadmapQuerySet(models.QuerySet):
     def published(self) -> "RoadmapQuerySet":
         return self.filter(published=True)
+
+    def visible_to(self, user) -> "RoadmapQuerySet":
+        """Published roadmaps; staff also see drafts (to preview them)."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_counts(self) -> "RoadmapQuerySet":
+        """Annotate `section_count` and `skill_count` (subqueries: no join fan-out)."""
+        sections = Section.objects.filter(roadmap=OuterRef("pk"))
+        placements = SkillPlacement.objects.filter(section__roadmap=OuterRef("pk"))
+        return self.annotate(
+            section_count=Coalesce(
+                Subquery(sections.values("roadmap").annotate(n=Count("pk")).values("n")), 0
+            ),
+            skill_count=Coalesce(
+                Subquery(placements.values("section__roadmap").annotate(n=Count("pk")).values("n")),
+                0,
+            ),
+        )
 
 
 class Roadmap(models.Model):
@@ -86,6 +107,19 @@ class Section(models.Model):
 class SkillQuerySet(models.QuerySet):
     def in_roadmap(self, roadmap: Roadmap) -> "SkillQuerySet":
         return self.filter(placements__section__roadmap=roadmap)
+
+    def with_counts(self) -> "SkillQuerySet":
+        """Annotate `prerequisite_count`, `resource_count` and `roadmap_count`."""
+
+        def count_of(model: type[models.Model], field: str) -> Coalesce:
+            rows = model.objects.filter(**{field: OuterRef("pk")}).values(field)
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            prerequisite_count=count_of(Prerequisite, "skill"),
+            resource_count=count_of(Resource, "skill"),
+            roadmap_count=count_of(SkillPlacement, "skill"),
+        )
 
 
 class Skill(models.Model):
@@ -140,11 +174,11 @@ class Prerequisite(models.Model):
         from skills.graph import find_cycle
 
         if self.skill_id and self.requires_id:
-            cycle = find_cycle(extra_edge=(self.skill_id, self.requires_id))
+            cycle = find_cycle(extra_edge=(self.skill_id, self.requires_id), replacing=self.pk)
             if cycle:
                 names = " → ".join(cycle)
                 raise ValidationError(
-                    _("This prerequisite would make a cycle: %(cycle)s."),
+                    _("This prerequisite would make a cycle (each needs the next): %(cycle)s."),
                     params={"cycle": names},
                     code="cycle",
                 )
@@ -172,6 +206,29 @@ class SkillPlacement(models.Model):
     def __str__(self) -> str:
         return f"{self.section}: {self.skill}"
 
+    def clean(self) -> None:
+        """A skill appears once in a roadmap: in one section only."""
+        if not (self.section_id and self.skill_id):
+            return
+        elsewhere = (
+            SkillPlacement.objects.filter(
+                skill_id=self.skill_id, section__roadmap_id=self.section.roadmap_id
+            )
+            .exclude(section_id=self.section_id)
+            .select_related("section")
+            .first()
+        )
+        if elsewhere:
+            raise ValidationError(
+                {
+                    "skill": _(
+                        "“%(skill)s” is already in the section “%(section)s” of this roadmap."
+                    )
+                    % {"skill": self.skill, "section": elsewhere.section}
+                },
+                code="duplicate_in_roadmap",
+            )
+
 
 class Resource(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="resources")
@@ -180,12 +237,15 @@ class Resource(models.Model):
     kind = models.CharField(
         _("kind"), max_length=10, choices=ResourceKind, default=ResourceKind.DOCS
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(_("position"))
 
     class Meta:
-        ordering = ["skill", "position", "id"]
+        ordering = ["skill", "position"]
         verbose_name = _("learning resource")
         verbose_name_plural = _("learning resources")
+        constraints = [
+            models.UniqueConstraint(fields=["skill", "position"], name="resource_unique_position"),
+        ]
 
     def __str__(self) -> str:
         return self.title

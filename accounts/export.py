@@ -1,0 +1,83 @@
+"""`/me/export/`: everything a person has entered, collected from each app.
+
+`EXPORT_PARTS` names one function per part; each takes the user and returns plain
+JSON-ready data about that user only. An app that stores personal data adds its part
+here (and its clean-up to `accounts.deletion`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from accounts.models import Profile
+from tracking.export import events_part, progress_part
+
+FORMAT = "careerpath-export/1"
+
+
+def account_part(user: AbstractBaseUser) -> dict[str, Any]:
+    return {
+        "username": user.get_username(),
+        "email": getattr(user, "email", ""),
+        "date_joined": getattr(user, "date_joined", None),
+        "last_login": user.last_login,
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+        ],
+    }
+
+
+def profile_part(user: AbstractBaseUser) -> dict[str, Any] | None:
+    profile = (
+        Profile.objects.for_user(user)
+        .select_related("track", "current_level__track", "target_level__track")
+        .first()
+    )
+    if profile is None:
+        return None
+    return {
+        "handle": profile.handle,
+        "display_name": profile.display_name,
+        "track": profile.track.slug if profile.track else None,
+        "current_level": profile.current_level.key if profile.current_level else None,
+        "target_level": profile.target_level.key if profile.target_level else None,
+        "country": profile.country.code or None,
+        "years_experience": profile.years_experience,
+        "bio": profile.bio,
+        "visibility": profile.visibility,
+        "created_at": profile.created_at,
+        "updated_at": profile.updated_at,
+    }
+
+
+def salary_contributions_part(user: AbstractBaseUser) -> list[dict[str, Any]]:
+    """HOOK for the salaries app: the salary figures this person contributed.
+
+    Until the salaries app is merged there is nothing to collect. When it is, return
+    one dict per contribution of `user` (role, level, country, currency, amount, year,
+    status, submitted date), or point EXPORT_PARTS["salary_contributions"] at the
+    salaries app's own function.
+    """
+    return []
+
+
+EXPORT_PARTS: dict[str, Callable[[AbstractBaseUser], Any]] = {
+    "account": account_part,
+    "profile": profile_part,
+    "progress": progress_part,
+    "events": events_part,
+    "salary_contributions": salary_contributions_part,
+}
+
+
+def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
+    data: dict[str, Any] = {"format": FORMAT, "exported_at": timezone.now()}
+    for name, part in EXPORT_PARTS.items():
+        data[name] = part(user)
+    return data

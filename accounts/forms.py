@@ -1,0 +1,139 @@
+"""Profile editing and account deletion forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import YEARS_MAX, Profile, reachable_levels
+from careers.models import Level, Track
+
+
+class LevelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Level) -> str:
+        return f"{obj.track.name}: {obj.name}"
+
+
+class ProfileForm(forms.ModelForm):
+    track = forms.ModelChoiceField(
+        queryset=Track.objects.all(),
+        required=False,
+        label=_("Track"),
+        empty_label=_("— choose a track —"),
+        help_text=_("The career ladder you are on."),
+    )
+    current_level = LevelChoiceField(
+        queryset=Level.objects.in_order(),
+        required=False,
+        label=_("Current level"),
+        empty_label=_("— not set —"),
+        help_text=_("Where you are now, in your track."),
+    )
+    target_level = LevelChoiceField(
+        queryset=Level.objects.in_order(),
+        required=False,
+        label=_("Target level"),
+        empty_label=_("— not set —"),
+        help_text=_(
+            "Where you want to go next: a higher level in your track, or one a career "
+            "move leads to from your current level."
+        ),
+    )
+    years_experience = forms.IntegerField(
+        label=_("Years of experience"),
+        required=False,
+        min_value=0,
+        max_value=YEARS_MAX,
+        help_text=_("In software, as a whole number."),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "display_name",
+            "handle",
+            "track",
+            "current_level",
+            "target_level",
+            "country",
+            "years_experience",
+            "bio",
+            "visibility",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5}),
+            "visibility": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handle"].widget.attrs.update(
+            {"autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"}
+        )
+        self.fields["display_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
+        self.fields["country"].help_text = _("Used to compare pay where you work.")
+
+    def clean_handle(self) -> str:
+        return self.cleaned_data["handle"].strip().lower()
+
+    def clean_display_name(self) -> str:
+        return " ".join(self.cleaned_data["display_name"].split())
+
+    def clean_bio(self) -> str:
+        return self.cleaned_data["bio"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        track: Track | None = cleaned.get("track")
+        current: Level | None = cleaned.get("current_level")
+        target: Level | None = cleaned.get("target_level")
+        if current is not None:
+            if track is None:
+                cleaned["track"] = track = current.track
+            elif current.track_id != track.pk:
+                self.add_error(
+                    "current_level",
+                    _("%(level)s is not in the %(track)s track: pick one of its levels.")
+                    % {"level": current.name, "track": track.name},
+                )
+                return cleaned
+        if target is not None:
+            if current is None:
+                self.add_error("target_level", _("Set your current level first."))
+            elif not reachable_levels(current).filter(pk=target.pk).exists():
+                self.add_error(
+                    "target_level",
+                    _(
+                        "%(target)s is not within reach of %(current)s: choose a higher "
+                        "level in the same track, or one a career move leads to."
+                    )
+                    % {
+                        "target": f"{target.track.name}: {target.name}",
+                        "current": f"{current.track.name}: {current.name}",
+                    },
+                )
+        return cleaned
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To confirm that it is you."),
+    )
+
+    def __init__(self, *args: Any, user: AbstractBaseUser, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
