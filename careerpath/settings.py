@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "accounts",
     "tracking",
+    "salaries",
     "ninja",
     "api",
 ]

@@ -1,0 +1,460 @@
+"""Salary data: cited sources, data points, imports, exchange rates, title aliases,
+and people's own contributions.
+
+Statistics over these models live in `salaries.stats` (one implementation for the
+page, the API and the dashboard).
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from careers.models import Level, Track
+
+# Groups with fewer points than this show no figures anywhere (k-anonymity).
+MIN_GROUP_SIZE = 5
+# Where people's own submissions are filed.
+CONTRIBUTIONS_SOURCE_NAME = "Careerpath contributors"
+FIRST_YEAR = 1990
+
+
+class Statistic(models.TextChoices):
+    INDIVIDUAL = "individual", _("individual")
+    MEAN = "mean", _("mean")
+    MEDIAN = "median", _("median")
+    P25 = "p25", _("25th percentile")
+    P75 = "p75", _("75th percentile")
+    P90 = "p90", _("90th percentile")
+
+
+class Status(models.TextChoices):
+    APPROVED = "approved", _("approved")
+    PENDING = "pending", _("pending")
+    REJECTED = "rejected", _("rejected")
+
+
+class EmploymentType(models.TextChoices):
+    FULL_TIME = "full_time", _("full time")
+    PART_TIME = "part_time", _("part time")
+    CONTRACT = "contract", _("contract")
+    FREELANCE = "freelance", _("freelance")
+
+
+class Remote(models.TextChoices):
+    ONSITE = "onsite", _("on site")
+    HYBRID = "hybrid", _("hybrid")
+    REMOTE = "remote", _("remote")
+
+
+class Experience(models.TextChoices):
+    """ai-jobs.net's experience levels."""
+
+    EN = "EN", _("entry")
+    MI = "MI", _("mid")
+    SE = "SE", _("senior")
+    EX = "EX", _("executive")
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_point_counts(self) -> "SourceQuerySet":
+        return self.annotate(point_count=Count("points", filter=Q(points__status=Status.APPROVED)))
+
+
+class Source(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published = models.DateField(_("published"), null=True, blank=True)
+    licence = models.CharField(_("licence"), max_length=200, blank=True)
+    licence_url = models.URLField(_("licence URL"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("salaries:index") + "?" + urlencode({"source": self.name})
+
+
+class ImportFormat(models.TextChoices):
+    CONTRACT = "contract", _("Careerpath CSV")
+    AIJOBS = "aijobs", _("ai-jobs.net CSV")
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def live(self) -> "ImportBatchQuerySet":
+        return self.filter(rolled_back_at__isnull=True)
+
+
+class ImportBatch(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="batches")
+    file_name = models.CharField(_("file name"), max_length=255)
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    format = models.CharField(_("format"), max_length=16, choices=ImportFormat)
+    row_count = models.PositiveIntegerField(_("data points"), default=0)
+    skipped_count = models.PositiveIntegerField(_("rows skipped"), default=0)
+    skipped_titles = models.JSONField(_("skipped rows by title"), default=dict, blank=True)
+    forced = models.BooleanField(_("forced re-import"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    rolled_back_at = models.DateTimeField(_("rolled back at"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        constraints = [
+            # The same file goes into a source once, unless forced (or rolled back).
+            models.UniqueConstraint(
+                fields=["source", "checksum"],
+                condition=Q(forced=False, rolled_back_at__isnull=True),
+                name="import_batch_unique_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.source}"
+
+
+class ExchangeRate(models.Model):
+    """One unit of `currency` in US dollars, on average over `year`."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    year = models.PositiveSmallIntegerField(_("year"))
+    rate_to_usd = models.DecimalField(_("rate to USD"), max_digits=20, decimal_places=10)
+
+    class Meta:
+        ordering = ["currency", "year"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "year"], name="exchange_rate_unique"),
+            models.CheckConstraint(condition=Q(rate_to_usd__gt=0), name="exchange_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="exchange_rate_currency_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.year}: {self.rate_to_usd} USD"
+
+
+class SalaryDataPointQuerySet(models.QuerySet):
+    def approved(self) -> "SalaryDataPointQuerySet":
+        return self.filter(status=Status.APPROVED)
+
+    def individual(self) -> "SalaryDataPointQuerySet":
+        """One person's pay each: what percentiles are computed over."""
+        return self.filter(statistic=Statistic.INDIVIDUAL)
+
+    def published(self) -> "SalaryDataPointQuerySet":
+        """Statistics a source published (mean, median, ...): reference markers only."""
+        return self.exclude(statistic=Statistic.INDIVIDUAL)
+
+    def pending_review(self) -> "SalaryDataPointQuerySet":
+        return self.filter(status=Status.PENDING)
+
+    def matching(
+        self,
+        *,
+        track: Track | str | None = None,
+        level: Level | str | None = None,
+        country: str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        source: "Source | str | None" = None,
+    ) -> "SalaryDataPointQuerySet":
+        """Filter by any of the public filters; strings are slugs (track, level) or a name."""
+        qs = self
+        if isinstance(track, Track):
+            qs = qs.filter(track=track)
+        elif track:
+            qs = qs.filter(track__slug=track)
+        if isinstance(level, Level):
+            qs = qs.filter(level=level)
+        elif level:
+            qs = qs.filter(level__slug=level)
+        if country:
+            qs = qs.filter(country=country.upper())
+        if year_from is not None:
+            qs = qs.filter(year__gte=year_from)
+        if year_to is not None:
+            qs = qs.filter(year__lte=year_to)
+        if isinstance(source, Source):
+            qs = qs.filter(source=source)
+        elif source:
+            qs = qs.filter(source__name=source)
+        return qs
+
+
+class SalaryDataPoint(models.Model):
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="points", verbose_name=_("source")
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="points",
+        verbose_name=_("import batch"),
+    )
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="salary_points",
+        verbose_name=_("track"),
+    )
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="salary_points",
+        verbose_name=_("level"),
+    )
+    title = models.CharField(
+        _("job title"), max_length=200, blank=True, help_text=_("The title as published.")
+    )
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2, or XX for worldwide.")
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217."))
+    amount = models.DecimalField(_("gross annual amount"), max_digits=14, decimal_places=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    statistic = models.CharField(
+        _("statistic"), max_length=10, choices=Statistic, default=Statistic.INDIVIDUAL
+    )
+    sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
+    employment_type = models.CharField(
+        _("employment type"), max_length=10, choices=EmploymentType, blank=True
+    )
+    remote = models.CharField(_("remote"), max_length=6, choices=Remote, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.APPROVED)
+    outlier = models.BooleanField(
+        _("outlier"),
+        default=False,
+        help_text=_("Beyond 3 IQR of its group when submitted: check before approving."),
+    )
+
+    objects = SalaryDataPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "pk"]
+        verbose_name = _("salary data point")
+        verbose_name_plural = _("salary data points")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="salary_point_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=2100), name="salary_point_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"), name="salary_point_country_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="salary_point_currency_code"
+            ),
+            # One person's pay is always for a level; published figures may be for a role.
+            models.CheckConstraint(
+                condition=~Q(statistic=Statistic.INDIVIDUAL)
+                | Q(track__isnull=False, level__isnull=False),
+                name="salary_point_individual_has_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(track__isnull=False),
+                name="salary_point_level_has_track",
+            ),
+            models.CheckConstraint(
+                condition=Q(sample_size__isnull=True) | Q(sample_size__gte=1),
+                name="salary_point_sample_size_positive",
+            ),
+        ]
+        indexes = [
+            # /salaries/, the API and the dashboard: statistics per track and level.
+            models.Index(
+                fields=["track", "level", "status", "statistic"], name="salary_point_by_level"
+            ),
+            # The country comparison and the country filter.
+            models.Index(fields=["country", "level"], name="salary_point_by_country"),
+        ]
+
+    def __str__(self) -> str:
+        what = self.level or self.track or self.title or "?"
+        return f"{what}, {self.country} {self.year}: {self.amount} {self.currency}"
+
+    def clean(self) -> None:
+        if self.level_id and self.track_id and self.level.track_id != self.track_id:
+            raise ValidationError({"level": _("This level is not in the chosen track.")})
+
+
+class ContributionQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ContributionQuerySet":
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def pending(self) -> "ContributionQuerySet":
+        return self.filter(status=Status.PENDING)
+
+
+class Contribution(models.Model):
+    """A person's private record of their own submission.
+
+    While pending it points at the data point (so the person can withdraw it); once
+    moderated the link is cut, so the published point carries nothing about who sent it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="salary_contributions"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    data_point = models.OneToOneField(
+        SalaryDataPoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contribution",
+    )
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-submitted_at"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "year"],
+                condition=~Q(status=Status.REJECTED),
+                name="contribution_one_per_year",
+            ),
+            # Anonymity, enforced by the database: only a pending submission is linked.
+            models.CheckConstraint(
+                condition=Q(status=Status.PENDING) | Q(data_point__isnull=True),
+                name="contribution_unlinked_once_moderated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.year} ({self.get_status_display()})"
+
+
+class AliasSet(models.Model):
+    """How ai-jobs.net rows reach one track: job titles, and experience → level."""
+
+    track = models.OneToOneField(
+        Track, on_delete=models.CASCADE, related_name="alias_set", verbose_name=_("track")
+    )
+    entry_level = models.ForeignKey(
+        Level,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("EN (entry) →"),
+    )
+    mid_level = models.ForeignKey(
+        Level,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("MI (mid) →"),
+    )
+    senior_level = models.ForeignKey(
+        Level,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SE (senior) →"),
+    )
+    executive_level = models.ForeignKey(
+        Level,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("EX (executive) →"),
+    )
+
+    class Meta:
+        ordering = ["track"]
+        verbose_name = _("title alias set")
+        verbose_name_plural = _("title alias sets")
+
+    def __str__(self) -> str:
+        return str(self.track)
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("entry_level", "mid_level", "senior_level", "executive_level"):
+            level = getattr(self, field)
+            if level is not None and self.track_id and level.track_id != self.track_id:
+                errors[field] = _("Choose a level of this set's track.")
+        if errors:
+            raise ValidationError(errors)
+
+    def level_for(self, experience: str) -> Level | None:
+        field = {
+            Experience.EN: "entry_level",
+            Experience.MI: "mid_level",
+            Experience.SE: "senior_level",
+            Experience.EX: "executive_level",
+        }[Experience(experience)]
+        return getattr(self, field)
+
+
+class TitleAlias(models.Model):
+    alias_set = models.ForeignKey(AliasSet, on_delete=models.CASCADE, related_name="aliases")
+    title = models.CharField(_("job title"), max_length=200)
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("always this level"),
+        help_text=_("Leave empty to map by experience level (EN/MI/SE/EX)."),
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("title alias")
+        verbose_name_plural = _("title aliases")
+        constraints = [
+            models.UniqueConstraint(Lower("title"), name="title_alias_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.level_id and self.alias_set_id and self.level.track_id != self.alias_set.track_id:
+            raise ValidationError({"level": _("Choose a level of this set's track.")})

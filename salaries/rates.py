@@ -1,0 +1,130 @@
+"""Load a yearly exchange-rate table from CSV: `currency,year,rate_to_usd`.
+
+All or nothing: every bad row is reported and nothing changes. Existing rates for the
+same currency and year are replaced.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import IO
+
+from django.db import transaction
+
+from salaries.importer import NUMBER, WHOLE, HashingReader, RowError
+from salaries.iso import is_currency
+from salaries.models import FIRST_YEAR, ExchangeRate
+
+COLUMNS = ("currency", "year", "rate_to_usd")
+
+
+@dataclass
+class RatesReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if self.errors:
+            return f"{len(self.errors):,} problem(s) found; no exchange rate was changed."
+        return f"Loaded {self.created:,} new and {self.updated:,} updated exchange rate(s)."
+
+
+def load_rates(file: IO[bytes], *, dry_run: bool = False) -> RatesReport:
+    report = RatesReport()
+    buffered = io.BufferedReader(HashingReader(file, hashing=False))
+    text = io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="")
+    rates: dict[tuple[str, int], Decimal] = {}
+    max_year = date.today().year + 1
+    try:
+        reader = csv.reader(text, strict=True)
+        header = next(reader, None)
+        if header is None:
+            report.errors.append(RowError(1, "", "", "the file is empty (no header row)"))
+            return report
+        names = [h.strip().lower() for h in header]
+        missing = [c for c in COLUMNS if c not in names]
+        if missing:
+            report.errors.append(
+                RowError(1, "", "", "missing required column(s): " + ", ".join(missing))
+            )
+            return report
+        index = {name: names.index(name) for name in COLUMNS}
+        for cells in reader:
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            line = reader.line_num
+            if len(cells) != len(header):
+                report.errors.append(
+                    RowError(
+                        line,
+                        "",
+                        str(len(cells)),
+                        f"wrong column count: expected {len(header)} fields, found {len(cells)}",
+                    )
+                )
+                continue
+            currency = cells[index["currency"]].strip().upper()
+            raw_year = cells[index["year"]].strip()
+            raw_rate = cells[index["rate_to_usd"]].strip()
+            bad = False
+            if not is_currency(currency):
+                report.errors.append(
+                    RowError(line, "currency", currency, "unknown currency (use an ISO 4217 code)")
+                )
+                bad = True
+            if not WHOLE.fullmatch(raw_year):
+                report.errors.append(RowError(line, "year", raw_year, "not a whole number"))
+                bad = True
+            elif not FIRST_YEAR <= int(raw_year) <= max_year:
+                report.errors.append(
+                    RowError(
+                        line, "year", raw_year, f"year out of range ({FIRST_YEAR} to {max_year})"
+                    )
+                )
+                bad = True
+            if not NUMBER.fullmatch(raw_rate):
+                report.errors.append(RowError(line, "rate_to_usd", raw_rate, "not a number"))
+                bad = True
+            elif Decimal(raw_rate) <= 0:
+                report.errors.append(RowError(line, "rate_to_usd", raw_rate, "not positive"))
+                bad = True
+            elif Decimal(raw_rate) >= Decimal(10) ** 10:
+                report.errors.append(RowError(line, "rate_to_usd", raw_rate, "too large"))
+                bad = True
+            if not bad:
+                key = (currency, int(raw_year))
+                if key in rates:
+                    report.errors.append(
+                        RowError(line, "", f"{currency} {raw_year}", "a second rate for that year")
+                    )
+                rates[key] = Decimal(raw_rate).quantize(Decimal("1e-10"))
+    except UnicodeDecodeError:
+        report.errors.append(RowError(0, "", "", "the file is not UTF-8 text"))
+    except csv.Error as exc:
+        report.errors.append(RowError(0, "", "", f"not valid CSV ({exc})"))
+    if report.errors:
+        return report
+    existing = set(
+        ExchangeRate.objects.filter(currency__in={c for c, _ in rates}).values_list(
+            "currency", "year"
+        )
+    )
+    report.updated = sum(1 for key in rates if key in existing)
+    report.created = len(rates) - report.updated
+    if dry_run:
+        return report
+    with transaction.atomic():
+        ExchangeRate.objects.bulk_create(
+            [ExchangeRate(currency=c, year=y, rate_to_usd=r) for (c, y), r in rates.items()],
+            update_conflicts=True,
+            unique_fields=["currency", "year"],
+            update_fields=["rate_to_usd"],
+        )
+    return report

@@ -1,0 +1,428 @@
+"""Salary statistics, computed in the database: the one implementation.
+
+The salaries page, the API (`/api/v1/salaries/stats`), the level pages and the
+dashboard all call these functions:
+
+- `salary_stats(...)`: count, p25, median, p75 and mean over approved individual points
+  matching any filter, in any currency (each point converted with its year's rate).
+- `stats_by_level(track, ...)`: the same per level of a track, in one grouped query.
+- `stats_by_country(level, ...)`: the same per country for one level, in one query.
+- `level_pay(level, country=None)`: a level's pay in a country, falling back to
+  worldwide (and saying so) when the country has too few points.
+- `published_figures(...)`: statistics a source published (means, medians): shown
+  beside the percentiles as reference markers, never mixed into them.
+
+Percentiles are continuous (linear interpolation between the two nearest points:
+PostgreSQL's `percentile_cont`, NumPy's default). SQLite has no such function, so each
+SQLite connection gets `careerpath_percentile_cont`, an aggregate with the same
+definition, registered when the connection opens (as Django registers its own SQLite
+functions). Groups with fewer than `MIN_GROUP_SIZE` points are suppressed: a count,
+but no figures.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    Expression,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from careers.models import Level, Track
+from salaries.iso import country_name
+from salaries.models import (
+    MIN_GROUP_SIZE,
+    ExchangeRate,
+    SalaryDataPoint,
+    SalaryDataPointQuerySet,
+    Source,
+)
+
+SQLITE_PERCENTILE = "careerpath_percentile_cont"
+BASE_CURRENCY = "USD"
+
+
+# --- the percentile aggregate ------------------------------------------------------
+
+
+def interpolate(sorted_values: list[float], fraction: float) -> float:
+    """Continuous percentile of sorted values: NumPy's 'linear' method."""
+    position = (len(sorted_values) - 1) * fraction
+    low = math.floor(position)
+    high = math.ceil(position)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+class _SQLitePercentileCont:
+    """SQLite aggregate `careerpath_percentile_cont(value, fraction)`; NULLs are ignored."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.fraction = 0.5
+
+    def step(self, value: float | None, fraction: float) -> None:
+        if value is not None:
+            self.values.append(float(value))
+        self.fraction = float(fraction)
+
+    def finalize(self) -> float | None:
+        if not self.values:
+            return None
+        self.values.sort()
+        return interpolate(self.values, self.fraction)
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """`connection_created` receiver: add the percentile aggregate to SQLite."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate(SQLITE_PERCENTILE, 2, _SQLitePercentileCont)
+
+
+class PercentileCont(Aggregate):
+    """`percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)`."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    output_field = FloatField()
+    window_compatible = False
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+
+    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
+        fraction = float(fraction)
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError("A percentile's fraction is between 0 and 1.")
+        # A float's repr is a plain SQL number literal; never user input.
+        super().__init__(expression, fraction=repr(fraction), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function=SQLITE_PERCENTILE,
+            template="%(function)s(%(expressions)s, %(fraction)s)%(filter)s",
+            **extra_context,
+        )
+
+
+# --- currency conversion -------------------------------------------------------------
+
+
+def _rate(currency: Any) -> Expression:
+    """The rate to USD of `currency` (an expression or a code) in the point's year."""
+    rates = ExchangeRate.objects.filter(currency=currency, year=OuterRef("year")).order_by()
+    return Cast(Subquery(rates.values("rate_to_usd")[:1]), FloatField())
+
+
+def converted_amount(currency: str = BASE_CURRENCY) -> Expression:
+    """Each point's amount in `currency`, by the rate of the point's year; NULL without one."""
+    currency = currency.upper()
+    amount = Cast("amount", FloatField())
+    if currency == BASE_CURRENCY:
+        return Case(
+            When(currency=BASE_CURRENCY, then=amount),
+            default=amount * _rate(OuterRef("currency")),
+            output_field=FloatField(),
+        )
+    return Case(
+        When(currency=currency, then=amount),
+        When(currency=BASE_CURRENCY, then=amount / _rate(currency)),
+        default=amount * _rate(OuterRef("currency")) / _rate(currency),
+        output_field=FloatField(),
+    )
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SalaryStats:
+    """Statistics over approved individual points. Figures are None when suppressed."""
+
+    count: int
+    p25: float | None
+    median: float | None
+    p75: float | None
+    mean: float | None
+    currency: str
+    suppressed: bool
+    excluded_without_rate: int = 0
+    year_min: int | None = None
+    year_max: int | None = None
+
+    @property
+    def iqr(self) -> float | None:
+        if self.p25 is None or self.p75 is None:
+            return None
+        return self.p75 - self.p25
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API's answer (CONTRACT.md), plus how many points had no exchange rate."""
+        return {
+            "count": self.count,
+            "p25": self.p25,
+            "median": self.median,
+            "p75": self.p75,
+            "mean": self.mean,
+            "currency": self.currency,
+            "suppressed": self.suppressed,
+            "excluded_without_rate": self.excluded_without_rate,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LevelStats:
+    level: Level
+    stats: SalaryStats
+
+
+@dataclass(frozen=True, slots=True)
+class CountryStats:
+    country: str
+    name: str
+    stats: SalaryStats
+
+
+@dataclass(frozen=True, slots=True)
+class LevelPay:
+    """A level's pay for a person in `country`, or worldwide when that has too few points."""
+
+    level: Level
+    stats: SalaryStats
+    country: str | None  # the country asked for
+    fell_back: bool  # True: `stats` are worldwide because the country had too few points
+
+    @property
+    def scope(self) -> str:
+        return "worldwide" if self.fell_back or not self.country else "country"
+
+    @property
+    def label(self) -> str:
+        if not self.country:
+            return _("Worldwide")
+        name = country_name(self.country)
+        if self.fell_back:
+            return _("Worldwide (too few data points for %(country)s)") % {"country": name}
+        return name
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedFigure:
+    point: SalaryDataPoint
+    value: float | None  # in `currency`; None without an exchange rate
+    currency: str
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _aggregates(currency: str) -> dict[str, Aggregate]:
+    value = converted_amount(currency)
+    return {
+        "n": Count(value),
+        "total": Count("pk"),
+        "p25": PercentileCont(value, 0.25),
+        "median": PercentileCont(value, 0.5),
+        "p75": PercentileCont(value, 0.75),
+        "mean": Avg(value),
+        "year_min": Min("year"),
+        "year_max": Max("year"),
+    }
+
+
+def _to_stats(row: dict[str, Any], currency: str) -> SalaryStats:
+    count = row["n"] or 0
+    suppressed = count < MIN_GROUP_SIZE
+    return SalaryStats(
+        count=count,
+        p25=None if suppressed else _round(row["p25"]),
+        median=None if suppressed else _round(row["median"]),
+        p75=None if suppressed else _round(row["p75"]),
+        mean=None if suppressed else _round(row["mean"]),
+        currency=currency,
+        suppressed=suppressed,
+        excluded_without_rate=(row["total"] or 0) - count,
+        year_min=row["year_min"],
+        year_max=row["year_max"],
+    )
+
+
+def _base(
+    *,
+    track: Track | str | None = None,
+    level: Level | str | None = None,
+    country: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    source: Source | str | None = None,
+) -> SalaryDataPointQuerySet:
+    return (
+        SalaryDataPoint.objects.approved()
+        .individual()
+        .matching(
+            track=track,
+            level=level,
+            country=country,
+            year_from=year_from,
+            year_to=year_to,
+            source=source,
+        )
+        .order_by()
+    )
+
+
+# --- the public functions ----------------------------------------------------------------
+
+
+def salary_stats(
+    *,
+    track: Track | str | None = None,
+    level: Level | str | None = None,
+    country: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    source: Source | str | None = None,
+    currency: str = BASE_CURRENCY,
+) -> SalaryStats:
+    """Statistics over approved individual points matching every given filter (one query).
+
+    `track` and `level` are instances or slugs (a level slug with its track), `source` an
+    instance or a name, `country` an ISO code (`XX`: figures recorded as worldwide).
+    """
+    currency = currency.upper()
+    row = _base(
+        track=track,
+        level=level,
+        country=country,
+        year_from=year_from,
+        year_to=year_to,
+        source=source,
+    ).aggregate(**_aggregates(currency))
+    return _to_stats(row, currency)
+
+
+def stats_by_level(
+    track: Track,
+    *,
+    country: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    source: Source | str | None = None,
+    currency: str = BASE_CURRENCY,
+    levels: list[Level] | None = None,
+) -> list[LevelStats]:
+    """Statistics for every level of `track` in rank order: one grouped query (plus one
+    for the levels unless given)."""
+    currency = currency.upper()
+    if levels is None:
+        levels = list(track.levels.order_by("rank"))
+    rows = (
+        _base(track=track, country=country, year_from=year_from, year_to=year_to, source=source)
+        .values("level_id")
+        .annotate(**_aggregates(currency))
+    )
+    by_level = {row["level_id"]: _to_stats(row, currency) for row in rows}
+    empty = _to_stats({"n": 0, "total": 0, "year_min": None, "year_max": None}, currency)
+    return [LevelStats(level, by_level.get(level.pk, empty)) for level in levels]
+
+
+def stats_by_country(
+    level: Level,
+    *,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    source: Source | str | None = None,
+    currency: str = BASE_CURRENCY,
+) -> list[CountryStats]:
+    """Statistics per country for one level (one grouped query), highest median first;
+    countries under the threshold come last, with their count only."""
+    currency = currency.upper()
+    rows = (
+        _base(level=level, year_from=year_from, year_to=year_to, source=source)
+        .values("country")
+        .annotate(**_aggregates(currency))
+    )
+    result = [
+        CountryStats(row["country"], country_name(row["country"]), _to_stats(row, currency))
+        for row in rows
+    ]
+    result.sort(key=lambda c: (c.stats.suppressed, -(c.stats.median or 0), c.name))
+    return result
+
+
+def level_pay(
+    level: Level,
+    country: str | None = None,
+    *,
+    currency: str = BASE_CURRENCY,
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> LevelPay:
+    """A level's pay in `country`; worldwide (labelled so) when the country's group is
+    suppressed. One query, two when it falls back."""
+    if country:
+        stats = salary_stats(
+            level=level, country=country, currency=currency, year_from=year_from, year_to=year_to
+        )
+        if not stats.suppressed:
+            return LevelPay(level, stats, country.upper(), fell_back=False)
+    stats = salary_stats(level=level, currency=currency, year_from=year_from, year_to=year_to)
+    return LevelPay(level, stats, country.upper() if country else None, fell_back=bool(country))
+
+
+def published_figures(
+    *,
+    track: Track | str | None = None,
+    level: Level | str | None = None,
+    country: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    source: Source | str | None = None,
+    currency: str = BASE_CURRENCY,
+    include_untracked: bool = False,
+) -> list[PublishedFigure]:
+    """Approved published statistics matching the filters, converted (one query).
+
+    With a `level`, figures for its whole track (no level) are included too; with
+    `include_untracked`, figures for roles without a track in Careerpath as well.
+    """
+    currency = currency.upper()
+    qs = SalaryDataPoint.objects.approved().published()
+    if country:
+        qs = qs.filter(country=country.upper())
+    if year_from is not None:
+        qs = qs.filter(year__gte=year_from)
+    if year_to is not None:
+        qs = qs.filter(year__lte=year_to)
+    if isinstance(source, Source):
+        qs = qs.filter(source=source)
+    elif source:
+        qs = qs.filter(source__name=source)
+    scope = Q()
+    if track is not None:
+        scope = Q(track=track) if isinstance(track, Track) else Q(track__slug=track)
+        if level is not None:
+            level_q = Q(level=level) if isinstance(level, Level) else Q(level__slug=level)
+            scope &= level_q | Q(level__isnull=True)
+    if include_untracked and track is not None:
+        scope |= Q(track__isnull=True)
+    qs = (
+        qs.filter(scope)
+        .select_related("source", "track", "level")
+        .annotate(converted=converted_amount(currency))
+        .order_by("track__position", "level__rank", "-year", "pk")
+    )
+    return [PublishedFigure(point, _round(point.converted), currency) for point in qs]
