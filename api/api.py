@@ -5,7 +5,7 @@ from ninja.operation import Operation
 
 from api.docs import LocalSwagger
 from api.errors import install_handlers
-from api.routers import roadmaps, tracks
+from api.routers import me, roadmaps, salaries, tracks
 from api.throttling import ApiRateLimit
 
 DESCRIPTION = """
@@ -45,3 +45,5 @@ install_handlers(api)
 
 api.add_router("/roadmaps/", roadmaps.router)
 api.add_router("/tracks/", tracks.router)
+api.add_router("/salaries/", salaries.router)
+api.add_router("/me/", me.router)

@@ -21,7 +21,7 @@ LOCATIONS = {"body", "query", "path", "header", "cookie"}
 
 def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Pydantic's errors as `{"field", "location", "message", "type"}` rows."""
-    rows = []
+    rows: list[dict[str, str]] = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ())]
         location = loc[0] if loc and loc[0] in LOCATIONS else "body"
@@ -29,14 +29,15 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
         # ninja nests a body under its parameter name (always `payload` here).
         if location == "body" and parts[:1] == ["payload"]:
             parts = parts[1:]
-        rows.append(
-            {
-                "field": ".".join(parts),
-                "location": location,
-                "message": str(error.get("msg", "")),
-                "type": str(error.get("type", "")),
-            }
-        )
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        row = {
+            "field": ".".join(parts),
+            "location": location,
+            "message": message,
+            "type": str(error.get("type", "")),
+        }
+        if row not in rows:  # e.g. two validators that refuse a URL alike
+            rows.append(row)
     return rows
 
 

@@ -4,8 +4,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from accounts.models import Visibility
 from careers.models import TrackKind
 from skills.models import SkillKind
+from tracking.models import Status
 
 
 class ErrorOut(Schema):
@@ -92,3 +94,51 @@ def responses(ok: object, *codes: int) -> dict[int, object]:
     for code in (*codes, 429):
         result[code] = ValidationErrorOut if code == 422 else ErrorOut
     return result
+
+
+# Salaries
+
+
+class SalaryStatsOut(Schema):
+    count: int = Field(ge=0, description="Matching approved individual data points.")
+    p25: float | None
+    median: float | None
+    p75: float | None
+    mean: float | None
+    currency: str = Field(description="ISO 4217 code of the figures.")
+    suppressed: bool = Field(
+        description="True when fewer than 5 points match: the figures are then null."
+    )
+    excluded_without_rate: int = Field(
+        ge=0, description="Matching points left out for want of an exchange rate."
+    )
+
+
+# Me
+
+
+class ProgressOut(Schema):
+    skill: str = Field(description="The skill's slug.")
+    status: Status
+    proficiency: int = Field(ge=0, le=4, description="0 none, 1 aware … 4 expert.")
+    notes: str
+    evidence_url: str
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_skill(progress) -> str:
+        return progress.skill.slug
+
+
+class ProfileOut(Schema):
+    handle: str
+    display_name: str
+    track: str | None = Field(description="The track's slug.")
+    current_level: str | None = Field(description="`track/level`.")
+    target_level: str | None = Field(description="`track/level`.")
+    country: str | None = Field(description="ISO 3166-1 alpha-2.")
+    years_experience: int | None
+    bio: str
+    visibility: Visibility
+    created_at: datetime
+    updated_at: datetime

@@ -17,6 +17,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api.models import ApiToken
+from skills.models import Skill
 from tests.api_helpers import make_roadmap, make_track
 
 CHECKS = [
@@ -37,14 +39,23 @@ def content(db):
     make_roadmap("backend", sections=2, skills_per_section=3)
     make_roadmap("draft", published=False)
     make_track("backend", levels=3)
+    Skill.objects.create(slug="python", name="Python")  # the PUT's example
 
 
-@pytest.mark.usefixtures("content")
+@pytest.fixture(params=["anonymous", "token"])
+def headers(request, content, owner) -> dict[str, str]:
+    """Every operation as a stranger (401s on /me) and as a person with a token."""
+    if request.param == "anonymous":
+        return {}
+    _, key = ApiToken.objects.create_for(owner, "schemathesis")
+    return {"Authorization": f"Bearer {key}"}
+
+
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_answers_as_its_schema_says(case):
-    case.call_and_validate(checks=CHECKS)
+def test_api_answers_as_its_schema_says(case, headers):
+    case.call_and_validate(headers=headers, checks=CHECKS)
