@@ -2,13 +2,17 @@
 
 A fixed one-minute window counted in Django's cache (`add` then `incr`, atomic in Redis
 and in the local-memory cache), so it works with one process or many sharing Redis.
-Signed-in callers (token or session) are counted per person, everyone else per IP address
-(REMOTE_ADDR). If the cache fails, requests are let through rather than refused.
+Signed-in callers (token or session) are counted per person, everyone else per IP address.
+The address is the one django-allauth's rate limits use (its adapter's `get_client_ip`),
+so behind a proxy one setting serves both: ALLAUTH_TRUSTED_CLIENT_IP_HEADER (e.g.
+"X-Real-IP") or ALLAUTH_TRUSTED_PROXY_COUNT; without them, REMOTE_ADDR. If the cache
+fails, requests are let through rather than refused.
 """
 
 import logging
 import time
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -25,7 +29,11 @@ def caller_key(request: HttpRequest) -> str:
         user = request.user
     if user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    try:
+        address = get_adapter().get_client_ip(request)
+    except Exception:  # no address at all, or a proxy setting that does not match
+        address = request.META.get("REMOTE_ADDR", "")
+    return f"ip:{address}"
 
 
 class ApiRateLimit(BaseThrottle):

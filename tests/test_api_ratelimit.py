@@ -43,6 +43,21 @@ def test_addresses_are_counted_apart():
     assert hit(client, 2, REMOTE_ADDR="127.0.0.3") == [200, 200]
 
 
+@override_settings(API_RATE_LIMIT=2, ALLAUTH_TRUSTED_CLIENT_IP_HEADER="X-Real-IP")
+def test_behind_a_proxy_the_trusted_header_names_the_address():
+    """All requests come from the proxy's address; the proxy says who the client is."""
+    proxy = Client(REMOTE_ADDR="127.0.0.9")
+    assert hit(proxy, 3, HTTP_X_REAL_IP="127.0.0.5") == [200, 200, 429]
+    assert hit(proxy, 2, HTTP_X_REAL_IP="127.0.0.6") == [200, 200]
+
+
+@override_settings(API_RATE_LIMIT=2)
+def test_a_spoofed_forwarded_header_is_ignored_without_a_trusted_proxy():
+    client = Client(REMOTE_ADDR="127.0.0.7")
+    assert hit(client, 1, HTTP_X_FORWARDED_FOR="127.0.1.1") == [200]
+    assert hit(client, 2, HTTP_X_FORWARDED_FOR="127.0.1.2") == [200, 429]
+
+
 @override_settings(API_RATE_LIMIT=2)
 def test_a_person_is_counted_as_one_across_tokens_and_session(owner, other_user):
     first, _, _ = token_client(owner, "one")
