@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import YEARS_MAX, Profile, reachable_levels
+from accounts.validators import HANDLE_MAX_LENGTH, HANDLE_MIN_LENGTH, handle_format
 from careers.models import Level, Track
 
 
@@ -17,7 +18,21 @@ class LevelChoiceField(forms.ModelChoiceField):
         return f"{obj.track.name}: {obj.name}"
 
 
+class HandleField(forms.CharField):
+    """A handle, lowercased before it is checked."""
+
+    def to_python(self, value: object) -> str:
+        return super().to_python(value).lower()
+
+
 class ProfileForm(forms.ModelForm):
+    handle = HandleField(
+        label=_("Handle"),
+        min_length=HANDLE_MIN_LENGTH,
+        max_length=HANDLE_MAX_LENGTH,
+        validators=[handle_format],
+        help_text=_("Your address on Careerpath: /u/handle/. Lowercase letters, digits, hyphens."),
+    )
     track = forms.ModelChoiceField(
         queryset=Track.objects.all(),
         required=False,
@@ -77,9 +92,6 @@ class ProfileForm(forms.ModelForm):
         self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["country"].help_text = _("Used to compare pay where you work.")
 
-    def clean_handle(self) -> str:
-        return self.cleaned_data["handle"].strip().lower()
-
     def clean_display_name(self) -> str:
         return " ".join(self.cleaned_data["display_name"].split())
 
@@ -136,4 +148,3 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."), code="wrong_password")
         return password
-

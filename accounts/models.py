@@ -162,13 +162,12 @@ def reachable_levels(current: Level) -> models.QuerySet[Level]:
 def suggest_handle(email: str, fallback: str = "") -> str:
     """A free handle from the address's local part: ada.lovelace@… → ada-lovelace(-2)."""
     local = email.partition("@")[0] if email else ""
+    local = local.split("+")[0].replace(".", "-")
     base = (slugify(local) or slugify(fallback) or "member").replace("_", "-")
     base = "-".join(part for part in base.split("-") if part)[: HANDLE_MAX_LENGTH - 4].strip("-")
     if len(base) < HANDLE_MIN_LENGTH:
         base = f"{base}-dev".strip("-") if base else "member"
-    taken = set(
-        Profile.objects.filter(handle__startswith=base).values_list("handle", flat=True)
-    )
+    taken = set(Profile.objects.filter(handle__startswith=base).values_list("handle", flat=True))
     if base not in taken:
         return base
     number = 2

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from careers.models import LevelRequirement
 from skills.models import Roadmap, Section, Skill, SkillKind, SkillPlacement
+from tracking.pages import roadmap_tracking, skill_tracking
 
 
 @require_safe
@@ -50,6 +51,7 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "in_roadmap": {row.skill.slug for row in rows},
         "is_draft": not roadmap.published,
     }
+    context.update(roadmap_tracking(request, roadmap, sections))
     return render(request, "skills/roadmap_detail.html", context)
 
 
@@ -75,4 +77,5 @@ def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "placements": placements,
         "requirements": requirements,
     }
+    context.update(skill_tracking(request, skill))
     return render(request, "skills/skill_detail.html", context)

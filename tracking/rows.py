@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -43,11 +44,27 @@ def render_tracked(
     placement = placement_from_post(request, skill)
     if placement is None:
         return render(request, "tracking/_controls.html", context)
-    context["placement"] = placement
-    section = sections_with_progress(Section.objects.filter(pk=placement.section_id), request.user)
-    roadmap = roadmaps_with_progress(
-        Roadmap.objects.filter(pk=placement.section.roadmap_id), request.user
+    roadmap_id = placement.section.roadmap_id
+    prerequisites = list(
+        skill.prerequisites.only("slug", "name")
+        .annotate(
+            in_roadmap=Exists(
+                SkillPlacement.objects.filter(skill=OuterRef("pk"), section__roadmap_id=roadmap_id)
+            )
+        )
+        .order_by("name")
     )
-    context["section"] = section.get()
-    context["roadmap"] = roadmap.get()
+    placement.skill.prerequisite_list = prerequisites
+    placement.progress = progress
+    section = sections_with_progress(Section.objects.filter(pk=placement.section_id), request.user)
+    roadmap = roadmaps_with_progress(Roadmap.objects.filter(pk=roadmap_id), request.user)
+    context.update(
+        {
+            "tracking": True,
+            "placement": placement,
+            "in_roadmap": {p.slug for p in prerequisites if p.in_roadmap},
+            "section": section.get(),
+            "roadmap": roadmap.get(),
+        }
+    )
     return render(request, "tracking/_row_response.html", context)

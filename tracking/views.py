@@ -69,4 +69,3 @@ def saved_message(skill: Skill, progress: SkillProgress) -> str:
         "status": progress.get_status_display(),
         "proficiency": progress.get_proficiency_display(),
     }
-

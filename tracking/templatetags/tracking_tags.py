@@ -30,4 +30,3 @@ def status_choices() -> list[tuple[str, str]]:
 @register.simple_tag
 def proficiency_choices() -> list[tuple[int, str]]:
     return list(Proficiency.choices)
-

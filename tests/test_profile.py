@@ -1,0 +1,295 @@
+"""The profile form (/profile/) and the shared profile page (/u/<handle>/)."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from accounts.models import Profile, suggest_handle
+from careers.models import Transition
+from tests.factories import (
+    LevelFactory,
+    PlacementFactory,
+    ProgressFactory,
+    RoadmapFactory,
+    SectionFactory,
+    SkillFactory,
+    TrackFactory,
+)
+from tracking.models import SkillProgress
+
+
+@pytest.fixture
+def ladder(db):
+    backend = TrackFactory(slug="backend", name="Backend Developer")
+    management = TrackFactory(slug="management", name="Engineering Management")
+    levels = {
+        "junior": LevelFactory(track=backend, slug="junior", name="Junior", rank=1),
+        "middle": LevelFactory(track=backend, slug="middle", name="Middle", rank=2),
+        "senior": LevelFactory(track=backend, slug="senior", name="Senior", rank=3),
+        "em": LevelFactory(track=management, slug="em", name="Engineering Manager", rank=1),
+        "head": LevelFactory(track=management, slug="head", name="Head of Engineering", rank=2),
+    }
+    Transition.objects.create(from_level=levels["senior"], to_level=levels["em"])
+    return {"backend": backend, "management": management, **levels}
+
+
+def form_data(ladder, **changes):
+    data = {
+        "display_name": "Ada Lovelace",
+        "handle": "ada",
+        "track": ladder["backend"].pk,
+        "current_level": ladder["middle"].pk,
+        "target_level": ladder["senior"].pk,
+        "country": "GB",
+        "years_experience": "4",
+        "bio": "I like engines.",
+        "visibility": "private",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_every_new_account_has_a_private_profile(owner):
+    profile = Profile.objects.get(user=owner)
+    assert profile.handle == "owner"
+    assert profile.visibility == "private"
+
+
+def test_profile_saves_and_redirects_with_a_message(owner_client, owner, ladder):
+    response = owner_client.post("/profile/", form_data(ladder), follow=True)
+    assert response.redirect_chain == [("/profile/", 302)]
+    assert "Your profile is saved." in response.content.decode()
+    profile = Profile.objects.get(user=owner)
+    assert profile.handle == "ada"
+    assert profile.current_level == ladder["middle"]
+    assert profile.target_level == ladder["senior"]
+    assert profile.country.code == "GB"
+    assert profile.years_experience == 4
+
+
+def test_profile_page_needs_sign_in(client, db):
+    response = client.get("/profile/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/profile/")
+    response = client.post("/profile/", {"handle": "intruder"})
+    assert response.status_code == 302
+    assert not Profile.objects.filter(handle="intruder").exists()
+
+
+def test_each_person_edits_only_their_own_profile(owner_client, other_client, owner, ladder):
+    other_client.post("/profile/", form_data(ladder, handle="other-one"))
+    assert Profile.objects.get(user=owner).handle == "owner"
+    page = owner_client.get("/profile/").content.decode()
+    assert 'value="owner"' in page
+    assert "other-one" not in page
+
+
+@pytest.mark.parametrize(
+    "handle, message",
+    [
+        ("Bad Handle!", "Use lowercase letters"),
+        ("a", "at least 3 characters"),
+        ("-ada", "Use lowercase letters"),
+        ("ada--x", "Use lowercase letters"),
+        ("x" * 31, "at most 30 characters"),
+        ("", "This field is required"),
+    ],
+)
+def test_bad_handle_is_refused_next_to_the_field(owner_client, owner, ladder, handle, message):
+    response = owner_client.post("/profile/", form_data(ladder, handle=handle))
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert message in body
+    assert 'aria-invalid="true"' in body
+    assert 'class="form-errors"' in body
+    assert Profile.objects.get(user=owner).handle == "owner"
+    # Nothing is lost: the other values are still in the form.
+    assert "I like engines." in body
+
+
+def test_handle_is_lowercased_and_must_be_unique(owner_client, other_user, owner, ladder):
+    assert owner_client.post("/profile/", form_data(ladder, handle="Ada")).status_code == 302
+    assert Profile.objects.get(user=owner).handle == "ada"
+    response = owner_client.post("/profile/", form_data(ladder, handle="other"))
+    assert response.status_code == 422
+    assert "already exists" in response.content.decode()
+
+
+def test_bad_country_is_refused(owner_client, owner, ladder):
+    response = owner_client.post("/profile/", form_data(ladder, country="ZZ"))
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+    response = owner_client.post("/profile/", form_data(ladder, country="Germany"))
+    assert response.status_code == 422
+    assert Profile.objects.get(user=owner).country == ""
+
+
+def test_country_list_is_iso_3166(owner_client):
+    page = owner_client.get("/profile/").content.decode()
+    for code in ("DE", "US", "GB", "JP", "BR"):
+        assert f'<option value="{code}"' in page
+
+
+def test_target_below_current_is_refused(owner_client, owner, ladder):
+    response = owner_client.post(
+        "/profile/",
+        form_data(ladder, current_level=ladder["senior"].pk, target_level=ladder["junior"].pk),
+    )
+    assert response.status_code == 422
+    assert "is not within reach of" in response.content.decode()
+    same = owner_client.post(
+        "/profile/",
+        form_data(ladder, current_level=ladder["middle"].pk, target_level=ladder["middle"].pk),
+    )
+    assert same.status_code == 422
+    assert Profile.objects.get(user=owner).target_level is None
+
+
+def test_target_in_another_track_needs_a_transition(owner_client, owner, ladder):
+    no_path = owner_client.post(
+        "/profile/",
+        form_data(ladder, current_level=ladder["middle"].pk, target_level=ladder["em"].pk),
+    )
+    assert no_path.status_code == 422
+    via_transition = owner_client.post(
+        "/profile/",
+        form_data(ladder, current_level=ladder["senior"].pk, target_level=ladder["em"].pk),
+    )
+    assert via_transition.status_code == 302
+    beyond = owner_client.post(
+        "/profile/",
+        form_data(ladder, current_level=ladder["senior"].pk, target_level=ladder["head"].pk),
+    )
+    assert beyond.status_code == 302
+    assert Profile.objects.get(user=owner).target_level == ladder["head"]
+
+
+def test_current_level_must_be_in_the_track(owner_client, owner, ladder):
+    response = owner_client.post(
+        "/profile/",
+        form_data(ladder, track=ladder["management"].pk, current_level=ladder["middle"].pk),
+    )
+    assert response.status_code == 422
+    assert "is not in the Engineering Management track" in response.content.decode()
+
+
+def test_target_needs_a_current_level(owner_client, ladder):
+    response = owner_client.post("/profile/", form_data(ladder, current_level=""))
+    assert response.status_code == 422
+    assert "Set your current level first." in response.content.decode()
+
+
+def test_track_is_taken_from_the_current_level_when_left_empty(owner_client, owner, ladder):
+    assert owner_client.post("/profile/", form_data(ladder, track="")).status_code == 302
+    assert Profile.objects.get(user=owner).track == ladder["backend"]
+
+
+def test_ten_thousand_character_bio_is_refused(owner_client, owner, ladder):
+    response = owner_client.post("/profile/", form_data(ladder, bio="x" * 10_000))
+    assert response.status_code == 422
+    assert "at most 2000 characters" in response.content.decode()
+    assert Profile.objects.get(user=owner).bio == ""
+
+
+@pytest.mark.parametrize("years", ["-1", "61", "many"])
+def test_years_of_experience_must_be_a_sensible_number(owner_client, ladder, years):
+    response = owner_client.post("/profile/", form_data(ladder, years_experience=years))
+    assert response.status_code == 422
+
+
+def test_suggested_handles_are_valid_and_free(db, owner):
+    assert suggest_handle("owner@example.com") == "owner-2"
+    assert suggest_handle("J.R.R._Tolkien+books@example.com") == "j-r-r-tolkien"
+    assert suggest_handle("x@example.com") == "x-dev"
+    assert suggest_handle("☃@example.com", fallback="") == "member"
+
+
+# /u/<handle>/ ---------------------------------------------------------------------
+
+
+def make_public(user, **fields):
+    Profile.objects.filter(user=user).update(visibility="public", **fields)
+
+
+def test_public_profile_is_shown_to_anyone(client, other_client, owner):
+    make_public(owner, display_name="Ada", bio="Engines & <b>looms</b>")
+    for visitor in (client, other_client):
+        response = visitor.get("/u/owner/")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Ada" in body
+        assert "Engines &amp; &lt;b&gt;looms&lt;/b&gt;" in body
+
+
+def without_tokens(response) -> str:
+    """The page with its per-render CSRF tokens blanked out."""
+    body = response.content.decode()
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", body)
+
+
+def test_private_profile_is_the_same_404_as_an_unknown_handle(client, other_client, owner):
+    for visitor in (client, other_client):
+        unknown = visitor.get("/u/nobody-here/")
+        assert unknown.status_code == 404
+        response = visitor.get("/u/owner/")
+        assert response.status_code == 404
+        assert without_tokens(response) == without_tokens(unknown)
+
+
+def test_owner_may_preview_a_private_profile(owner_client):
+    response = owner_client.get("/u/owner/")
+    assert response.status_code == 200
+    assert "Only you can see this page" in response.content.decode()
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_public_profile_shows_progress_by_section_and_levels(client, owner, ladder):
+    make_public(owner, current_level=ladder["middle"], target_level=ladder["senior"])
+    roadmap = RoadmapFactory(slug="backend", title="Backend")
+    basics = SectionFactory(roadmap=roadmap, title="Basics", slug="basics")
+    skills = [PlacementFactory(section=basics).skill for _ in range(4)]
+    ProgressFactory(user=owner, skill=skills[0], status="done")
+    ProgressFactory(user=owner, skill=skills[1], status="skipped")
+    ladder["senior"].requirements.create(skill=skills[0], proficiency=2)
+    ladder["senior"].requirements.create(skill=skills[2], proficiency=2)
+    body = client.get("/u/owner/").content.decode()
+    # 1 done of 3 counted (the skipped one is left out): 33%.
+    assert 'value="33"' in body
+    assert "33% of the Backend roadmap done" in body
+    assert "Skipped skills are not counted" in body
+    assert "50% ready: 1 of 2 skills" in body
+
+
+def test_public_profile_query_count_does_not_grow(client, owner, django_assert_max_num_queries):
+    make_public(owner)
+    roadmap = RoadmapFactory()
+
+    def grow(n):
+        section = SectionFactory(roadmap=roadmap)
+        for _ in range(n):
+            skill = PlacementFactory(section=section).skill
+            SkillProgress.objects.record(owner, skill, {"status": "done", "proficiency": 3})
+
+    grow(3)
+    with django_assert_max_num_queries(12) as small:
+        assert client.get("/u/owner/").status_code == 200
+    grow(60)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get("/u/owner/").status_code == 200
+
+
+def test_profile_of_a_user_made_before_profiles_is_created_on_first_visit(db):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="old", email="old@example.com")
+    Profile.objects.filter(user=user).delete()
+    client = Client()
+    client.force_login(user)
+    assert client.get("/profile/").status_code == 200
+    assert Profile.objects.filter(user=user, handle="old").exists()
+
+
+def test_skill_factory_sanity(db):
+    assert SkillFactory().slug.startswith("skill-")
