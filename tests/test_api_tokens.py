@@ -130,3 +130,8 @@ def test_revoked_tokens_are_listed_apart(owner_client, owner):
     assert "Revoked tokens" in html
     assert "old laptop" in html
     assert f'action="{URL}{token.pk}/revoke/"' not in html
+
+
+def test_the_profile_page_links_to_the_tokens_page_and_back(owner_client):
+    assert 'href="/profile/tokens/"' in owner_client.get("/profile/").content.decode()
+    assert 'href="/profile/"' in owner_client.get(URL).content.decode()
