@@ -36,12 +36,10 @@ def profile(request: HttpRequest) -> HttpResponse:
             form.save()
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
-        status = 422
     else:
         form = ProfileForm(instance=instance)
-        status = 200
     context = {"form": form, "profile": instance}
-    return render(request, "accounts/profile_form.html", context, status=status)
+    return render(request, "accounts/profile_form.html", context)
 
 
 @require_safe
@@ -92,9 +90,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             deletion.delete_account(user)
             messages.success(request, _("Your account and all its data are deleted."))
             return redirect("home")
-        status = 422
     else:
         form = DeleteAccountForm(user=request.user)
-        status = 200
     context = {"form": form, "summary": deletion.summary(request.user)}
-    return render(request, "accounts/delete_account.html", context, status=status)
+    return render(request, "accounts/delete_account.html", context)

@@ -98,7 +98,7 @@ def test_each_person_edits_only_their_own_profile(owner_client, other_client, ow
 )
 def test_bad_handle_is_refused_next_to_the_field(owner_client, owner, ladder, handle, message):
     response = owner_client.post("/profile/", form_data(ladder, handle=handle))
-    assert response.status_code == 422
+    assert response.status_code == 200
     body = response.content.decode()
     assert message in body
     assert 'aria-invalid="true"' in body
@@ -112,16 +112,16 @@ def test_handle_is_lowercased_and_must_be_unique(owner_client, other_user, owner
     assert owner_client.post("/profile/", form_data(ladder, handle="Ada")).status_code == 302
     assert Profile.objects.get(user=owner).handle == "ada"
     response = owner_client.post("/profile/", form_data(ladder, handle="other"))
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "already exists" in response.content.decode()
 
 
 def test_bad_country_is_refused(owner_client, owner, ladder):
     response = owner_client.post("/profile/", form_data(ladder, country="ZZ"))
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     response = owner_client.post("/profile/", form_data(ladder, country="Germany"))
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert Profile.objects.get(user=owner).country == ""
 
 
@@ -136,13 +136,13 @@ def test_target_below_current_is_refused(owner_client, owner, ladder):
         "/profile/",
         form_data(ladder, current_level=ladder["senior"].pk, target_level=ladder["junior"].pk),
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "is not within reach of" in response.content.decode()
     same = owner_client.post(
         "/profile/",
         form_data(ladder, current_level=ladder["middle"].pk, target_level=ladder["middle"].pk),
     )
-    assert same.status_code == 422
+    assert same.status_code == 200
     assert Profile.objects.get(user=owner).target_level is None
 
 
@@ -151,7 +151,7 @@ def test_target_in_another_track_needs_a_transition(owner_client, owner, ladder)
         "/profile/",
         form_data(ladder, current_level=ladder["middle"].pk, target_level=ladder["em"].pk),
     )
-    assert no_path.status_code == 422
+    assert no_path.status_code == 200
     via_transition = owner_client.post(
         "/profile/",
         form_data(ladder, current_level=ladder["senior"].pk, target_level=ladder["em"].pk),
@@ -170,13 +170,13 @@ def test_current_level_must_be_in_the_track(owner_client, owner, ladder):
         "/profile/",
         form_data(ladder, track=ladder["management"].pk, current_level=ladder["middle"].pk),
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "is not in the Engineering Management track" in response.content.decode()
 
 
 def test_target_needs_a_current_level(owner_client, ladder):
     response = owner_client.post("/profile/", form_data(ladder, current_level=""))
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "Set your current level first." in response.content.decode()
 
 
@@ -187,7 +187,7 @@ def test_track_is_taken_from_the_current_level_when_left_empty(owner_client, own
 
 def test_ten_thousand_character_bio_is_refused(owner_client, owner, ladder):
     response = owner_client.post("/profile/", form_data(ladder, bio="x" * 10_000))
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "at most 2000 characters" in response.content.decode()
     assert Profile.objects.get(user=owner).bio == ""
 
@@ -195,7 +195,7 @@ def test_ten_thousand_character_bio_is_refused(owner_client, owner, ladder):
 @pytest.mark.parametrize("years", ["-1", "61", "many"])
 def test_years_of_experience_must_be_a_sensible_number(owner_client, ladder, years):
     response = owner_client.post("/profile/", form_data(ladder, years_experience=years))
-    assert response.status_code == 422
+    assert response.status_code == 200
 
 
 def test_suggested_handles_are_valid_and_free(db, owner):
@@ -293,3 +293,8 @@ def test_profile_of_a_user_made_before_profiles_is_created_on_first_visit(db):
 
 def test_skill_factory_sanity(db):
     assert SkillFactory().slug.startswith("skill-")
+
+
+def test_profile_page_query_count_is_small(owner_client, ladder, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        assert owner_client.get("/profile/").status_code == 200

@@ -118,7 +118,7 @@ def test_bad_input_re_renders_with_errors_and_saves_nothing(
     owner_client, owner, roadmap, data, field
 ):
     response = owner_client.post("/track/python/", {**data, "next": "/roadmaps/backend/"})
-    assert response.status_code == 422
+    assert response.status_code == 200
     body = response.content.decode()
     assert 'class="form-errors"' in body
     if field:
@@ -135,7 +135,7 @@ def test_bad_evidence_link_keeps_the_notes_typed(owner_client, roadmap):
     response = owner_client.post(
         "/track/python/", {"notes": "My long notes", "evidence_url": "nope", "full": "1"}
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "My long notes" in response.content.decode()
 
 

@@ -60,7 +60,7 @@ def track(request: HttpRequest, slug: str) -> HttpResponse:
     if is_htmx(request):
         return rows.render_tracked(request, skill, progress, next_url, form=form)
     context = {"skill": skill, "form": form, "next": next_url}
-    return render(request, "tracking/track_form.html", context, status=422)
+    return render(request, "tracking/track_form.html", context)
 
 
 def saved_message(skill: Skill, progress: SkillProgress) -> str:
