@@ -135,3 +135,23 @@ def test_revoked_tokens_are_listed_apart(owner_client, owner):
 def test_the_profile_page_links_to_the_tokens_page_and_back(owner_client):
     assert 'href="/profile/tokens/"' in owner_client.get("/profile/").content.decode()
     assert 'href="/profile/"' in owner_client.get(URL).content.decode()
+
+
+def test_my_export_lists_my_tokens_but_never_a_key(owner_client, owner, other_user):
+    _, token, key = token_client(owner, "laptop")
+    token_client(other_user, "someone else's")
+    response = owner_client.get("/me/export/")
+    text = response.content.decode()
+    assert key not in text
+    assert token.key_hash not in text
+    [exported] = response.json()["api_tokens"]
+    assert exported["name"] == "laptop"
+    assert exported["prefix"] == token.prefix
+    assert exported["revoked_at"] is None
+
+
+def test_deleting_the_account_deletes_its_tokens(owner):
+    _, token, key = token_client(owner)
+    owner.delete()
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    assert ApiToken.objects.authenticate(key) is None
