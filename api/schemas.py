@@ -89,9 +89,9 @@ class TrackOut(Schema):
 
 
 def responses(ok: object, *codes: int) -> dict[int, object]:
-    """A response map: `ok` for 200, plus the listed error codes (429 always)."""
+    """A response map: `ok` for 200, plus the listed error codes (429 and 503 always)."""
     result: dict[int, object] = {200: ok}
-    for code in (*codes, 429):
+    for code in (*codes, 429, 503):
         result[code] = ValidationErrorOut if code == 422 else ErrorOut
     return result
 

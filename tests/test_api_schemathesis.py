@@ -8,6 +8,8 @@ declare, and any body that breaks its own schema.
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -32,6 +34,17 @@ CHECKS = [
 
 # Loaded once at collection: producing the schema touches no database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """As Django's own test client does: the WSGI handler must not close the database
+    connection at the end of a request, or the test's transaction (PostgreSQL) goes."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
