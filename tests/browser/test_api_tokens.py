@@ -4,7 +4,9 @@ import pytest
 from django.test import Client
 
 from api.models import ApiToken
+from skills.models import Skill
 from tests.factories import UserFactory
+from tracking.models import SkillProgress
 
 pytestmark = pytest.mark.browser
 
@@ -46,3 +48,29 @@ def test_tokens_page_fits_a_phone(page, live_server):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto("/profile/tokens/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_our_pages_javascript_can_use_the_api_with_the_session_and_csrf(page, live_server):
+    """What htmx or a script on our pages does: same-origin fetch with the session
+    cookie, and the CSRF token the page carries (base.html's hx-headers)."""
+    person = UserFactory(username="cy", email="cy@example.com")
+    Skill.objects.create(slug="python", name="Python")
+    sign_in(page, live_server, person)
+    page.goto("/profile/tokens/")
+    result = page.evaluate(
+        """async () => {
+          const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+          const put = (headers) => fetch("/api/v1/me/progress/python", {
+            method: "PUT", headers: {"Content-Type": "application/json", ...headers},
+            body: JSON.stringify({status: "learning", proficiency: 2}),
+          });
+          const saved = await put({"X-CSRFToken": csrf});
+          const list = await (await fetch("/api/v1/me/progress")).json();
+          return [saved.status, list];
+        }"""
+    )
+    status, listing = result
+    assert status == 200  # (without the header it is a 403: tests/test_api_me.py)
+    assert listing["count"] == 1
+    assert listing["items"][0]["status"] == "learning"
+    assert SkillProgress.objects.get(user=person).proficiency == 2
