@@ -37,6 +37,16 @@ def find_cycle_in(edges: Iterable[tuple], names: dict | None = None) -> list[str
     return None
 
 
+def rotate_to(cycle: list[str], start: str) -> list[str]:
+    """The same cycle [a, b, ..., a], starting (and ending) at `start` when it is on it."""
+    nodes = cycle[:-1]
+    if start not in nodes:
+        return cycle
+    i = nodes.index(start)
+    nodes = nodes[i:] + nodes[:i]
+    return [*nodes, nodes[0]]
+
+
 def find_cycle(
     extra_edge: tuple[int, int] | None = None, replacing: int | None = None
 ) -> list[str] | None:
@@ -56,5 +66,7 @@ def find_cycle(
     cycle = find_cycle_in(edges)
     if not cycle:
         return None
+    if extra_edge:
+        cycle = rotate_to(cycle, str(extra_edge[0]))
     names = dict(Skill.objects.filter(pk__in=cycle).values_list("pk", "name"))
     return [names.get(int(pk), str(pk)) for pk in cycle]

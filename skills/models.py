@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -150,6 +151,12 @@ class Skill(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("skills:skill_detail", args=[self.slug])
 
+    @cached_property
+    def prerequisite_list(self) -> list["Skill"]:
+        """The skills to learn first, by name. Pages listing many skills prefetch it
+        (Prefetch(..., to_attr="prerequisite_list")); a single row (an htmx swap) loads it."""
+        return list(self.prerequisites.only("slug", "name").order_by("name"))
+
 
 class Prerequisite(models.Model):
     """`skill` requires `requires` first. The graph is kept acyclic (skills.graph)."""
@@ -163,7 +170,9 @@ class Prerequisite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["skill", "requires"], name="prerequisite_unique"),
             models.CheckConstraint(
-                condition=~Q(skill=models.F("requires")), name="prerequisite_not_self"
+                condition=~Q(skill=models.F("requires")),
+                name="prerequisite_not_self",
+                violation_error_message=_("A skill cannot require itself."),
             ),
         ]
 
@@ -194,8 +203,8 @@ class SkillPlacement(models.Model):
 
     class Meta:
         ordering = ["section", "position"]
-        verbose_name = _("skill in a section")
-        verbose_name_plural = _("skills in the section")
+        verbose_name = _("skill placement")
+        verbose_name_plural = _("skill placements (skills in roadmap sections)")
         constraints = [
             models.UniqueConstraint(fields=["section", "skill"], name="placement_unique_skill"),
             models.UniqueConstraint(

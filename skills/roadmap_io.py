@@ -37,7 +37,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skills.graph import find_cycle_in
+from skills.graph import find_cycle_in, rotate_to
 from skills.models import (
     Prerequisite,
     Resource,
@@ -435,8 +435,12 @@ def _check_prerequisites(check: Checker, roadmap: ValidRoadmap) -> None:
     edges += [(s.slug, r) for s in in_file.values() for r in s.prerequisites]
     cycle = find_cycle_in(edges)
     if cycle:
-        start = next((in_file[s] for s in cycle if s in in_file), None)
+        order = {slug: n for n, slug in enumerate(in_file)}
+        on_cycle = sorted((s for s in set(cycle) if s in in_file), key=order.__getitem__)
+        start = in_file[on_cycle[0]] if on_cycle else None  # the first in the file
         where = join_path(start.path, "prerequisites") if start else "sections"
+        if start:
+            cycle = rotate_to(cycle, start.slug)
         check.add(
             where,
             _("prerequisites make a cycle (each needs the next): %(cycle)s")

@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-# Content (roadmaps, skills, tracks, levels) and tracking, for the accounts/tracking tests.
+# Roadmaps, skills and career tracks (issue 3) ------------------------------------------
 
 
 class RoadmapFactory(factory.django.DjangoModelFactory):
@@ -29,7 +29,8 @@ class RoadmapFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"roadmap-{n}")
-    title = factory.LazyAttribute(lambda r: r.slug.replace("-", " ").title())
+    title = factory.Sequence(lambda n: f"Roadmap {n}")
+    summary = "A roadmap for tests."
     published = True
 
 
@@ -39,8 +40,8 @@ class SectionFactory(factory.django.DjangoModelFactory):
 
     roadmap = factory.SubFactory(RoadmapFactory)
     slug = factory.Sequence(lambda n: f"section-{n}")
-    title = factory.LazyAttribute(lambda s: s.slug.replace("-", " ").title())
-    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    position = factory.Sequence(lambda n: n + 1)
 
 
 class SkillFactory(factory.django.DjangoModelFactory):
@@ -49,7 +50,8 @@ class SkillFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"skill-{n}")
-    name = factory.LazyAttribute(lambda s: s.slug.replace("-", " ").title())
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    description = "What this skill is, in **Markdown**."
 
 
 class PlacementFactory(factory.django.DjangoModelFactory):
@@ -58,7 +60,19 @@ class PlacementFactory(factory.django.DjangoModelFactory):
 
     section = factory.SubFactory(SectionFactory)
     skill = factory.SubFactory(SkillFactory)
-    position = factory.Sequence(lambda n: n)
+    kind = "core"
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "skills.Resource"
+
+    skill = factory.SubFactory(SkillFactory)
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    url = factory.Sequence(lambda n: f"https://docs.example.com/{n}")
+    kind = "docs"
+    position = factory.Sequence(lambda n: n + 1)
 
 
 class TrackFactory(factory.django.DjangoModelFactory):
@@ -67,7 +81,8 @@ class TrackFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"track-{n}")
-    name = factory.LazyAttribute(lambda t: t.slug.replace("-", " ").title())
+    name = factory.Sequence(lambda n: f"Track {n}")
+    kind = "ic"
 
 
 class LevelFactory(factory.django.DjangoModelFactory):
@@ -76,8 +91,22 @@ class LevelFactory(factory.django.DjangoModelFactory):
 
     track = factory.SubFactory(TrackFactory)
     slug = factory.Sequence(lambda n: f"level-{n}")
-    name = factory.LazyAttribute(lambda lv: lv.slug.replace("-", " ").title())
+    name = factory.Sequence(lambda n: f"Level {n}")
     rank = factory.Sequence(lambda n: n + 1)
+    years_min = 0
+    years_max = 2
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careers.LevelRequirement"
+
+    level = factory.SubFactory(LevelFactory)
+    skill = factory.SubFactory(SkillFactory)
+    proficiency = 2
+
+
+# Tracking (issue 4) ----------------------------------------------------------------------
 
 
 class ProgressFactory(factory.django.DjangoModelFactory):
