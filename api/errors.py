@@ -1,13 +1,19 @@
 """Every API error is JSON `{"detail": "..."}`; validation errors add per-field `errors`.
 
-400 malformed JSON, 401 no or bad credentials, 403 CSRF, 404 unknown, 422 invalid input,
-429 rate limited (with Retry-After), 503 database unavailable, and for an unexpected bug a
-logged JSON 500, never an HTML page.
+400 malformed JSON, 401 no or bad credentials, 403 CSRF, 404 unknown, 413 body too
+large, 422 invalid input, 429 rate limited (with Retry-After), 503 database unavailable,
+and for an unexpected bug a logged JSON 500, never an HTML page.
 """
 
 import logging
 from typing import Any
 
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -77,6 +83,22 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, _("Not found."), 404)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(request, _("The request body is too large."), 413)
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return respond(request, _("Bad request."), 400)
+
+    @api.exception_handler(BadRequest)
+    def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+        return respond(request, _("Bad request."), 400)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, _("Forbidden."), 403)
 
     @api.exception_handler(DatabaseError)
     def database_down(request: HttpRequest, exc: DatabaseError) -> HttpResponse:

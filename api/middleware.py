@@ -20,6 +20,7 @@ def _message(status: int, reason: str) -> str:
         403: _("Forbidden."),
         404: _("Not found: there is no such API endpoint. See /api/v1/docs."),
         405: _("Method not allowed."),
+        413: _("The request body is too large."),
         500: _("Something went wrong on our side; it has been logged."),
         503: _("The service is not available; retry shortly."),
     }

@@ -145,6 +145,23 @@ def test_malformed_json_is_a_400(owner, skills):
     assert not SkillProgress.objects.exists()
 
 
+def test_a_body_over_the_size_limit_is_a_413(owner, skills):
+    api, _, _ = token_client(owner)
+    response = put(api, "python", {"notes": "x" * 3_000_000})  # > DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large."}
+    assert not SkillProgress.objects.exists()
+
+
+def test_a_form_encoded_body_is_a_400(owner, skills):
+    api, _, _ = token_client(owner)
+    response = api.put(
+        f"{PROGRESS}/python", "status=done", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert not SkillProgress.objects.exists()
+
+
 def test_an_unknown_skill_is_a_404(owner, skills):
     api, _, _ = token_client(owner)
     response = put(api, "no-such-skill", {"status": "done"})

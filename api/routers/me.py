@@ -88,7 +88,7 @@ def list_progress(request: HttpRequest):
 
 @router.put(
     "/progress/{skill_slug}",
-    response=responses(ProgressOut, 400, 401, 403, 404, 422),
+    response=responses(ProgressOut, 400, 401, 403, 404, 413, 422),
     summary="Update my progress on one skill",
     description=(
         "Send any of `status`, `proficiency`, `notes`, `evidence_url`; omitted fields "
