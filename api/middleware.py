@@ -18,7 +18,7 @@ def _message(status: int, reason: str) -> str:
     messages = {
         400: _("Bad request."),
         403: _("Forbidden."),
-        404: _("Not found: there is no such API endpoint. See /api/v1/docs."),
+        404: _("Not found. The endpoints are listed at /api/v1/docs."),
         405: _("Method not allowed."),
         413: _("The request body is too large."),
         500: _("Something went wrong on our side; it has been logged."),

@@ -10,6 +10,8 @@ from django.urls import include, path
 from ninja import NinjaAPI, Schema
 
 from api.errors import install_handlers
+from skills.models import Skill
+from tests.api_helpers import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +130,27 @@ def test_pages_outside_the_api_keep_their_html_errors():
     response = Client().get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "url,status",
+    [
+        ("/api/v1/roadmaps/a%00b/", 404),
+        ("/api/v1/tracks/%00/", 404),
+        ("/api/v1/salaries/stats?track=%00", 422),
+        ("/api/v1/salaries/stats?level=a%00", 422),
+        ("/api/v1/salaries/stats?source=a%00", 422),
+    ],
+)
+def test_null_characters_are_refused_before_the_database(url, status):
+    """PostgreSQL cannot store or compare NUL; it must be a 4xx, never a 5xx."""
+    assert_json_error(Client().get(url), status)
+
+
+def test_null_characters_in_a_put_are_refused(owner):
+    Skill.objects.create(slug="python", name="Python")
+    api, _, _ = token_client(owner)
+    body = '{"notes": "a\\u0000b"}'
+    assert_json_error(api.put("/api/v1/me/progress/a%00", body, "application/json"), 404)
+    response = api.put("/api/v1/me/progress/python", body, "application/json")
+    assert assert_json_error(response, 422)["errors"][0]["field"] == "notes"

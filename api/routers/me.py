@@ -87,7 +87,7 @@ def list_progress(request: HttpRequest):
 
 
 @router.put(
-    "/progress/{skill_slug}",
+    "/progress/{slug:skill_slug}",
     response=responses(ProgressOut, 400, 401, 403, 404, 413, 422),
     summary="Update my progress on one skill",
     description=(

@@ -32,7 +32,7 @@ def list_roadmaps(request: HttpRequest):
 
 
 @router.get(
-    "/{slug}/",
+    "/{slug:slug}/",
     response=responses(RoadmapOut, 401, 404),
     openapi_extra=PUBLIC_OPENAPI,
     summary="One roadmap with its sections, skills and prerequisites",

@@ -19,16 +19,28 @@ from salaries.stats import BASE_CURRENCY, salary_stats
 router = Router(tags=["salaries"], auth=PUBLIC)
 
 LAST_YEAR = 2100
+SLUG = r"^[-a-zA-Z0-9_]+$"
 
 
 class StatsFilters(Schema):
-    track: str | None = Field(None, max_length=60, description="A track's slug, e.g. backend.")
-    level: str | None = Field(None, max_length=60, description="A level's slug, e.g. senior.")
+    track: str | None = Field(
+        None, max_length=60, pattern=SLUG, description="A track's slug, e.g. backend."
+    )
+    level: str | None = Field(
+        None, max_length=60, pattern=SLUG, description="A level's slug, e.g. senior."
+    )
     country: str | None = Field(None, description="ISO 3166-1 alpha-2 (US), or XX for worldwide.")
     year_from: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR)
     year_to: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR)
     currency: str = Field(BASE_CURRENCY, description="ISO 4217 code of the answer.")
     source: str | None = Field(None, max_length=200, description="A source's name.")
+
+    @field_validator("source")
+    @classmethod
+    def no_null_characters(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("Null characters are not allowed.")
+        return value
 
     @field_validator("country")
     @classmethod

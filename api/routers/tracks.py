@@ -29,7 +29,7 @@ def list_tracks(request: HttpRequest):
 
 
 @router.get(
-    "/{track}/",
+    "/{slug:track}/",
     response=responses(TrackOut, 401, 404),
     openapi_extra=PUBLIC_OPENAPI,
     summary="One track: its levels in rank order, each with its skill requirements",
