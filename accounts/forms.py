@@ -91,6 +91,13 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["country"].help_text = _("Used to compare pay where you work.")
+        # Levels grouped by track (<optgroup>), read once for both selects.
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for level in Level.objects.in_order():
+            grouped.setdefault(level.track.name, []).append((level.pk, level.name))
+        for name in ("current_level", "target_level"):
+            field = self.fields[name]
+            field.choices = [("", field.empty_label), *grouped.items()]
 
     def clean_display_name(self) -> str:
         return " ".join(self.cleaned_data["display_name"].split())

@@ -29,11 +29,11 @@ from tracking.models import (
 
 CHART_WEEKS = 12
 # The chart's drawing box, in SVG user units (it scales to the width of the page).
-CHART_WIDTH = 600
-CHART_HEIGHT = 160
-CHART_TOP = 12
-CHART_BOTTOM = 24
-CHART_LEFT = 28
+CHART_WIDTH = 640
+CHART_HEIGHT = 180
+CHART_TOP = 16
+CHART_BOTTOM = 28
+CHART_LEFT = 36
 
 
 @dataclass
@@ -138,6 +138,8 @@ def public_profile_context(profile: Profile, viewer: AbstractBaseUser | Anonymou
             "height": CHART_HEIGHT,
             "left": CHART_LEFT,
             "baseline": CHART_HEIGHT - CHART_BOTTOM,
-            "label_y": CHART_HEIGHT - 6,
+            "label_y": CHART_HEIGHT - 8,
+            "top": CHART_TOP,
+            "peak": max((w.count for w in weeks), default=0),
         },
     }

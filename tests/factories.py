@@ -106,7 +106,7 @@ class RequirementFactory(factory.django.DjangoModelFactory):
     proficiency = 2
 
 
-# Tracking (issue 4) ----------------------------------------------------------------------
+# Tracking (issue 4) -------------------------------------------------------------------
 
 
 class ProgressFactory(factory.django.DjangoModelFactory):

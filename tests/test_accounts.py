@@ -191,3 +191,28 @@ def test_mandatory_verification_blocks_sign_in_until_confirmed(client, settings)
     assert key_link
     client.post(key_link.group(1).rstrip("/") + "/")
     assert EmailAddress.objects.get(email="careful@example.com").verified
+
+
+def test_unknown_email_verification_setting_stops_start_up():
+    from tests.helpers import manage
+
+    result = manage(
+        "check",
+        env={
+            "DEBUG": "1",
+            "DATABASE_URL": "sqlite:///:memory:",
+            "ACCOUNT_EMAIL_VERIFICATION": "sometimes",
+        },
+    )
+    assert result.returncode != 0
+    assert "ACCOUNT_EMAIL_VERIFICATION" in result.stderr
+    assert "Traceback" not in result.stderr
+    ok = manage(
+        "check",
+        env={
+            "DEBUG": "1",
+            "DATABASE_URL": "sqlite:///:memory:",
+            "ACCOUNT_EMAIL_VERIFICATION": "Mandatory",
+        },
+    )
+    assert ok.returncode == 0, ok.stderr

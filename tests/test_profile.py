@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import Profile, suggest_handle
 from careers.models import Transition
@@ -298,3 +300,22 @@ def test_skill_factory_sanity(db):
 def test_profile_page_query_count_is_small(owner_client, ladder, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assert owner_client.get("/profile/").status_code == 200
+
+
+def test_levels_are_grouped_by_track_and_the_saved_one_is_selected(owner_client, ladder):
+    owner_client.post("/profile/", form_data(ladder))
+    page = owner_client.get("/profile/").content.decode()
+    assert '<optgroup label="Backend Developer">' in page
+    assert '<optgroup label="Engineering Management">' in page
+    assert f'<option value="{ladder["middle"].pk}" selected>Middle</option>' in page
+    assert f'<option value="{ladder["senior"].pk}" selected>Senior</option>' in page
+
+
+@given(email=st.emails() | st.text(max_size=80))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_address_gives_a_valid_handle(db, email):
+    handle = suggest_handle(email)
+    assert 3 <= len(handle) <= 30
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", handle), handle

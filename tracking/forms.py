@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from skills.models import Proficiency
@@ -25,7 +26,11 @@ class ProgressForm(forms.Form):
     and the evidence link. `changes()` is what to apply.
     """
 
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(value, capfirst(label)) for value, label in Status.choices],
+        required=False,
+    )
     proficiency = forms.TypedChoiceField(
         label=_("Proficiency"),
         choices=[(value, f"{value} · {label}") for value, label in Proficiency.choices],

@@ -157,6 +157,8 @@ class Command(BaseCommand):
                         user=user, skill=skill, status=status, proficiency=level, created_at=when
                     )
                 )
+                if (status, level) == (Status.NOT_STARTED, 0):
+                    continue  # no change from the default: no event (event_changes_something)
                 events.append(
                     ProgressEvent(
                         user=user,
@@ -171,7 +173,7 @@ class Command(BaseCommand):
             if len(progress) >= BATCH:
                 rows += self.flush(progress, events)
         rows += self.flush(progress, events)
-        self.stdout.write(f"  people: {total:,} with {rows:,} progress rows and as many events")
+        self.stdout.write(f"  people: {total:,} with {rows:,} progress rows and their events")
 
     @staticmethod
     def flush(progress: list, events: list) -> int:
