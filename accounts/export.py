@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from accounts.models import Profile
+from api.export import tokens_part
 from tracking.export import events_part, progress_part
 
 FORMAT = "careerpath-export/1"
@@ -73,6 +74,7 @@ EXPORT_PARTS: dict[str, Callable[[AbstractBaseUser], Any]] = {
     "progress": progress_part,
     "events": events_part,
     "salary_contributions": salary_contributions_part,
+    "api_tokens": tokens_part,
 }
 
 

@@ -84,9 +84,12 @@ INSTALLED_APPS = [
     "tracking",
     "salaries",
     "dashboard",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
+    "api.middleware.json_errors_under_api",  # first: sees every response under /api/
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -276,6 +279,11 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# JSON API (api/): requests a minute per person or address; 0 turns the limit off.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+if API_RATE_LIMIT < 0:
+    config_error(f"API_RATE_LIMIT={API_RATE_LIMIT} must be 0 (off) or a positive number.")
 
 LOGGING = {
     "version": 1,

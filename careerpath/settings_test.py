@@ -14,3 +14,6 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The API's rate limit is off for the suite (one address makes every request);
+# tests/test_api_ratelimit.py turns it on where it is the subject.
+API_RATE_LIMIT = 0

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tracking.urls")),
     path("salaries/", include("salaries.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("", include("api.urls")),  # /api/v1/ and /profile/tokens/
 ]
 
 handler500 = "careerpath.views.server_error"

@@ -49,6 +49,7 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         "progress",
         "events",
         "salary_contributions",
+        "api_tokens",
     }
     assert data["account"]["email"] == "owner@example.com"
     assert data["account"]["email_addresses"] == [
@@ -108,6 +109,7 @@ def test_every_part_of_the_export_is_collected_by_the_hook(owner, tracked):
         "progress",
         "events",
         "salary_contributions",
+        "api_tokens",
     ]
     assert all(name in data for name in export.EXPORT_PARTS)
 

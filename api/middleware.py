@@ -1,0 +1,48 @@
+"""Under /api/, an error is always JSON: never Django's HTML 404, 405, 500 or 503 page.
+
+Installed first in MIDDLEWARE, so it sees every response: the URL resolver's, the views',
+the other middleware's (e.g. a disallowed host) and the ones Django makes from exceptions
+(which Django logs).
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+def _message(status: int, reason: str) -> str:
+    messages = {
+        400: _("Bad request."),
+        403: _("Forbidden."),
+        404: _("Not found. The endpoints are listed at /api/v1/docs."),
+        405: _("Method not allowed."),
+        413: _("The request body is too large."),
+        500: _("Something went wrong on our side; it has been logged."),
+        503: _("The service is not available; retry shortly."),
+    }
+    return messages.get(status, reason)
+
+
+def json_errors_under_api(get_response: Callable[[HttpRequest], HttpResponse]):
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if (
+            not request.path.startswith(API_PREFIX)
+            or response.status_code < 400
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        replacement = JsonResponse(
+            {"detail": _message(status, response.reason_phrase)}, status=status
+        )
+        for header in KEPT_HEADERS:
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
+
+    return middleware

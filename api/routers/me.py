@@ -1,0 +1,118 @@
+"""The signed-in person's own data: progress and profile. Token or session only.
+
+Everything is looked up through `request.auth` (the person the token or session belongs
+to), never by an id from the request, so nobody can reach another person's data.
+A PUT goes through the tracking app's own form and `SkillProgress.objects.record`, so it
+validates, normalises and records progress events exactly as the HTML tracking does.
+"""
+
+from typing import Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+from ninja import Field, Path, Router, Schema
+from ninja.decorators import decorate_view
+from ninja.errors import ValidationError
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from accounts.export import profile_part
+from accounts.models import profile_of
+from api.auth import PERSONAL
+from api.pagination import Pagination
+from api.schemas import ProfileOut, ProgressOut, responses
+from skills.models import Skill
+from tracking.forms import ProgressForm
+from tracking.models import EVIDENCE_URL_MAX_LENGTH, NOTES_MAX_LENGTH, SkillProgress, Status
+
+router = Router(tags=["me"], auth=PERSONAL)
+
+StatusValue = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+
+
+def _no_default(schema: dict) -> None:
+    """An omitted field keeps its value; `null` is not a value (so no default shown)."""
+    schema.pop("default", None)
+
+
+class ProgressIn(Schema):
+    """Any of the four fields; omitted ones keep their value. `null` is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: StatusValue = Field(None, json_schema_extra=_no_default)
+    proficiency: int = Field(
+        None,
+        ge=0,
+        le=4,
+        strict=True,
+        json_schema_extra=_no_default,
+        description="0 none, 1 aware, 2 working, 3 practitioner, 4 expert.",
+    )
+    notes: str = Field(
+        None, max_length=NOTES_MAX_LENGTH, strict=True, json_schema_extra=_no_default
+    )
+    evidence_url: str = Field(
+        None,
+        max_length=EVIDENCE_URL_MAX_LENGTH,
+        strict=True,
+        json_schema_extra=_no_default,
+        description="An http(s) link to your work, or an empty string to clear it.",
+    )
+
+
+def form_errors(form: ProgressForm) -> list[dict]:
+    """The tracking form's errors in pydantic's shape, for the API's 422."""
+    return [
+        {
+            "loc": ("body", "payload", *([name] if name != "__all__" else [])),
+            "msg": error["message"],
+            "type": error["code"] or "invalid",
+        }
+        for name, errors in form.errors.get_json_data().items()
+        for error in errors
+    ]
+
+
+@router.get(
+    "/progress",
+    response=responses(list[ProgressOut], 401, 422),
+    summary="My progress on every skill I have tracked",
+)
+@decorate_view(never_cache)
+@paginate(Pagination)
+def list_progress(request: HttpRequest):
+    return SkillProgress.objects.for_user(request.auth).select_related("skill")
+
+
+@router.put(
+    "/progress/{slug:skill_slug}",
+    response=responses(ProgressOut, 400, 401, 403, 404, 413, 422),
+    summary="Update my progress on one skill",
+    description=(
+        "Send any of `status`, `proficiency`, `notes`, `evidence_url`; omitted fields "
+        "keep their value, `null` is refused. A change of status or proficiency is "
+        "recorded in my history, as on the site."
+    ),
+)
+@decorate_view(never_cache)
+def update_progress(
+    request: HttpRequest,
+    payload: ProgressIn,
+    skill_slug: str = Path(..., description="The skill's slug.", example="python"),
+):
+    skill = get_object_or_404(Skill, slug=skill_slug)
+    progress = SkillProgress.objects.for_user(request.auth).filter(skill=skill).first()
+    form = ProgressForm(payload.model_dump(exclude_unset=True), progress=progress)
+    if not form.is_valid():
+        raise ValidationError(form_errors(form))
+    progress, _event = SkillProgress.objects.record(request.auth, skill, form.changes())
+    return progress
+
+
+@router.get("/profile", response=responses(ProfileOut, 401), summary="My profile")
+@decorate_view(never_cache)
+def get_profile(request: HttpRequest):
+    profile_of(request.auth)  # made on first use, as the profile page does
+    return profile_part(request.auth)
