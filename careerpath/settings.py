@@ -141,8 +141,27 @@ if CACHE_URL:
         config_error(f"CACHE_URL cannot be parsed ({exc}).")
     if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # django-environ lower-cases Django's own options for the Redis backend
+    # (`?key_prefix=cp&timeout=600`), where Django only reads them upper-case.
+    for _option in ("KEY_PREFIX", "TIMEOUT", "VERSION", "KEY_FUNCTION"):
+        if _option.lower() in CACHES["default"]:
+            CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions: web processes keep no state of their own (docs/scaling.md). With a shared
+# cache, sessions are read from it and written through to the database, so losing the
+# cache signs nobody out; with a per-process (local-memory) or no cache they live in the
+# database only, since a per-process copy would outlive a sign-out made in another process.
+SHARED_CACHE = CACHES["default"]["BACKEND"] not in {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 
 # Email: the console by default, SMTP (or any backend) through EMAIL_URL.
 # django-environ parses the URL into EMAIL_* names; Django 6.1 wants them as MAILERS.
