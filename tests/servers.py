@@ -90,7 +90,8 @@ class Instance:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"the instance exited:\n{self.log()}")
-            if http_status(f"{self.url}/healthz") == 200:
+            # As if through a TLS proxy, so SECURE_SSL_REDIRECT=1 does not redirect it.
+            if http_status(f"{self.url}/healthz", {"X-Forwarded-Proto": "https"}) == 200:
                 return self
             time.sleep(0.3)
         raise AssertionError(f"the instance did not answer /healthz:\n{self.log()}")
@@ -108,9 +109,10 @@ class Instance:
         return self.log_path.read_text()[-4000:]
 
 
-def http_status(url: str) -> int | None:
+def http_status(url: str, headers: dict[str, str] | None = None) -> int | None:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=5) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
