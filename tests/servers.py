@@ -28,16 +28,18 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @contextlib.contextmanager
-def fresh_postgres_database(prefix: str = "careerpath_test") -> Iterator[str]:
+def fresh_postgres_database(
+    prefix: str = "careerpath_test", server: str = POSTGRES
+) -> Iterator[str]:
     """A new, empty PostgreSQL database for the duration; its DATABASE_URL."""
     import psycopg
 
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    admin = POSTGRES.replace("postgres://", "postgresql://") + "/postgres"
+    admin = server.replace("postgres://", "postgresql://") + "/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"{POSTGRES}/{name}"
+        yield f"{server}/{name}"
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
