@@ -130,6 +130,22 @@ if DATABASES["default"].get("ENGINE") not in {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Optional PostgreSQL read replica for lag-tolerant heavy reads (careerpath/db.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    try:
+        with warnings.catch_warnings():  # an unknown scheme is reported below, in one line
+            warnings.simplefilter("ignore")
+            DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    except Exception as exc:
+        config_error(f"DATABASE_REPLICA_URL cannot be parsed ({exc}).")
+    if DATABASES["replica"].get("ENGINE") != DATABASES["default"]["ENGINE"]:
+        config_error("DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL.")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        CONN_HEALTH_CHECKS=DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        TEST={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["careerpath.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default, Redis through CACHE_URL or REDIS_URL.
