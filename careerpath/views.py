@@ -9,10 +9,22 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from careers.models import Level
+
+HOME_LADDER_TRACK = "backend"
+
+
+def home_ladder() -> dict | None:
+    """The backend track's levels for the home page's ladder peek, in one query."""
+    levels = list(Level.objects.filter(track__slug=HOME_LADDER_TRACK).in_order())
+    if not levels:
+        return None
+    return {"name": levels[0].track.name, "track": levels[0].track, "levels": levels}
+
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {})
+    return render(request, "home.html", {"ladder": home_ladder()})
 
 
 @never_cache

@@ -63,6 +63,9 @@ class Level(models.Model):
             models.CheckConstraint(
                 condition=Q(years_max__isnull=True) | Q(years_max__gte=F("years_min")),
                 name="level_years_in_order",
+                violation_error_message=_(
+                    "The typical years “to” must not be less than the years “from”."
+                ),
             ),
         ]
 
@@ -96,6 +99,7 @@ class LevelRequirement(models.Model):
             models.CheckConstraint(
                 condition=Q(proficiency__gte=1, proficiency__lte=4),
                 name="requirement_proficiency_range",
+                violation_error_message=_("The minimum proficiency must be from 1 to 4."),
             ),
         ]
 
@@ -116,7 +120,9 @@ class Transition(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["from_level", "to_level"], name="transition_unique"),
             models.CheckConstraint(
-                condition=~Q(from_level=F("to_level")), name="transition_not_to_itself"
+                condition=~Q(from_level=F("to_level")),
+                name="transition_not_to_itself",
+                violation_error_message=_("A level cannot lead to itself."),
             ),
         ]
 

@@ -6,8 +6,10 @@ counts everywhere it appears.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +38,26 @@ class ResourceKind(models.TextChoices):
 class RoadmapQuerySet(models.QuerySet):
     def published(self) -> "RoadmapQuerySet":
         return self.filter(published=True)
+
+    def visible_to(self, user) -> "RoadmapQuerySet":
+        """Published roadmaps; staff also see drafts (to preview them)."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_counts(self) -> "RoadmapQuerySet":
+        """Annotate `section_count` and `skill_count` (subqueries: no join fan-out)."""
+        sections = Section.objects.filter(roadmap=OuterRef("pk"))
+        placements = SkillPlacement.objects.filter(section__roadmap=OuterRef("pk"))
+        return self.annotate(
+            section_count=Coalesce(
+                Subquery(sections.values("roadmap").annotate(n=Count("pk")).values("n")), 0
+            ),
+            skill_count=Coalesce(
+                Subquery(placements.values("section__roadmap").annotate(n=Count("pk")).values("n")),
+                0,
+            ),
+        )
 
 
 class Roadmap(models.Model):
@@ -87,6 +109,19 @@ class SkillQuerySet(models.QuerySet):
     def in_roadmap(self, roadmap: Roadmap) -> "SkillQuerySet":
         return self.filter(placements__section__roadmap=roadmap)
 
+    def with_counts(self) -> "SkillQuerySet":
+        """Annotate `prerequisite_count`, `resource_count` and `roadmap_count`."""
+
+        def count_of(model: type[models.Model], field: str) -> Coalesce:
+            rows = model.objects.filter(**{field: OuterRef("pk")}).values(field)
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            prerequisite_count=count_of(Prerequisite, "skill"),
+            resource_count=count_of(Resource, "skill"),
+            roadmap_count=count_of(SkillPlacement, "skill"),
+        )
+
 
 class Skill(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -116,6 +151,12 @@ class Skill(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("skills:skill_detail", args=[self.slug])
 
+    @cached_property
+    def prerequisite_list(self) -> list["Skill"]:
+        """The skills to learn first, by name. Pages listing many skills prefetch it
+        (Prefetch(..., to_attr="prerequisite_list")); a single row (an htmx swap) loads it."""
+        return list(self.prerequisites.only("slug", "name").order_by("name"))
+
 
 class Prerequisite(models.Model):
     """`skill` requires `requires` first. The graph is kept acyclic (skills.graph)."""
@@ -129,7 +170,9 @@ class Prerequisite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["skill", "requires"], name="prerequisite_unique"),
             models.CheckConstraint(
-                condition=~Q(skill=models.F("requires")), name="prerequisite_not_self"
+                condition=~Q(skill=models.F("requires")),
+                name="prerequisite_not_self",
+                violation_error_message=_("A skill cannot require itself."),
             ),
         ]
 
@@ -140,11 +183,11 @@ class Prerequisite(models.Model):
         from skills.graph import find_cycle
 
         if self.skill_id and self.requires_id:
-            cycle = find_cycle(extra_edge=(self.skill_id, self.requires_id))
+            cycle = find_cycle(extra_edge=(self.skill_id, self.requires_id), replacing=self.pk)
             if cycle:
                 names = " → ".join(cycle)
                 raise ValidationError(
-                    _("This prerequisite would make a cycle: %(cycle)s."),
+                    _("This prerequisite would make a cycle (each needs the next): %(cycle)s."),
                     params={"cycle": names},
                     code="cycle",
                 )
@@ -160,8 +203,8 @@ class SkillPlacement(models.Model):
 
     class Meta:
         ordering = ["section", "position"]
-        verbose_name = _("skill in a section")
-        verbose_name_plural = _("skills in the section")
+        verbose_name = _("skill placement")
+        verbose_name_plural = _("skill placements (skills in roadmap sections)")
         constraints = [
             models.UniqueConstraint(fields=["section", "skill"], name="placement_unique_skill"),
             models.UniqueConstraint(
@@ -172,6 +215,29 @@ class SkillPlacement(models.Model):
     def __str__(self) -> str:
         return f"{self.section}: {self.skill}"
 
+    def clean(self) -> None:
+        """A skill appears once in a roadmap: in one section only."""
+        if not (self.section_id and self.skill_id):
+            return
+        elsewhere = (
+            SkillPlacement.objects.filter(
+                skill_id=self.skill_id, section__roadmap_id=self.section.roadmap_id
+            )
+            .exclude(section_id=self.section_id)
+            .select_related("section")
+            .first()
+        )
+        if elsewhere:
+            raise ValidationError(
+                {
+                    "skill": _(
+                        "“%(skill)s” is already in the section “%(section)s” of this roadmap."
+                    )
+                    % {"skill": self.skill, "section": elsewhere.section}
+                },
+                code="duplicate_in_roadmap",
+            )
+
 
 class Resource(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="resources")
@@ -180,12 +246,15 @@ class Resource(models.Model):
     kind = models.CharField(
         _("kind"), max_length=10, choices=ResourceKind, default=ResourceKind.DOCS
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(_("position"))
 
     class Meta:
-        ordering = ["skill", "position", "id"]
+        ordering = ["skill", "position"]
         verbose_name = _("learning resource")
         verbose_name_plural = _("learning resources")
+        constraints = [
+            models.UniqueConstraint(fields=["skill", "position"], name="resource_unique_position"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -18,3 +18,89 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# Roadmaps, skills and career tracks (issue 3) ------------------------------------------
+
+
+class RoadmapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "skills.Roadmap"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"roadmap-{n}")
+    title = factory.Sequence(lambda n: f"Roadmap {n}")
+    summary = "A roadmap for tests."
+    published = True
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "skills.Section"
+
+    roadmap = factory.SubFactory(RoadmapFactory)
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    title = factory.Sequence(lambda n: f"Section {n}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "skills.Skill"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"skill-{n}")
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    description = "What this skill is, in **Markdown**."
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "skills.SkillPlacement"
+
+    section = factory.SubFactory(SectionFactory)
+    skill = factory.SubFactory(SkillFactory)
+    kind = "core"
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "skills.Resource"
+
+    skill = factory.SubFactory(SkillFactory)
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    url = factory.Sequence(lambda n: f"https://docs.example.com/{n}")
+    kind = "docs"
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careers.Track"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"track-{n}")
+    name = factory.Sequence(lambda n: f"Track {n}")
+    kind = "ic"
+
+
+class LevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careers.Level"
+
+    track = factory.SubFactory(TrackFactory)
+    slug = factory.Sequence(lambda n: f"level-{n}")
+    name = factory.Sequence(lambda n: f"Level {n}")
+    rank = factory.Sequence(lambda n: n + 1)
+    years_min = 0
+    years_max = 2
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careers.LevelRequirement"
+
+    level = factory.SubFactory(LevelFactory)
+    skill = factory.SubFactory(SkillFactory)
+    proficiency = 2

@@ -6,7 +6,10 @@ from django.utils.module_loading import import_string
 
 # Each loader is idempotent and returns a one-line summary. Order matters:
 # tracks need the skills they require, salaries need the tracks.
-LOADERS: list[str] = []
+LOADERS: list[str] = [
+    "skills.demo.load",
+    "careers.demo.load",
+]
 
 
 class Command(BaseCommand):

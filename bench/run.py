@@ -1,0 +1,375 @@
+#!/usr/bin/env python
+"""Careerpath benchmarks: figures as ratios against the limit, measured in one run.
+
+Absolute times on a shared 2-core machine are noisy, so each figure is compared with its
+limit measured in the same run on the same machine:
+- pages: wrk throughput behind gunicorn (2 workers), as a ratio to /healthz;
+- queries: SQL queries per page on the full data set;
+- statistics: salary_stats() over all points against the very SQL it runs, raw in psql;
+- import: import_salaries against `psql \\copy` of the same rows, with peak memory.
+Prints every figure against its target; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/careerpath_bench"
+DEFAULT_CACHE = "redis://127.0.0.1:6379/3"
+RESULTS: list[tuple[str, str, str, str]] = []  # (figure, value, target, verdict)
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def record(figure: str, value: str, target: str, ok: bool | None) -> None:
+    verdict = "n/a" if ok is None else ("meets" if ok else "MISSES")
+    RESULTS.append((figure, value, target, verdict))
+    say(f"  {figure}: {value} (target {target}: {verdict})")
+
+
+def bench_env(args: argparse.Namespace) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="careerpath.settings",
+        DATABASE_URL=args.database_url,
+        CACHE_URL=args.cache_url,
+        DEBUG="0",
+        SECRET_KEY="benchmark-secret-key-" + "b" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        API_RATE_LIMIT="0",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *argv: str, timed: bool = False) -> tuple[float, int, str]:
+    """Run manage.py; return (seconds, peak RSS in KiB or 0, output)."""
+    command = [sys.executable, "manage.py", *argv]
+    if timed and Path("/usr/bin/time").exists():
+        command = ["/usr/bin/time", "-v", *command]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(argv)} failed:\n{result.stdout}\n{result.stderr}")
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    return seconds, int(peak.group(1)) if peak else 0, result.stdout
+
+
+def psql_url(database_url: str) -> str:
+    return database_url.replace("postgres://", "postgresql://", 1)
+
+
+def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
+    import psycopg
+
+    name = args.database_url.rsplit("/", 1)[1]
+    admin = psql_url(args.database_url.rsplit("/", 1)[0] + "/postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and args.reuse:
+            say(f"== reusing database {name}")
+            return
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    say(f"== building database {name}")
+    manage(env, "migrate", "--noinput", "-v", "0")
+    seconds, _, out = manage(env, "load_demo")
+    say(f"  load_demo: {seconds:.1f} s")
+    seconds, _, out = manage(
+        env,
+        "generate_bench_data",
+        "--people",
+        str(args.people),
+        "--salary-points",
+        str(args.salary_points),
+    )
+    say(out.rstrip())
+    say(f"  generate_bench_data: {seconds:.1f} s")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+
+
+# -- pages -------------------------------------------------------------------------
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "careerpath.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(url: str, seconds: int, cookie: str | None = None) -> tuple[float, int]:
+    """Requests a second and non-2xx/3xx responses (plus socket errors)."""
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    failures = int(bad.group(1)) if bad else 0
+    if errors:
+        failures += sum(int(n) for n in errors.groups())
+    return rps, failures
+
+
+def bench_pages(args: argparse.Namespace, env: dict[str, str]) -> None:
+    say("== pages: wrk throughput behind gunicorn (2 workers), ratio to /healthz in the same run")
+    if not shutil.which("wrk"):
+        record("pages", "wrk is not installed (apt-get install wrk)", "≥ 0.5 × /healthz", None)
+        return
+    _, _, out = manage(env, "bench_session")
+    cookie = out.strip().splitlines()[-1]
+    port = 18731
+    server = start_gunicorn(env, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        seconds = args.wrk_seconds
+        for path, signed_in in PAGES:
+            wrk(base + path, 1, cookie if signed_in else None)  # warm caches and workers
+        for path, signed_in in PAGES:
+            before, _ = wrk(base + "/healthz", seconds)
+            rps, failures = wrk(base + path, seconds, cookie if signed_in else None)
+            after, _ = wrk(base + "/healthz", seconds)
+            limit = (before + after) / 2
+            ratio = rps / limit
+            who = " (signed in)" if signed_in else ""
+            record(
+                f"{path}{who}",
+                f"{rps:,.0f} req/s, {ratio:.2f} × /healthz ({limit:,.0f} req/s), {failures} failed",
+                "≥ 0.50",
+                ratio >= 0.5 and failures == 0,
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+PAGES = [
+    ("/dashboard/", True),
+    ("/roadmaps/backend/", True),
+    ("/roadmaps/backend/", False),
+    ("/salaries/", False),
+    ("/careers/backend/senior/", False),
+]
+
+
+# -- queries and statistics (in this process, against the benchmark database) --------
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def bench_queries() -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    say("== queries per page on the full data set (cold cache)")
+    person = get_user_model().objects.filter(username="bench-person-1").first()
+    for path, signed_in in PAGES:
+        client = Client()
+        if signed_in and person:
+            client.force_login(person)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        who = " (signed in)" if signed_in else ""
+        record(
+            f"queries {path}{who}",
+            f"{len(queries)} (HTTP {response.status_code})",
+            "≤ 15",
+            len(queries) <= 15 and response.status_code == 200,
+        )
+
+
+def psql_time(database_url: str, sql: str, repeat: int) -> float:
+    """Median milliseconds psql reports for the SQL run raw, `repeat` times."""
+    script = "\\timing on\n" + "".join(f"{sql};\n" for _ in range(repeat))
+    out = subprocess.run(
+        ["psql", "-X", "-q", "-d", psql_url(database_url), "-o", "/dev/null"],
+        input=script,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    times = [float(t) for t in re.findall(r"Time: ([\d.]+) ms", out)]
+    return statistics.median(times)
+
+
+def bench_stats(args: argparse.Namespace) -> None:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from careers.models import Track
+    from salaries.stats import salary_stats
+
+    say("== salary statistics for a track over all points, against the same SQL raw in psql")
+    track = Track.objects.get(slug="backend")
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        result = salary_stats(track=track)
+    heaviest = max(queries.captured_queries, key=lambda q: float(q["time"]))["sql"]
+    timings = []
+    for _ in range(args.repeat):
+        cache.clear()
+        start = time.perf_counter()
+        salary_stats(track=track)
+        timings.append((time.perf_counter() - start) * 1000)
+    ours = statistics.median(timings)
+    raw = psql_time(args.database_url, heaviest, args.repeat)
+    record(
+        "statistics, cold cache",
+        f"{ours:.1f} ms vs raw {raw:.1f} ms = {ours / raw:.2f}× over {result.count:,} points "
+        f"({len(queries)} queries)",
+        "≤ 1.5×",
+        ours / raw <= 1.5,
+    )
+    with CaptureQueriesContext(connection) as warm:
+        salary_stats(track=track)
+    record("statistics, warm cache", f"{len(warm)} queries", "0 queries", len(warm) == 0)
+
+
+# -- import ---------------------------------------------------------------------------
+
+
+def write_csv(path: Path, rows: int) -> None:
+    import random
+
+    rng = random.Random(rows)
+    levels = ["junior", "middle", "middle-plus", "senior", "lead", "principal"]
+    countries = ["US", "DE", "GB", "FR", "NL", "PL", "ES", "CA", "IN", "BR"]
+    with path.open("w") as out:
+        out.write("role,level,country,currency,amount,year\n")
+        for _ in range(rows):
+            level = rng.randrange(len(levels))
+            amount = round(rng.lognormvariate(11.0 + level * 0.18, 0.3), 2)
+            country = rng.choice(countries)
+            out.write(f"backend,{levels[level]},{country},USD,{amount},{rng.randint(2020, 2025)}\n")
+
+
+def bench_import(args: argparse.Namespace, env: dict[str, str]) -> None:
+    import psycopg
+
+    say("== import: import_salaries against psql \\copy of the same rows; peak memory")
+    sizes = [1_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    url = psql_url(args.database_url)
+    with tempfile.TemporaryDirectory() as tmp:
+        for rows in sizes:
+            path = Path(tmp) / f"bench-{rows}.csv"
+            write_csv(path, rows)
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("DROP TABLE IF EXISTS bench_copy")
+                conn.execute(
+                    "CREATE TABLE bench_copy (role text, level text, country text,"
+                    " currency text, amount numeric(12,2), year int)"
+                )
+            start = time.perf_counter()
+            subprocess.run(
+                [
+                    "psql",
+                    "-X",
+                    "-q",
+                    "-d",
+                    url,
+                    "-c",
+                    f"\\copy bench_copy FROM '{path}' CSV HEADER",
+                ],
+                check=True,
+            )
+            raw = time.perf_counter() - start
+            seconds, peak, _ = manage(
+                env, "import_salaries", str(path), "--source", f"Benchmark {rows}", timed=True
+            )
+            record(
+                f"import {rows:,} rows",
+                f"{seconds:.2f} s vs psql \\copy {raw:.2f} s = {seconds / raw:.2f}×, "
+                f"peak memory {peak / 1024:.0f} MiB",
+                "≤ 2× raw",
+                seconds / raw <= 2,
+            )
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("DROP TABLE bench_copy")
+            manage(env, "rollback_salary_import", "--source", f"Benchmark {rows}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE))
+    parser.add_argument("--quick", action="store_true", help="small data and short runs")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
+    parser.add_argument("--only", default="pages,queries,stats,import")
+    args = parser.parse_args()
+    args.people = 200 if args.quick else 10_000
+    args.salary_points = 20_000 if args.quick else 1_000_000
+    args.wrk_seconds = 2 if args.quick else 10
+    args.repeat = 5 if args.quick else 15
+    only = set(args.only.split(","))
+
+    env = bench_env(args)
+    prepare_database(args, env)
+    setup_django(env)
+    if "queries" in only:
+        bench_queries()
+    if "stats" in only:
+        bench_stats(args)
+    if "pages" in only:
+        bench_pages(args, env)
+    if "import" in only:
+        bench_import(args, env)
+
+    say("\n== summary (figure | value | target | verdict)")
+    for row in RESULTS:
+        say(" | ".join(row))
+
+
+if __name__ == "__main__":
+    main()

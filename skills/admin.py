@@ -1,0 +1,272 @@
+"""Curation of roadmaps and skills: inlines, ordering numbers, counts, import and export."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from skills.models import Prerequisite, Resource, Roadmap, Section, Skill, SkillPlacement
+from skills.ordering import OrderedInlineForm, OrderedInlineFormSet
+from skills.roadmap_io import RoadmapImportError, dumps, export_roadmap, import_roadmap, loads
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    form = OrderedInlineForm
+    formset = OrderedInlineFormSet
+    fields = ["position", "title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    ordering = ["position"]
+    extra = 1
+    show_change_link = True
+    verbose_name_plural = _("sections (numbers set the order; open one to edit its skills)")
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "published", "section_count", "skill_count", "updated_at"]
+    list_filter = ["published"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "summary", "published", "position"]
+    inlines = [SectionInline]
+    change_form_template = "admin/skills/roadmap/change_form.html"
+    change_list_template = "admin/skills/roadmap/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description=_("sections"), ordering="section_count")
+    def section_count(self, obj: Roadmap) -> int:
+        return obj.section_count
+
+    @admin.display(description=_("skills"), ordering="skill_count")
+    def skill_count(self, obj: Roadmap) -> int:
+        return obj.skill_count
+
+    def get_urls(self) -> list:
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="skills_roadmap_import",
+            ),
+            path(
+                "<path:object_id>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="skills_roadmap_export",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def export_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        roadmap = get_object_or_404(Roadmap, pk=object_id)
+        if not self.has_view_permission(request, roadmap):
+            raise PermissionDenied
+        response = HttpResponse(
+            dumps(export_roadmap(roadmap)), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="roadmap-{roadmap.slug}.json"'
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        problems = []
+        if request.method == "POST":
+            form = RoadmapImportForm(request.POST, request.FILES)
+        else:
+            form = RoadmapImportForm()
+        if request.method == "POST" and form.is_valid():
+            dry_run = form.cleaned_data["dry_run"]
+            try:
+                result = import_roadmap(form.cleaned_data["file"], dry_run=dry_run)
+            except RoadmapImportError as exc:
+                problems = exc.problems
+            else:
+                if dry_run:
+                    messages.info(
+                        request,
+                        _("The file is valid; nothing was written (check only). %(summary)s")
+                        % {"summary": result.summary()},
+                    )
+                    return HttpResponseRedirect(request.path)
+                messages.success(request, result.summary())
+                url = reverse("admin:skills_roadmap_change", args=[result.roadmap.pk])
+                return HttpResponseRedirect(url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import a roadmap from JSON"),
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/skills/roadmap/import.html", context)
+
+
+class RoadmapImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roadmap file (JSON)"),
+        help_text=_(
+            "A careerpath.roadmap/1 file, as “Export JSON” or manage.py export_roadmap writes "
+            "it. A roadmap with the same slug is updated in place."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only, write nothing"), required=False, initial=False
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        try:
+            return loads(upload.read())
+        except RoadmapImportError as exc:
+            raise forms.ValidationError([str(p) for p in exc.problems]) from None
+
+
+class PlacementForm(OrderedInlineForm):
+    class Meta:
+        model = SkillPlacement
+        fields = ["position", "skill", "kind"]
+
+
+class PlacementInline(admin.TabularInline):
+    model = SkillPlacement
+    form = PlacementForm
+    formset = OrderedInlineFormSet
+    fields = ["position", "skill", "kind"]
+    autocomplete_fields = ["skill"]
+    ordering = ["position"]
+    extra = 3
+    verbose_name_plural = _("skills in this section (numbers set the order)")
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "roadmap", "position", "skill_count"]
+    list_filter = ["roadmap"]
+    list_select_related = ["roadmap"]
+    search_fields = ["title", "slug", "roadmap__title"]
+    ordering = ["roadmap", "position"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["roadmap", "title", "slug", "summary", "position"]
+    inlines = [PlacementInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(skill_total=Count("placements"))
+
+    @admin.display(description=_("skills"), ordering="skill_total")
+    def skill_count(self, obj: Section) -> int:
+        return obj.skill_total
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    form = OrderedInlineForm
+    formset = OrderedInlineFormSet
+    fields = ["position", "title", "url", "kind"]
+    ordering = ["position"]
+    extra = 1
+
+
+class PrerequisiteInline(admin.TabularInline):
+    """What this skill needs first. Each row is checked for cycles (Prerequisite.clean)."""
+
+    model = Prerequisite
+    fk_name = "skill"
+    fields = ["requires"]
+    autocomplete_fields = ["requires"]
+    extra = 1
+    verbose_name = _("prerequisite (learn this first)")
+    verbose_name_plural = _("prerequisites (learn these first)")
+
+
+class SkillPlacementListFilter(admin.SimpleListFilter):
+    title = _("roadmap")
+    parameter_name = "roadmap"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [(r.slug, r.title) for r in Roadmap.objects.all()] + [("none", _("in no roadmap"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "none":
+            return queryset.filter(placements__isnull=True)
+        if self.value():
+            return queryset.filter(placements__section__roadmap__slug=self.value()).distinct()
+        return queryset
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "slug",
+        "prerequisite_count",
+        "resource_count",
+        "roadmap_count",
+        "updated_at",
+    ]
+    list_filter = [SkillPlacementListFilter, "placements__kind"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description"]
+    inlines = [PrerequisiteInline, ResourceInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description=_("prerequisites"), ordering="prerequisite_count")
+    def prerequisite_count(self, obj: Skill) -> int:
+        return obj.prerequisite_count
+
+    @admin.display(description=_("resources"), ordering="resource_count")
+    def resource_count(self, obj: Skill) -> int:
+        return obj.resource_count
+
+    @admin.display(description=_("roadmaps"), ordering="roadmap_count")
+    def roadmap_count(self, obj: Skill) -> int:
+        return obj.roadmap_count
+
+
+@admin.register(Prerequisite)
+class PrerequisiteAdmin(admin.ModelAdmin):
+    list_display = ["skill", "requires"]
+    list_select_related = ["skill", "requires"]
+    search_fields = ["skill__name", "skill__slug", "requires__name", "requires__slug"]
+    autocomplete_fields = ["skill", "requires"]
+
+
+@admin.register(SkillPlacement)
+class SkillPlacementAdmin(admin.ModelAdmin):
+    list_display = ["skill", "section", "roadmap", "kind", "position"]
+    list_filter = ["kind", "section__roadmap"]
+    list_select_related = ["skill", "section__roadmap"]
+    search_fields = ["skill__name", "skill__slug", "section__title"]
+    autocomplete_fields = ["skill", "section"]
+    ordering = ["section__roadmap", "section__position", "position"]
+
+    @admin.display(description=_("roadmap"), ordering="section__roadmap__title")
+    def roadmap(self, obj: SkillPlacement) -> Roadmap:
+        return obj.section.roadmap
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "skill", "kind", "url"]
+    list_filter = ["kind"]
+    list_select_related = ["skill"]
+    search_fields = ["title", "url", "skill__name", "skill__slug"]
+    autocomplete_fields = ["skill"]

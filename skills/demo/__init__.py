@@ -1,0 +1,19 @@
+"""Careerpath's own demo roadmap: `backend.json` beside this file (careerpath.roadmap/1).
+
+The text is written by the project (not copied from elsewhere); links point to official
+documentation. `load()` is run by `manage.py load_demo` and is idempotent.
+"""
+
+from pathlib import Path
+
+from skills.roadmap_io import import_roadmap, loads
+
+DEMO_DIR = Path(__file__).resolve().parent
+ROADMAP_FILES = ["backend.json"]
+
+
+def load() -> str:
+    """Create or update the demo roadmaps; a one-line summary."""
+    return " ".join(
+        import_roadmap(loads((DEMO_DIR / name).read_bytes())).summary() for name in ROADMAP_FILES
+    )
