@@ -23,8 +23,6 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import transaction
 
-from careers.models import Level, LevelRequirement, Track, Transition
-from skills.models import Prerequisite, Resource, Roadmap, Section, Skill, SkillPlacement
 from tests import factories
 
 
@@ -37,33 +35,6 @@ def every_factory() -> list[type[factory.django.DjangoModelFactory]]:
         and value.__module__ == factories.__name__
         and not value._meta.abstract
     ]
-
-
-def content() -> None:
-    """A small roadmap and ladder of our own, beside (or before) the demo content."""
-    roadmap = Roadmap.objects.create(slug="backup-roadmap", title="Backup roadmap", published=True)
-    sections = [
-        Section.objects.create(roadmap=roadmap, slug=f"part-{n}", title=f"Part {n}", position=n)
-        for n in range(1, 3)
-    ]
-    skills = [
-        Skill.objects.create(slug=f"backup-skill-{n}", name=f"Backup skill {n}: ünïcode ✓ 日本")
-        for n in range(6)
-    ]
-    for n, skill in enumerate(skills):
-        SkillPlacement.objects.create(section=sections[n % 2], skill=skill, position=n)
-        Resource.objects.create(skill=skill, title=f"Guide {n}", url=f"https://example.com/{n}")
-    for n in range(1, 6):
-        Prerequisite.objects.create(skill=skills[n], requires=skills[n - 1])
-    track = Track.objects.create(slug="backup-track", name="Backup track")
-    levels = [
-        Level.objects.create(track=track, slug=f"step-{n}", name=f"Step {n}", rank=n)
-        for n in range(1, 4)
-    ]
-    for level in levels:
-        for skill in skills[: level.rank * 2]:
-            LevelRequirement.objects.create(level=level, skill=skill, proficiency=level.rank)
-    Transition.objects.create(from_level=levels[0], to_level=levels[2], note="fast track")
 
 
 def django_own(user_model) -> None:
@@ -86,7 +57,6 @@ def django_own(user_model) -> None:
 @transaction.atomic
 def populate() -> None:
     call_command("load_demo", verbosity=0)
-    content()
     for model_factory in every_factory():
         model_factory.create_batch(3)
     django_own(get_user_model())

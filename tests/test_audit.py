@@ -137,3 +137,21 @@ def test_log_page_queries_do_not_grow_with_entries(
     add_groups(60, 5)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert staff_client.get(LOG).status_code == 200
+
+
+def test_a_content_edit_in_the_admin_is_logged_and_listed(staff_client, staff):
+    from tests.factories import SkillFactory
+    from tests.test_admin_content import form_of
+
+    skill = SkillFactory(slug="sql", name="SQL")
+    url = reverse("admin:skills_skill_change", args=[skill.pk])
+    data = form_of(staff_client, url)
+    data["name"] = "SQL and query plans"
+    assert staff_client.post(url, data).status_code == 302
+
+    entry = LogEntry.objects.get(object_id=str(skill.pk), content_type__model="skill")
+    assert (entry.user, entry.action_flag) == (staff, CHANGE)
+    assert "Name" in entry.get_change_message()
+    html = staff_client.get(LOG, {"q": "query plans"}).content.decode()
+    assert f'<a href="{url}">SQL and query plans</a>' in html
+    assert '<td class="field-action">changed</td>' in html
