@@ -39,5 +39,17 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Backups of the database DATABASE_URL names (default db.sqlite3): README "Backups".
+backup: $(VENV)/.runtime
+	DEBUG=$${DEBUG:-1} $(PY) scripts/backup.py $(BACKUP)
+
+restore: $(VENV)/.runtime
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/FILE [RESTORE_ARGS=--clean]"; exit 2; }
+	DEBUG=$${DEBUG:-1} $(PY) scripts/restore.py $(RESTORE_ARGS) $(BACKUP)
+
+# A 60 s mixed read/write load against gunicorn on loopback (docs/reliability.md).
+soak: $(VENV)/.dev
+	$(PY) scripts/soak.py $(SOAK_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

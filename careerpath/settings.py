@@ -141,6 +141,22 @@ if DATABASES["default"].get("ENGINE") not in {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Optional PostgreSQL read replica for lag-tolerant heavy reads (careerpath/db.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    try:
+        with warnings.catch_warnings():  # an unknown scheme is reported below, in one line
+            warnings.simplefilter("ignore")
+            DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    except Exception as exc:
+        config_error(f"DATABASE_REPLICA_URL cannot be parsed ({exc}).")
+    if DATABASES["replica"].get("ENGINE") != DATABASES["default"]["ENGINE"]:
+        config_error("DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL.")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        CONN_HEALTH_CHECKS=DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        TEST={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["careerpath.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default, Redis through CACHE_URL or REDIS_URL.
@@ -152,8 +168,27 @@ if CACHE_URL:
         config_error(f"CACHE_URL cannot be parsed ({exc}).")
     if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # django-environ lower-cases Django's own options for the Redis backend
+    # (`?key_prefix=cp&timeout=600`), where Django only reads them upper-case.
+    for _option in ("KEY_PREFIX", "TIMEOUT", "VERSION", "KEY_FUNCTION"):
+        if _option.lower() in CACHES["default"]:
+            CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions: web processes keep no state of their own (docs/scaling.md). With a shared
+# cache, sessions are read from it and written through to the database, so losing the
+# cache signs nobody out; with a per-process (local-memory) or no cache they live in the
+# database only, since a per-process copy would outlive a sign-out made in another process.
+SHARED_CACHE = CACHES["default"]["BACKEND"] not in {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 
 # Email: the console by default, SMTP (or any backend) through EMAIL_URL.
 # django-environ parses the URL into EMAIL_* names; Django 6.1 wants them as MAILERS.

@@ -38,6 +38,44 @@ def test_compose_file_validates(tmp_path):
     assert "pg_isready" in result.stdout
     assert "service_healthy" in result.stdout
 
+    services = service_blocks(result.stdout)
+    assert set(services) == {"db", "redis", "migrate", "web", "proxy"}
+    # Redis is health-checked; the one-off migrate service runs the entrypoint's migrate step.
+    assert "redis-cli" in services["redis"]
+    assert "healthcheck:" in services["redis"]
+    assert "- migrate" in services["migrate"]
+    assert 'restart: "no"' in services["migrate"]
+    # web is scalable: no host port, no fixed name; it waits for the migration to finish,
+    # and it shares Redis as its cache.
+    web = services["web"]
+    assert "ports:" not in web
+    assert "container_name" not in web
+    assert "migrate:\n        condition: service_completed_successfully" in web
+    assert "redis:\n        condition: service_healthy" in web
+    assert "CACHE_URL: redis://redis:6379/" in web
+    assert "MIGRATE: '0'" in web
+    # The proxy is the only service with a host port, and it uses the config in the repo.
+    assert [name for name, block in services.items() if "ports:" in block] == ["proxy"]
+    assert "docker/nginx.conf:/etc/nginx/conf.d/default.conf" in services["proxy"]
+
+
+def service_blocks(config: str) -> dict[str, str]:
+    """Each service's part of `docker-compose config` output (two-space YAML), by name."""
+    blocks: dict[str, list[str]] = {}
+    current = None
+    in_services = False
+    for line in config.splitlines():
+        if not line.startswith(" "):
+            in_services = line == "services:"
+            current = None
+            continue
+        if in_services and line.startswith("  ") and not line.startswith("   "):
+            current = line.strip().rstrip(":")
+            blocks[current] = []
+        elif in_services and current:
+            blocks[current].append(line)
+    return {name: "\n".join(lines) for name, lines in blocks.items()}
+
 
 def wait_for(url: str, seconds: float) -> int | None:
     deadline = time.monotonic() + seconds
@@ -95,3 +133,30 @@ def test_entrypoint_waits_migrates_and_serves_healthz_on_postgresql(tmp_path):
             admin_url.replace("postgres://", "postgresql://"), autocommit=True
         ) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_entrypoint_migrate_mode_migrates_and_exits(tmp_path):
+    """The one-off `migrate` service: migrate, then exit 0 without serving."""
+    database = tmp_path / "migrate.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "PYTHON": sys.executable,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "0",
+        "SECRET_KEY": "entrypoint-test-secret-key-" + "x" * 40,
+        "MIGRATE": "0",  # the migrate mode migrates whatever the environment says
+    }
+    entrypoint = str(Path(ROOT) / "docker" / "entrypoint.sh")
+    result = subprocess.run(
+        [entrypoint, "migrate"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        migrated = connection.execute("SELECT count(*) FROM django_migrations").fetchone()[0]
+    assert migrated > 0
+
+    wrong = subprocess.run([entrypoint, "serve-please"], env=env, capture_output=True, text=True)
+    assert wrong.returncode == 2
+    assert "usage" in wrong.stderr
