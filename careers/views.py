@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from accounts.models import Profile
 from careers.models import Level, LevelRequirement, Track, Transition
+from salaries.stats import level_pay, pay_sources
 from skills.models import Proficiency, Roadmap, Section, SkillPlacement
 
 
@@ -94,6 +96,14 @@ def group_by_section(requirements: list[LevelRequirement]) -> list[RequirementGr
     return list(groups.values())
 
 
+def visitor_country(request: HttpRequest) -> str | None:
+    """The signed-in person's country from their profile (one query), else None."""
+    if not request.user.is_authenticated:
+        return None
+    code = Profile.objects.for_user(request.user).values_list("country", flat=True).first()
+    return code or None
+
+
 @require_safe
 def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
     level_obj = get_object_or_404(
@@ -130,6 +140,8 @@ def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
     comes_from = level_obj.transitions_in.select_related("from_level__track").order_by(
         "from_level__track__position", "from_level__rank"
     )
+    # Pay in the visitor's country (worldwide, labelled so, when it has too few points).
+    pay = level_pay(level_obj, visitor_country(request))
     context = {
         "track": track_obj,
         "level": level_obj,
@@ -143,5 +155,7 @@ def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
         "dropped_count": dropped,
         "leads_to": leads_to,
         "comes_from": comes_from,
+        "pay": pay,
+        "pay_sources": pay_sources(pay) if not pay.stats.suppressed else [],
     }
     return render(request, "careers/level_detail.html", context)

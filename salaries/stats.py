@@ -9,6 +9,7 @@ dashboard all call these functions:
 - `stats_by_country(level, ...)`: the same per country for one level, in one query.
 - `level_pay(level, country=None)`: a level's pay in a country, falling back to
   worldwide (and saying so) when the country has too few points.
+- `pay_sources(pay)`: the names of the sources behind a `level_pay` figure.
 - `published_figures(...)`: statistics a source published (means, medians): shown
   beside the percentiles as reference markers, never mixed into them.
 
@@ -509,6 +510,23 @@ def level_pay(
             return LevelPay(level, stats, country.upper(), fell_back=False)
     stats = salary_stats(level=level, currency=currency, year_from=year_from, year_to=year_to)
     return LevelPay(level, stats, country.upper() if country else None, fell_back=bool(country))
+
+
+def pay_sources(pay: LevelPay) -> list[str]:
+    """The names of the sources whose approved individual points make up `pay`'s figures
+    (the country's, or worldwide when it fell back), alphabetical. One query, cached."""
+    country = pay.country if pay.scope == "country" else None
+
+    def compute() -> list[str]:
+        names = (
+            _base(level=pay.level, country=country)
+            .values_list("source__name", flat=True)
+            .distinct()
+            .order_by("source__name")
+        )
+        return list(names)
+
+    return _cached("sources", (pay.level, country), compute)
 
 
 def published_figures(
