@@ -10,8 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from careers.models import Level
+from salaries.charts import range_chart
+from salaries.models import MIN_GROUP_SIZE
+from salaries.stats import BASE_CURRENCY, stats_by_level
 
 HOME_LADDER_TRACK = "backend"
+HOME_PAY_LEVEL = "senior"  # the headline figure; the chart shows every level
 
 
 def home_ladder() -> dict | None:
@@ -22,9 +26,41 @@ def home_ladder() -> dict | None:
     return {"name": levels[0].track.name, "track": levels[0].track, "levels": levels}
 
 
+def home_salary_preview(ladder: dict | None) -> dict | None:
+    """Worldwide pay on the ladder's track: a range chart of its levels and the
+    headline figure of one (senior, else the level with the most points). One query
+    (the salaries app caches it); None when no level has enough data points."""
+    if ladder is None:
+        return None
+    by_level = stats_by_level(ladder["track"], levels=ladder["levels"])
+    shown = [row for row in by_level if not row.stats.suppressed]
+    if not shown:
+        return None
+    headline = next(
+        (row for row in shown if row.level.slug == HOME_PAY_LEVEL),
+        max(shown, key=lambda row: row.stats.count),
+    )
+    # A first impression: levels without a single data point are left out (and said so).
+    rows = [row for row in by_level if row.stats.count]
+    chart = range_chart([(r.level.name, r.stats, r is headline) for r in rows], BASE_CURRENCY)
+    return {
+        "level": headline.level,
+        "stats": headline.stats,
+        "chart": chart,
+        "rows": rows,  # the chart's table twin
+        "levels_left_out": len(by_level) - len(rows),
+    }
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"ladder": home_ladder()})
+    ladder = home_ladder()
+    context = {
+        "ladder": ladder,
+        "salary_preview": home_salary_preview(ladder),
+        "min_group": MIN_GROUP_SIZE,
+    }
+    return render(request, "home.html", context)
 
 
 @never_cache

@@ -1,6 +1,7 @@
 """The home page in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -19,3 +20,27 @@ def test_home_page_fits_a_phone(page):
     page.goto("/")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 360
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_both_peeks_fit_the_width_with_every_level_in_view(page, width):
+    """The six-step ladder used to sit in half the width, Principal scrolled out of view."""
+    from tests.salary_support import add_points, level, make_tracks
+
+    make_tracks()
+    for slug in ("junior", "middle", "senior", "principal"):
+        add_points(level("backend", slug), range(80_000, 180_000, 10_000))
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/")
+
+    ladder = page.locator("ol.ladder")
+    assert ladder.evaluate("el => el.scrollWidth <= el.clientWidth")
+    principal = page.get_by_role("link", name="Principal backend engineer")
+    box = principal.bounding_box()
+    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width
+    chart = page.locator("#home-chart-title").locator("xpath=ancestor::*[name()='svg']")
+    chart_box = chart.bounding_box()
+    assert chart_box["x"] >= 0 and chart_box["x"] + chart_box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_text("The same figures as a table").click()
+    expect(page.get_by_role("cell", name="$102,500").first).to_be_visible()
