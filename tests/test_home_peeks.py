@@ -22,9 +22,7 @@ def peek(response) -> str:
     return body[body.index("What it pays") :]
 
 
-def test_home_shows_senior_backend_pay_worldwide_with_a_chart_of_the_levels(
-    client, salary_tracks
-):
+def test_home_shows_senior_backend_pay_worldwide_with_a_chart_of_the_levels(client, salary_tracks):
     add_points(level("backend", "senior"), [100_000, 110_000, 120_000], country="US", year=2023)
     add_points(level("backend", "senior"), [130_000, 140_000], country="DE", year=2025)
     add_points(level("backend", "junior"), [40_000, 50_000, 60_000, 70_000, 80_000])
@@ -47,7 +45,7 @@ def test_home_shows_senior_backend_pay_worldwide_with_a_chart_of_the_levels(
     assert chart.count('class="chart-box"') == 2
     assert "3 levels without data points yet are left out." in pay
     table = html[html.index('class="chart-twin"') :]
-    assert "<td class=\"num\"><strong>$60,000</strong></td>" in table
+    assert '<td class="num"><strong>$60,000</strong></td>' in table
     assert "Too few data points (fewer than 5)" in table
     assert "Principal backend engineer" not in table
 

@@ -37,7 +37,7 @@ def test_both_peeks_fit_the_width_with_every_level_in_view(page, width):
     assert ladder.evaluate("el => el.scrollWidth <= el.clientWidth")
     principal = page.get_by_role("link", name="Principal backend engineer")
     box = principal.bounding_box()
-    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
     chart = page.locator("#home-chart-title").locator("xpath=ancestor::*[name()='svg']")
     chart_box = chart.bounding_box()
     assert chart_box["x"] >= 0 and chart_box["x"] + chart_box["width"] <= width
