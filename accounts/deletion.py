@@ -15,14 +15,14 @@ from collections.abc import Callable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from salaries.privacy import forget_contributions, pending_count
 from tracking.models import ProgressEvent, SkillProgress
 
 
 def salary_contributions_on_delete(user: AbstractBaseUser) -> None:
-    """HOOK for the salaries app: detach approved anonymous figures, delete the rest.
-
-    Nothing to do until the salaries app is merged; then call its function here.
-    """
+    """Approved figures are already anonymous (unlinked) and stay; figures waiting for
+    review and every private record of a contribution are deleted."""
+    forget_contributions(user)
 
 
 BEFORE_DELETE: list[Callable[[AbstractBaseUser], None]] = [salary_contributions_on_delete]
@@ -33,6 +33,7 @@ def summary(user: AbstractBaseUser) -> dict[str, int]:
     return {
         "progress": SkillProgress.objects.for_user(user).count(),
         "events": ProgressEvent.objects.for_user(user).count(),
+        "salary_pending": pending_count(user),
     }
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from api.export import tokens_part
+from salaries.privacy import contributions_export
 from tracking.export import events_part, progress_part
 
 FORMAT = "careerpath-export/1"
@@ -58,14 +59,9 @@ def profile_part(user: AbstractBaseUser) -> dict[str, Any] | None:
 
 
 def salary_contributions_part(user: AbstractBaseUser) -> list[dict[str, Any]]:
-    """HOOK for the salaries app: the salary figures this person contributed.
-
-    Until the salaries app is merged there is nothing to collect. When it is, return
-    one dict per contribution of `user` (role, level, country, currency, amount, year,
-    status, submitted date), or point EXPORT_PARTS["salary_contributions"] at the
-    salaries app's own function.
-    """
-    return []
+    """The salary figures this person contributed (the salaries app's own rule: a
+    moderated figure is anonymous, so only its year, status and date are listed)."""
+    return contributions_export(user)
 
 
 EXPORT_PARTS: dict[str, Callable[[AbstractBaseUser], Any]] = {
