@@ -2,6 +2,7 @@
 rates (table upload), title aliases."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from careerpath.admin import audit
 from salaries import moderation
 from salaries.forms import ImportUploadForm, RatesUploadForm
 from salaries.importer import Importer, roll_back
@@ -41,9 +43,18 @@ class SourceAdmin(admin.ModelAdmin):
         return obj.point_count
 
 
+def pending_points(queryset: QuerySet) -> list[SalaryDataPoint]:
+    """The pending points of a selection, as data points (the audit log links each to
+    its page in the data point admin, whatever list it was chosen from)."""
+    ids = queryset.filter(status=Status.PENDING).values("pk")
+    return list(SalaryDataPoint.objects.filter(pk__in=ids).select_related("level__track", "track"))
+
+
 @admin.action(description=_("Approve selected pending data points"))
 def approve_points(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    points = pending_points(queryset)  # before they change: only pending ones are moderated
     count = moderation.approve(queryset)
+    audit(request, points, "Approved (moderation).")
     modeladmin.message_user(
         request,
         ngettext("Approved %d data point.", "Approved %d data points.", count) % count,
@@ -53,7 +64,9 @@ def approve_points(modeladmin, request: HttpRequest, queryset: QuerySet) -> None
 
 @admin.action(description=_("Reject selected pending data points"))
 def reject_points(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    points = pending_points(queryset)
     count = moderation.reject(queryset)
+    audit(request, points, "Rejected (moderation).")
     modeladmin.message_user(
         request,
         ngettext("Rejected %d data point.", "Rejected %d data points.", count) % count,
@@ -118,8 +131,12 @@ class PendingContributionAdmin(admin.ModelAdmin):
 
 @admin.action(description=_("Roll back selected imports (delete their data points)"))
 def roll_back_batches(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
-    batches = list(queryset.live())
-    deleted = sum(roll_back(batch) for batch in batches)
+    batches = list(queryset.live().select_related("source"))
+    deleted = 0
+    for batch in batches:
+        points = roll_back(batch)
+        deleted += points
+        audit(request, [batch], f"Rolled back: {points:,} data point(s) deleted.")
     modeladmin.message_user(
         request,
         _("Rolled back %(batches)d import(s): %(points)d data point(s) deleted.")
@@ -191,6 +208,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
             )
             report = importer.run(upload, upload.name)
             if report.ok and not report.dry_run:
+                if report.batch is not None:
+                    audit(request, [report.batch], report.summary(), ADDITION)
                 self.message_user(request, report.summary(), messages.SUCCESS)
                 return redirect("admin:salaries_importbatch_changelist")
         context = {
@@ -201,6 +220,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "report": report,
         }
         return TemplateResponse(request, "admin/salaries/importbatch/import.html", context)
+
+
+def rate_file_name(form: RatesUploadForm) -> str:
+    return getattr(form.cleaned_data["file"], "name", "") or "upload"
 
 
 @admin.register(ExchangeRate)
@@ -232,6 +255,15 @@ class ExchangeRateAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             report = load_rates(form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
             if report.ok and not form.cleaned_data["dry_run"]:
+                loaded = set(report.keys)
+                rates = ExchangeRate.objects.filter(
+                    currency__in={c for c, _ in loaded}, year__in={y for _, y in loaded}
+                )
+                audit(
+                    request,
+                    [rate for rate in rates if (rate.currency, rate.year) in loaded],
+                    f"Loaded from a CSV table: {rate_file_name(form)}.",
+                )
                 self.message_user(request, report.summary(), messages.SUCCESS)
                 return redirect(reverse("admin:salaries_exchangerate_changelist"))
         context = {

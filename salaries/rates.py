@@ -26,6 +26,7 @@ class RatesReport:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    keys: list[tuple[str, int]] = field(default_factory=list)  # (currency, year) loaded
 
     @property
     def ok(self) -> bool:
@@ -119,6 +120,7 @@ def load_rates(file: IO[bytes], *, dry_run: bool = False) -> RatesReport:
     )
     report.updated = sum(1 for key in rates if key in existing)
     report.created = len(rates) - report.updated
+    report.keys = list(rates)
     if dry_run:
         return report
     with transaction.atomic():
