@@ -5,6 +5,7 @@ work on a fresh machine; production (DEBUG off) refuses to start without SECRET_
 A bad value stops start-up with a one-line message naming the variable.
 """
 
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -246,6 +247,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Careerpath] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address: name the header
+# in which it passes the client's (docker/nginx.conf sets X-Real-IP, and docker-compose.yml
+# sets this), so allauth's limits and the API's (api/throttling.py) count each client.
+# Only set it when a proxy always overwrites that header, or clients could pick their own.
+_client_ip_header = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="").strip()
+if _client_ip_header and not re.fullmatch(r"[A-Za-z0-9-]+", _client_ip_header):
+    config_error("ALLAUTH_TRUSTED_CLIENT_IP_HEADER must be a header name, e.g. X-Real-IP.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = _client_ip_header or None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

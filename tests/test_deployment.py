@@ -54,6 +54,11 @@ def test_compose_file_validates(tmp_path):
     assert "redis:\n        condition: service_healthy" in web
     assert "CACHE_URL: redis://redis:6379/" in web
     assert "MIGRATE: '0'" in web
+    # Rate limits count each client, not the proxy: web trusts the header nginx sets,
+    # and nginx always overwrites it with the address the request came from.
+    assert "ALLAUTH_TRUSTED_CLIENT_IP_HEADER: X-Real-IP" in web
+    nginx = (ROOT / "docker" / "nginx.conf").read_text()
+    assert "proxy_set_header X-Real-IP $remote_addr;" in nginx
     # The proxy is the only service with a host port, and it uses the config in the repo.
     assert [name for name, block in services.items() if "ports:" in block] == ["proxy"]
     assert "docker/nginx.conf:/etc/nginx/conf.d/default.conf" in services["proxy"]

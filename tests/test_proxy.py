@@ -68,7 +68,13 @@ def test_the_shipped_nginx_config_is_valid(tmp_path):
 @pytest.fixture
 def proxied(tmp_path):
     binary = nginx()
-    env = production_env(f"sqlite:///{tmp_path / 'proxy.sqlite3'}", SECURE_HSTS_SECONDS="3600")
+    env = production_env(
+        f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
+        SECURE_HSTS_SECONDS="3600",
+        # As docker-compose.yml sets it for web; a low API limit to see it count.
+        ALLAUTH_TRUSTED_CLIENT_IP_HEADER="X-Real-IP",
+        API_RATE_LIMIT="3",
+    )
     instance = Instance(env, tmp_path / "web.log")
     port = free_port()
     site = SITE.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
@@ -125,3 +131,13 @@ def test_sign_in_through_the_proxy_passes_host_and_scheme(proxied):
     assert signed_in.status == 200
     assert signed_in.url == f"http://127.0.0.1:{port}/admin/"
     assert "Site administration" in signed_in.text
+
+
+def test_a_client_cannot_pick_its_own_address_through_the_proxy(proxied):
+    """nginx overwrites X-Real-IP with the address it saw, so a client sending its own
+    (a new one each time) is still counted as itself by the API's rate limit."""
+    port = proxied
+    statuses = [
+        get(port, "/api/v1/tracks/", {"X-Real-IP": f"203.0.113.{n}"}).status for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]

@@ -39,6 +39,7 @@ def test_check_deploy_is_clean_in_production():
         ("SECURE_SSL_REDIRECT", "sometimes", "SECURE_SSL_REDIRECT"),
         ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS"),
         ("CACHE_URL", "nosuchcache://x", "CACHE_URL"),
+        ("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "X-Real-IP: 1.2.3.4", "X-Real-IP"),
     ],
 )
 def test_bad_configuration_stops_with_one_clear_line(name, value, words):
@@ -74,3 +75,12 @@ def test_production_is_secure_by_default():
     result = manage("shell", "-v", "0", "-c", code, env=PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True True True 31536000 ('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_the_trusted_client_ip_header_is_read_from_the_environment():
+    code = "from allauth import app_settings as a; print(a.TRUSTED_CLIENT_IP_HEADER)"
+    for value, expected in (("X-Real-IP", "X-Real-IP"), ("", "None")):
+        env = {**PRODUCTION, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": value}
+        result = manage("shell", "-v", "0", "-c", code, env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == [expected]
