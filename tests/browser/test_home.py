@@ -44,3 +44,21 @@ def test_both_peeks_fit_the_width_with_every_level_in_view(page, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_text("The same figures as a table").click()
     expect(page.get_by_role("cell", name="$102,500").first).to_be_visible()
+
+
+def test_chart_labels_have_a_halo_so_crossing_lines_do_not_cut_the_text(page):
+    """A published figure's dashed line and the grid ran through the level names."""
+    from tests.salary_support import add_points, level, make_tracks
+
+    make_tracks()
+    add_points(level("backend", "senior"), range(80_000, 180_000, 10_000))
+    page.goto("/")
+    halo = page.locator("#home-chart-title >> xpath=ancestor::*[name()='svg']").evaluate(
+        """svg => {
+            const label = getComputedStyle(svg.querySelector("text.chart-label"));
+            const behind = getComputedStyle(document.body).backgroundColor;
+            return [label.paintOrder.startsWith("stroke"), label.stroke === behind,
+                    parseFloat(label.strokeWidth) >= 3];
+        }"""
+    )
+    assert halo == [True, True, True]
