@@ -1,9 +1,10 @@
 """Site-wide views: the home page, the health check and the error pages."""
 
+import logging
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -52,6 +53,9 @@ def home_salary_preview(ladder: dict | None) -> dict | None:
     }
 
 
+logger = logging.getLogger(__name__)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     ladder = home_ladder()
@@ -76,11 +80,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# What an error page says when even its template cannot be rendered (for instance when
+# collectstatic has not run and the static manifest is missing): the handler never fails.
+PLAIN_ERROR_PAGES = {
+    500: "<!doctype html><title>Server error · Careerpath</title>"
+    "<h1>Something went wrong on our side</h1><p>Please try again in a minute.</p>",
+    503: "<!doctype html><title>Unavailable · Careerpath</title>"
+    "<h1>Careerpath is briefly unavailable</h1>"
+    "<p>The database is not answering; try again in a minute.</p>",
+}
+
+
+def error_page(template_name: str, status: int) -> HttpResponse:
+    try:
+        body = loader.get_template(template_name).render()
+    except Exception:
+        logger.exception("The %s page could not be rendered; sending the plain one", status)
+        body = PLAIN_ERROR_PAGES[status]
+    return HttpResponse(body, status=status)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 handler: a database outage becomes a friendly 503 that needs no database."""
     if isinstance(sys.exception(), DatabaseError):
-        body = loader.get_template("503.html").render()
-        response = HttpResponse(body, status=503)
+        response = error_page("503.html", 503)
         response["Retry-After"] = "30"
         return response
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    return error_page("500.html", 500)

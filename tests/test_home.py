@@ -66,3 +66,30 @@ def test_unknown_page_gets_a_helpful_404(client, db):
     html = response.content.decode()
     assert 'href="/roadmaps/"' in html
     assert 'href="/"' in html
+
+
+def test_the_error_handler_answers_even_when_its_template_cannot_render(rf, tmp_path, settings):
+    """Without collected static files the manifest is missing and {% static %} raises."""
+    from django.db import OperationalError
+
+    from careerpath.views import server_error
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    request = rf.get("/roadmaps/")
+    try:
+        raise OperationalError("the database is not answering")
+    except OperationalError:
+        outage = server_error(request)
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        bug = server_error(request)
+    assert outage.status_code == 503
+    assert "briefly unavailable" in outage.content.decode()
+    assert outage["Retry-After"] == "30"
+    assert bug.status_code == 500
+    assert "Something went wrong" in bug.content.decode()
