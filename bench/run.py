@@ -85,7 +85,9 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and args.reuse:
-            say(f"== reusing database {name}")
+            say(f"== reusing database {name} (migrated to the current code)")
+            manage(env, "migrate", "--noinput", "-v", "0")
+            manage(env, "collectstatic", "--noinput", "-v", "0")
             return
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

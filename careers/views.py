@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from careerpath import pagecache
 from careers.models import Level, LevelRequirement, Track, Transition
 from skills.models import Proficiency, Roadmap, Section, SkillPlacement
 
@@ -96,6 +97,15 @@ def group_by_section(requirements: list[LevelRequirement]) -> list[RequirementGr
 
 @require_safe
 def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
+    return pagecache.render_page(
+        request,
+        "careers/level_detail.html",
+        lambda: level_context(track, level),
+        scopes=[pagecache.CONTENT, pagecache.SALARIES],
+    )
+
+
+def level_context(track: str, level: str) -> dict:
     level_obj = get_object_or_404(
         Level.objects.select_related("track"), track__slug=track, slug=level
     )
@@ -144,4 +154,4 @@ def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
         "leads_to": leads_to,
         "comes_from": comes_from,
     }
-    return render(request, "careers/level_detail.html", context)
+    return context

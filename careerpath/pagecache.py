@@ -1,0 +1,128 @@
+"""Rendered page content kept in the cache, under versions bumped when the data changes.
+
+A page's blocks (`title`, `meta_description`, `head`, `content`, `scripts`) are rendered
+once and kept under a key made of the page, the language, the person (or "anonymous")
+and the current *versions* of every scope the page reads:
+
+- `content`: roadmaps, skills, tracks, levels and their parts. Bumped by save/delete
+  signals on those models (admin edits included) and by the roadmap and track imports,
+  which write in bulk.
+- `salaries`: salary data, the same version the statistics use (`salaries.stats`):
+  bumped by imports, roll-backs, approvals and save signals.
+- `user:<pk>`: one person's progress, profile and account. Bumped by
+  `SkillProgress.objects.record()`, and by save/delete signals on progress, events,
+  profiles and the user.
+
+A bump replaces the version with a new random value, so every key built on the old one
+is never read again (the cache evicts it). Each bump happens at once and again after the
+surrounding transaction commits, so a page rendered from data read before the commit
+cannot outlive it. The base page (header, messages, the CSRF token) is rendered fresh on
+every request: cached blocks hold a placeholder where the CSRF token goes.
+
+Caching is on with a shared cache (Redis, `CACHE_URL`): a per-process local-memory cache
+would keep a page another process changed (`PAGE_CACHE` in settings.py, and
+docs/benchmarks.md for what it buys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.context import make_context
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+CONTENT = "content"
+SALARIES = "salaries"
+BLOCKS = ("title", "meta_description", "head", "content", "scripts")
+CSRF_PLACEHOLDER = "csrf-token-placeholder-5c1f0e"
+_PREFIX = "pagecache"
+
+
+def user_scope(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def _version_key(scope: str) -> str:
+    if scope == SALARIES:
+        from salaries.stats import _VERSION_KEY
+
+        return _VERSION_KEY
+    return f"{_PREFIX}:version:{scope}"
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PAGE_CACHE", False))
+
+
+def versions(scopes: Iterable[str]) -> list[str]:
+    """The current version of each scope, in one cache round trip when all exist."""
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            found[key] = cache.get_or_set(key, lambda: uuid.uuid4().hex, None)
+    return [found[key] for key in keys]
+
+
+def bump(*scopes: str) -> None:
+    """Forget every page built on these scopes, now and again after the commit."""
+
+    def forget() -> None:
+        cache.set_many({_version_key(scope): uuid.uuid4().hex for scope in scopes}, None)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def render_blocks(template_name: str, context: dict[str, Any], request: HttpRequest) -> dict:
+    """The named blocks a page template defines, each rendered to a string."""
+    template = get_template(template_name).template
+    blocks = {node.name: node for node in template.nodelist.get_nodes_by_type(BlockNode)}
+    bound = make_context(context, request)
+    with bound.bind_template(template):
+        return {name: blocks[name].nodelist.render(bound) for name in BLOCKS if name in blocks}
+
+
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    build: Callable[[], dict[str, Any]],
+    *,
+    scopes: Iterable[str],
+    vary: Any = None,
+) -> HttpResponse:
+    """Render `template_name` (which extends base.html) with the context `build()` makes,
+    its blocks served from the cache while none of `scopes` changed.
+
+    The key holds the full path (query included), the language and the person, so a page
+    rendered for one person is never shown to another. `vary` is anything else the page
+    depends on (e.g. today's date for a page that counts days).
+    """
+    if not enabled():
+        return render(request, template_name, build())
+    scopes = list(scopes)
+    user = getattr(request, "user", None)
+    who = user.pk if user is not None and user.is_authenticated else "anonymous"
+    parts = (template_name, request.get_full_path(), get_language(), who, vary, versions(scopes))
+    key = f"{_PREFIX}:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    blocks = cache.get(key)
+    if blocks is None:
+        context = build()
+        context["csrf_token"] = CSRF_PLACEHOLDER
+        blocks = render_blocks(template_name, context, request)
+        cache.set(key, blocks, settings.PAGE_CACHE_TIMEOUT)
+    token = get_token(request) if any(CSRF_PLACEHOLDER in v for v in blocks.values()) else ""
+    page = {name: mark_safe(html.replace(CSRF_PLACEHOLDER, token)) for name, html in blocks.items()}  # noqa: S308  (rendered by our templates, escaped there)
+    return render(request, "cached_page.html", {"page": page})
