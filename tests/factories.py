@@ -117,3 +117,39 @@ class ProgressFactory(factory.django.DjangoModelFactory):
     skill = factory.SubFactory(SkillFactory)
     status = "done"
     proficiency = 2
+
+
+class ProgressEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracking.ProgressEvent"
+
+    user = factory.SubFactory(UserFactory)
+    skill = factory.SubFactory(SkillFactory)
+    from_status = "not_started"
+    to_status = "learning"
+    from_proficiency = 0
+    to_proficiency = 1
+
+
+# Salaries and the API ------------------------------------------------------------------
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    """A person's private record of a moderated (so unlinked) salary submission."""
+
+    class Meta:
+        model = "salaries.Contribution"
+
+    user = factory.SubFactory(UserFactory)
+    year = factory.Sequence(lambda n: 2000 + n % 26)
+    status = "approved"
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "api.ApiToken"
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"script {n}")
+    prefix = factory.Sequence(lambda n: f"cp_{n:05d}")
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
