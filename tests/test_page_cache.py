@@ -193,3 +193,15 @@ def test_a_cached_page_carries_each_browsers_own_csrf_token(page_cache, owner):
     )
     assert response.status_code == 302
     assert "1 learning" in text(second.get(url))
+
+
+def test_a_message_shows_once_on_a_cached_page(page_cache, owner_client):
+    url = build_content(12).roadmap.get_absolute_url()
+    owner_client.get(url)
+    owner_client.get(url)  # the whole page is cached now
+    response = owner_client.post(
+        "/track/grown-2/", {"status": "learning", "proficiency": "1", "next": url}, follow=True
+    )
+    assert "Saved: Grown skill 002 is learning" in text(response)
+    assert "1 learning" in text(response)
+    assert "Saved:" not in text(owner_client.get(url))
