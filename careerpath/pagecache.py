@@ -13,10 +13,11 @@ and the current *versions* of every scope the page reads:
   `SkillProgress.objects.record()`, and by save/delete signals on progress, events,
   profiles and the user.
 
-A bump replaces the version with a new random value, so every key built on the old one
-is never read again (the cache evicts it). Each bump happens at once and again after the
-surrounding transaction commits, so a page rendered from data read before the commit
-cannot outlive it.
+A bump replaces the version with a new random value. Each cached page keeps the versions
+it was built from, read in the same round trip as the page: a page whose versions are no
+longer current is built again and replaces the old one. Each bump happens at once and
+again after the surrounding transaction commits, so a page rendered from data read
+before the commit cannot outlive it.
 
 The whole page (header and footer too: they vary only by path, language and whether
 someone is signed in, all in the key) is kept beside its blocks, compressed (a signed-in
@@ -56,7 +57,7 @@ BLOCKS = ("title", "meta_description", "head", "content", "scripts")
 CSRF_PLACEHOLDER = "csrf-token-placeholder-5c1f0e"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 _PREFIX = "pagecache"
-_FORMAT = 3  # of a cached entry: change it when the entry's shape changes
+_FORMAT = 4  # of a cached entry: change it when the entry's shape changes
 
 
 def user_scope(user_id: int) -> str:
@@ -75,14 +76,15 @@ def enabled() -> bool:
     return bool(getattr(settings, "PAGE_CACHE", False))
 
 
-def versions(scopes: Iterable[str]) -> list[str]:
-    """The current version of each scope, in one cache round trip when all exist."""
+def versions(scopes: Iterable[str], also: Iterable[str] = ()) -> tuple[list[str], dict]:
+    """The current version of each scope, and whichever keys of `also` are in the cache,
+    in one round trip (two when a version has to be made)."""
     keys = [_version_key(scope) for scope in scopes]
-    found = cache.get_many(keys)
+    found = cache.get_many([*keys, *also])
     for key in keys:
         if key not in found:
             found[key] = cache.get_or_set(key, lambda: uuid.uuid4().hex, None)
-    return [found[key] for key in keys]
+    return [found[key] for key in keys], found
 
 
 def bump(*scopes: str) -> None:
@@ -127,24 +129,29 @@ def render_page(
     if user is not None and user.is_authenticated:
         who = user.pk
         scopes.append(user_scope(user.pk))  # the header and anything personal
-    parts = (template_name, request.get_full_path(), get_language(), who, vary, versions(scopes))
+    parts = (template_name, request.get_full_path(), get_language(), who, vary)
     key = f"{_PREFIX}:page:{_FORMAT}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html_key, blocks_key = key + ":html", key + ":blocks"
     quiet = not _has_messages(request)
-    if quiet:
-        packed = cache.get(key + ":html")
-        if packed is not None:
-            return HttpResponse(_with_token(request, zlib.decompress(packed)))
-    blocks = cache.get(key + ":blocks")
-    if blocks is None:
+    # Entries keep the versions they were built from; one round trip reads both.
+    current, found = versions(scopes, also=[html_key] if quiet else [])
+    entry = found.get(html_key)
+    if entry is not None and entry[0] == current:
+        return HttpResponse(_with_token(request, zlib.decompress(entry[1])))
+    entry = cache.get(blocks_key)
+    if entry is not None and entry[0] == current:
+        blocks = entry[1]
+    else:
         context = build()
         context["csrf_token"] = CSRF_PLACEHOLDER
         blocks = render_blocks(template_name, context, request)
-        cache.set(key + ":blocks", blocks, settings.PAGE_CACHE_TIMEOUT)
+        cache.set(blocks_key, (current, blocks), settings.PAGE_CACHE_TIMEOUT)
     page = {name: mark_safe(html) for name, html in blocks.items()}  # noqa: S308  (rendered and escaped by our templates)
     context = {"page": page, "csrf_token": CSRF_PLACEHOLDER}
     html = render(request, "cached_page.html", context).content
     if quiet:  # the whole page, header and footer too, is the same for the next request
-        cache.set(key + ":html", zlib.compress(html, 1), settings.PAGE_CACHE_TIMEOUT)
+        packed = (current, zlib.compress(html, 1))
+        cache.set(html_key, packed, settings.PAGE_CACHE_TIMEOUT)
     return HttpResponse(_with_token(request, html))
 
 
