@@ -167,7 +167,8 @@ if CACHE_URL:
     except Exception as exc:
         config_error(f"CACHE_URL cannot be parsed ({exc}).")
     if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-        CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+        # Django's built-in Redis backend, keeping its client (careerpath/cache.py).
+        CACHES["default"]["BACKEND"] = "careerpath.cache.RedisCache"
     # django-environ lower-cases Django's own options for the Redis backend
     # (`?key_prefix=cp&timeout=600`), where Django only reads them upper-case.
     for _option in ("KEY_PREFIX", "TIMEOUT", "VERSION", "KEY_FUNCTION"):

@@ -34,7 +34,7 @@ def page_cache(request, settings):
         need(port_open("127.0.0.1", 6379), "Redis on 127.0.0.1:6379")
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "careerpath.cache.RedisCache",
                 "LOCATION": REDIS,
                 "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}",  # a fresh, empty cache
             }
