@@ -85,7 +85,9 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and args.reuse:
-            say(f"== reusing database {name}")
+            say(f"== reusing database {name} (migrated to the current code)")
+            manage(env, "migrate", "--noinput", "-v", "0")
+            manage(env, "collectstatic", "--noinput", "-v", "0")
             return
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -167,19 +169,37 @@ def bench_pages(args: argparse.Namespace, env: dict[str, str]) -> None:
         seconds = args.wrk_seconds
         for path, signed_in in PAGES:
             wrk(base + path, 1, cookie if signed_in else None)  # warm caches and workers
+        healthz_all: list[float] = []
         for path, signed_in in PAGES:
-            before, _ = wrk(base + "/healthz", seconds)
-            rps, failures = wrk(base + path, seconds, cookie if signed_in else None)
-            after, _ = wrk(base + "/healthz", seconds)
-            limit = (before + after) / 2
-            ratio = rps / limit
+            # Other work on a shared machine moves both figures: alternate /healthz and the
+            # page in short rounds and take the median of the rounds' ratios.
+            ratios, pages, limits, failed = [], [], [], 0
+            for _ in range(args.rounds):
+                limit, _ = wrk(base + "/healthz", seconds)
+                rps, failures = wrk(base + path, seconds, cookie if signed_in else None)
+                ratios.append(rps / limit)
+                pages.append(rps)
+                limits.append(limit)
+                failed += failures
+            healthz_all += limits
+            ratio = statistics.median(ratios)
             who = " (signed in)" if signed_in else ""
             record(
                 f"{path}{who}",
-                f"{rps:,.0f} req/s, {ratio:.2f} × /healthz ({limit:,.0f} req/s), {failures} failed",
+                f"{statistics.median(pages):,.0f} req/s, {ratio:.2f} × /healthz "
+                f"({statistics.median(limits):,.0f} req/s; rounds {min(ratios):.2f}–"
+                f"{max(ratios):.2f}), {failed} failed",
                 "≥ 0.50",
-                ratio >= 0.5 and failures == 0,
+                ratio >= 0.5 and failed == 0,
             )
+        record(
+            "/healthz (the limit)",
+            f"median {statistics.median(healthz_all):,.0f} req/s over {len(healthz_all)} runs "
+            f"({min(healthz_all):,.0f}–{max(healthz_all):,.0f}), load average "
+            + " ".join(f"{n:.2f}" for n in os.getloadavg()),
+            "reference",
+            None,
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -220,10 +240,12 @@ def bench_queries() -> None:
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(path)
         who = " (signed in)" if signed_in else ""
         record(
             f"queries {path}{who}",
-            f"{len(queries)} (HTTP {response.status_code})",
+            f"{len(queries)} with the cache cold, {len(warm)} warm (HTTP {response.status_code})",
             "≤ 15",
             len(queries) <= 15 and response.status_code == 200,
         )
@@ -295,15 +317,30 @@ def write_csv(path: Path, rows: int) -> None:
             out.write(f"backend,{levels[level]},{country},USD,{amount},{rng.randint(2020, 2025)}\n")
 
 
+def psql_copy(url: str, command: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(["psql", "-X", "-q", "-d", url, "-c", command], check=True)
+    return time.perf_counter() - start
+
+
 def bench_import(args: argparse.Namespace, env: dict[str, str]) -> None:
     import psycopg
+
+    from salaries.models import ImportBatch
 
     say("== import: import_salaries against psql \\copy of the same rows; peak memory")
     sizes = [1_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
     url = psql_url(args.database_url)
+    table = "salaries_salarydatapoint"
+    columns = (
+        "source_id, batch_id, track_id, level_id, title, country, city, currency, amount,"
+        " year, statistic, sample_size, employment_type, remote, source_url, status, outlier"
+    )
+    peaks = []
     with tempfile.TemporaryDirectory() as tmp:
         for rows in sizes:
             path = Path(tmp) / f"bench-{rows}.csv"
+            resolved = Path(tmp) / f"bench-{rows}-resolved.tsv"
             write_csv(path, rows)
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("DROP TABLE IF EXISTS bench_copy")
@@ -311,33 +348,46 @@ def bench_import(args: argparse.Namespace, env: dict[str, str]) -> None:
                     "CREATE TABLE bench_copy (role text, level text, country text,"
                     " currency text, amount numeric(12,2), year int)"
                 )
-            start = time.perf_counter()
-            subprocess.run(
-                [
-                    "psql",
-                    "-X",
-                    "-q",
-                    "-d",
-                    url,
-                    "-c",
-                    f"\\copy bench_copy FROM '{path}' CSV HEADER",
-                ],
-                check=True,
-            )
-            raw = time.perf_counter() - start
+            # The bare limit: the CSV as it is into a table with no index or constraint.
+            bare = psql_copy(url, f"\\copy bench_copy FROM '{path}' CSV HEADER")
+            source = f"Benchmark {rows}"
             seconds, peak, _ = manage(
-                env, "import_salaries", str(path), "--source", f"Benchmark {rows}", timed=True
+                env, "import_salaries", str(path), "--source", source, timed=True
             )
+            peaks.append(peak)
+            # The table's limit: the same rows, resolved, into the real table with its
+            # indexes and foreign keys (what any import must pay in PostgreSQL).
+            batch = ImportBatch.objects.filter(source__name=source).latest("pk").pk
+            psql_copy(
+                url,
+                f"\\copy (SELECT {columns} FROM {table} WHERE batch_id = {batch}) TO '{resolved}'",
+            )
+            manage(env, "rollback_salary_import", "--source", source)
+            same_table = psql_copy(url, f"\\copy {table} ({columns}) FROM '{resolved}'")
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f"DELETE FROM {table} WHERE batch_id = %s", [batch])
+                conn.execute("DROP TABLE bench_copy")
             record(
                 f"import {rows:,} rows",
-                f"{seconds:.2f} s vs psql \\copy {raw:.2f} s = {seconds / raw:.2f}×, "
-                f"peak memory {peak / 1024:.0f} MiB",
+                f"{seconds:.2f} s vs psql \\copy {bare:.2f} s = {seconds / bare:.2f}×",
                 "≤ 2× raw",
-                seconds / raw <= 2,
+                seconds / bare <= 2,
             )
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute("DROP TABLE bench_copy")
-            manage(env, "rollback_salary_import", "--source", f"Benchmark {rows}")
+            record(
+                f"import {rows:,} rows, same table",
+                f"{seconds:.2f} s vs psql \\copy of the resolved rows into {table} "
+                f"{same_table:.2f} s = {seconds / same_table:.2f}×",
+                "≤ 2× raw",
+                seconds / same_table <= 2,
+            )
+            record(f"import {rows:,} rows, peak memory", f"{peak / 1024:.0f} MiB", "flat", None)
+    growth = max(peaks) / min(peaks) if min(peaks) else 0
+    record(
+        f"import peak memory {sizes[0]:,} → {sizes[-1]:,} rows",
+        f"{min(peaks) / 1024:.0f} → {max(peaks) / 1024:.0f} MiB ({growth:.2f}×)",
+        "flat (≤ 1.2×)",
+        growth <= 1.2,
+    )
 
 
 def main() -> None:
@@ -350,11 +400,13 @@ def main() -> None:
     args = parser.parse_args()
     args.people = 200 if args.quick else 10_000
     args.salary_points = 20_000 if args.quick else 1_000_000
-    args.wrk_seconds = 2 if args.quick else 10
+    args.wrk_seconds = 2 if args.quick else 5
+    args.rounds = 1 if args.quick else 3
     args.repeat = 5 if args.quick else 15
     only = set(args.only.split(","))
 
     env = bench_env(args)
+    say("== load average at the start: " + " ".join(f"{n:.2f}" for n in os.getloadavg()))
     prepare_database(args, env)
     setup_django(env)
     if "queries" in only:
@@ -366,7 +418,8 @@ def main() -> None:
     if "import" in only:
         bench_import(args, env)
 
-    say("\n== summary (figure | value | target | verdict)")
+    say("\n== load average at the end: " + " ".join(f"{n:.2f}" for n in os.getloadavg()))
+    say("== summary (figure | value | target | verdict)")
     for row in RESULTS:
         say(" | ".join(row))
 

@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "careerpath.auth.CachedAuthenticationMiddleware",  # Django's, with the user cached
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -168,7 +168,8 @@ if CACHE_URL:
     except Exception as exc:
         config_error(f"CACHE_URL cannot be parsed ({exc}).")
     if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-        CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+        # Django's built-in Redis backend, keeping its client (careerpath/cache.py).
+        CACHES["default"]["BACKEND"] = "careerpath.cache.RedisCache"
     # django-environ lower-cases Django's own options for the Redis backend
     # (`?key_prefix=cp&timeout=600`), where Django only reads them upper-case.
     for _option in ("KEY_PREFIX", "TIMEOUT", "VERSION", "KEY_FUNCTION"):
@@ -190,6 +191,12 @@ SESSION_ENGINE = (
     if SHARED_CACHE
     else "django.contrib.sessions.backends.db"
 )
+# Rendered page content and the signed-in user from the cache, invalidated on write
+# (careerpath/pagecache.py, careerpath/auth.py). On with a shared cache only: another
+# process could not invalidate a per-process copy.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=SHARED_CACHE)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600)
+CACHE_USERS = env.bool("CACHE_USERS", default=SHARED_CACHE)
 
 # Email: the console by default, SMTP (or any backend) through EMAIL_URL.
 # django-environ parses the URL into EMAIL_* names; Django 6.1 wants them as MAILERS.

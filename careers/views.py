@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import Profile
+from careerpath import pagecache
 from careers.models import Level, LevelRequirement, Track, Transition
 from salaries.stats import level_pay, pay_sources
 from skills.models import Proficiency, Roadmap, Section, SkillPlacement
@@ -106,6 +107,17 @@ def visitor_country(request: HttpRequest) -> str | None:
 
 @require_safe
 def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
+    return pagecache.render_page(
+        request,
+        "careers/level_detail.html",
+        lambda: level_context(request, track, level),
+        scopes=[pagecache.CONTENT, pagecache.SALARIES],
+    )
+
+
+def level_context(request: HttpRequest, track: str, level: str) -> dict:
+    """The level page's context. Cached per person (pagecache keys on who asks), so the
+    visitor's own country may shape the pay figures."""
     level_obj = get_object_or_404(
         Level.objects.select_related("track"), track__slug=track, slug=level
     )
@@ -158,4 +170,4 @@ def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
         "pay": pay,
         "pay_sources": pay_sources(pay) if not pay.stats.suppressed else [],
     }
-    return render(request, "careers/level_detail.html", context)
+    return context

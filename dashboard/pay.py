@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from careers.models import Level
 from salaries.models import SalaryDataPoint
 from salaries.stats import LevelPay, level_pay
+from salaries.stats import _cached as cached_salary_figures
 
 
 @dataclass
@@ -86,7 +87,14 @@ class PayComparison:
 
 
 def sources_by_level(levels: list[Level], country: str | None) -> dict[tuple[int, str], list[str]]:
-    """{(level id, "country" | "worldwide"): source names}, in one query."""
+    """{(level id, "country" | "worldwide"): source names}, in one query; cached with the
+    salary statistics (it reads every point of the levels: docs/benchmarks.md)."""
+    return cached_salary_figures(
+        "sources-by-level", (levels, country), lambda: _sources_by_level(levels, country)
+    )
+
+
+def _sources_by_level(levels: list[Level], country: str | None) -> dict[tuple[int, str], list[str]]:
     rows = (
         SalaryDataPoint.objects.approved()
         .individual()
@@ -103,7 +111,7 @@ def sources_by_level(levels: list[Level], country: str | None) -> dict[tuple[int
         found[(row["level_id"], "worldwide")].append(row["source__name"])
         if country and row["here"]:
             found[(row["level_id"], "country")].append(row["source__name"])
-    return found
+    return dict(found)
 
 
 def pay_for(country: str | None, current: Level | None, target: Level | None) -> PayComparison:

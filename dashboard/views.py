@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import Profile, profile_of
+from careerpath import pagecache
 from careers.models import Level, LevelRequirement
 from dashboard import charts
 from dashboard.forms import CompareForm
@@ -107,6 +109,18 @@ def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
 @login_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
+    """Where I stand. Rendered from my progress, my profile, content and salary data, and
+    served from the cache until any of them changes (careerpath/pagecache.py)."""
+    return pagecache.render_page(
+        request,
+        "dashboard/index.html",
+        lambda: index_context(request),
+        scopes=[pagecache.CONTENT, pagecache.SALARIES],  # and mine (render_page)
+        vary=timezone.localdate(),  # the history runs to today
+    )
+
+
+def index_context(request: HttpRequest) -> dict:
     user = request.user
     profile = my_profile(user)
     current_track_id = profile.current_level.track_id if profile.current_level else None
@@ -186,7 +200,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "readiness_method": READINESS_METHOD,
         "pay": pay_for(profile.country.code or None, current, target),
     }
-    return render(request, "dashboard/index.html", context)
+    return context
 
 
 @login_required

@@ -546,6 +546,26 @@ def published_figures(
     `include_untracked`, figures for roles without a track in Careerpath as well.
     """
     currency = currency.upper()
+    parts = (track, level, country, year_from, year_to, source, currency, include_untracked)
+    return _cached(
+        "published",
+        parts,
+        lambda: _published_figures(
+            track, level, country, year_from, year_to, source, currency, include_untracked
+        ),
+    )
+
+
+def _published_figures(
+    track: Track | str | None,
+    level: Level | str | None,
+    country: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    source: Source | str | None,
+    currency: str,
+    include_untracked: bool,
+) -> list[PublishedFigure]:
     qs = SalaryDataPoint.objects.approved().published()
     if country:
         qs = qs.filter(country=country.upper())
@@ -572,3 +592,9 @@ def published_figures(
         .order_by("track__position", "level__rank", "-year", "pk")
     )
     return [PublishedFigure(point, _round(point.converted), currency) for point in qs]
+
+
+def sources_with_counts() -> list[Source]:
+    """Every source with its approved points counted (`/salaries/`' source list), cached:
+    counting a million points takes longer than the rest of the page (docs/benchmarks.md)."""
+    return _cached("sources", (), lambda: list(Source.objects.with_point_counts()))

@@ -8,14 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from careerpath import pagecache
 from salaries import moderation
 from salaries.charts import range_chart
 from salaries.forms import ContributionForm, SalaryFilterForm
 from salaries.iso import country_name
-from salaries.models import MIN_GROUP_SIZE, Contribution, Source
+from salaries.models import MIN_GROUP_SIZE, Contribution
 from salaries.stats import (
     published_figures,
     salary_stats,
+    sources_with_counts,
     stats_by_country,
     stats_by_level,
 )
@@ -26,15 +28,25 @@ COUNTRIES_SHOWN = 20
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """`/salaries/`: statistics for the filters, per level and per country, with sources.
-    Nine queries whatever the data's size."""
+    Nine queries whatever the data's size; none while the page is cached (until salary
+    data or content changes)."""
+    return pagecache.render_page(
+        request,
+        "salaries/index.html",
+        lambda: index_context(request),
+        scopes=[pagecache.CONTENT, pagecache.SALARIES],
+    )
+
+
+def index_context(request: HttpRequest) -> dict:
     form = SalaryFilterForm(request.GET)
     form.is_valid()  # bad filters show their errors and are left out
     filters = form.filters()
     track = filters.get("track") or (form.tracks[0] if form.tracks else None)
-    sources = list(Source.objects.with_point_counts())
+    sources = sources_with_counts()
     context: dict = {"form": form, "track": track, "sources": sources, "min_group": MIN_GROUP_SIZE}
     if track is None:
-        return render(request, "salaries/index.html", context)
+        return context
 
     level = filters.get("level")
     currency = filters["currency"]
@@ -96,7 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "country_chart": country_chart,
         }
     )
-    return render(request, "salaries/index.html", context)
+    return context
 
 
 @login_required

@@ -37,6 +37,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from careerpath import pagecache
 from skills.graph import find_cycle_in, rotate_to
 from skills.models import (
     Prerequisite,
@@ -458,6 +459,8 @@ def import_roadmap(data: Any, *, dry_run: bool = False) -> ImportResult:
         result = _write(valid)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            pagecache.bump(pagecache.CONTENT)  # bulk writes send no signals
     return result
 
 

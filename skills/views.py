@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from careerpath import pagecache
 from careers.models import LevelRequirement
 from skills.models import Roadmap, Section, Skill, SkillKind, SkillPlacement
 from tracking.pages import roadmap_tracking, skill_tracking
@@ -40,19 +41,25 @@ def roadmap_sections(roadmap: Roadmap) -> list[Section]:
 
 @require_safe
 def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
-    sections = roadmap_sections(roadmap)
-    rows = [row for section in sections for row in section.rows]
-    context = {
-        "roadmap": roadmap,
-        "sections": sections,
-        "skill_count": len(rows),
-        "core_count": sum(row.kind == SkillKind.CORE for row in rows),
-        "in_roadmap": {row.skill.slug for row in rows},
-        "is_draft": not roadmap.published,
-    }
-    context.update(roadmap_tracking(request, roadmap, sections))
-    return render(request, "skills/roadmap_detail.html", context)
+    def build() -> dict:
+        roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
+        sections = roadmap_sections(roadmap)
+        rows = [row for section in sections for row in section.rows]
+        context = {
+            "roadmap": roadmap,
+            "sections": sections,
+            "skill_count": len(rows),
+            "core_count": sum(row.kind == SkillKind.CORE for row in rows),
+            "in_roadmap": {row.skill.slug for row in rows},
+            "is_draft": not roadmap.published,
+        }
+        context.update(roadmap_tracking(request, roadmap, sections))
+        return context
+
+    # Signed in, the page shows my progress: render_page adds my own version to its key.
+    return pagecache.render_page(
+        request, "skills/roadmap_detail.html", build, scopes=[pagecache.CONTENT]
+    )
 
 
 @require_safe

@@ -27,7 +27,8 @@ def test_default_is_local_memory_cache_and_database_sessions():
 
 def test_redis_url_selects_djangos_redis_backend_and_cached_sessions():
     found = settings_in_process({"CACHE_URL": "", "REDIS_URL": REDIS})
-    assert found["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's built-in backend, keeping one client per pool (careerpath/cache.py).
+    assert found["cache"]["BACKEND"] == "careerpath.cache.RedisCache"
     assert found["cache"]["LOCATION"] == REDIS
     assert found["sessions"] == "django.contrib.sessions.backends.cached_db"
 

@@ -1,0 +1,168 @@
+"""Rendered page content kept in the cache, under versions bumped when the data changes.
+
+A page's blocks (`title`, `meta_description`, `head`, `content`, `scripts`) are rendered
+once and kept under a key made of the page, the language, the person (or "anonymous")
+and the current *versions* of every scope the page reads:
+
+- `content`: roadmaps, skills, tracks, levels and their parts. Bumped by save/delete
+  signals on those models (admin edits included) and by the roadmap and track imports,
+  which write in bulk.
+- `salaries`: salary data, the same version the statistics use (`salaries.stats`):
+  bumped by imports, roll-backs, approvals and save signals.
+- `user:<pk>`: one person's progress, profile and account. Bumped by
+  `SkillProgress.objects.record()`, and by save/delete signals on progress, events,
+  profiles and the user.
+
+A bump replaces the version with a new random value. Each cached page keeps the versions
+it was built from, read in the same round trip as the page: a page whose versions are no
+longer current is built again and replaces the old one. Each bump happens at once and
+again after the surrounding transaction commits, so a page rendered from data read
+before the commit cannot outlive it.
+
+The whole page (header and footer too: they vary only by path, language and whether
+someone is signed in, all in the key) is kept beside its blocks, compressed (a signed-in
+roadmap page is 0.5 MB of HTML; it compresses about twentyfold, and reading it from
+Redis was most of a cached request's time), and served as it is unless messages wait to
+be shown: then base.html is rendered around the cached blocks.
+Cached HTML holds a placeholder where each browser's own CSRF token goes.
+
+Caching is on with a shared cache (Redis, `CACHE_URL`): a per-process local-memory cache
+would keep a page another process changed (`PAGE_CACHE` in settings.py, and
+docs/benchmarks.md for what it buys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+import zlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.context import make_context
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+CONTENT = "content"
+SALARIES = "salaries"
+BLOCKS = ("title", "meta_description", "head", "content", "scripts")
+CSRF_PLACEHOLDER = "csrf-token-placeholder-5c1f0e"
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+_PREFIX = "pagecache"
+_FORMAT = 4  # of a cached entry: change it when the entry's shape changes
+
+
+def user_scope(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def _version_key(scope: str) -> str:
+    if scope == SALARIES:
+        from salaries.stats import _VERSION_KEY
+
+        return _VERSION_KEY
+    return f"{_PREFIX}:version:{scope}"
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PAGE_CACHE", False))
+
+
+def versions(scopes: Iterable[str], also: Iterable[str] = ()) -> tuple[list[str], dict]:
+    """The current version of each scope, and whichever keys of `also` are in the cache,
+    in one round trip (two when a version has to be made)."""
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many([*keys, *also])
+    for key in keys:
+        if key not in found:
+            found[key] = cache.get_or_set(key, lambda: uuid.uuid4().hex, None)
+    return [found[key] for key in keys], found
+
+
+def bump(*scopes: str) -> None:
+    """Forget every page built on these scopes, now and again after the commit."""
+
+    def forget() -> None:
+        cache.set_many({_version_key(scope): uuid.uuid4().hex for scope in scopes}, None)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def render_blocks(template_name: str, context: dict[str, Any], request: HttpRequest) -> dict:
+    """The named blocks a page template defines, each rendered to a string."""
+    template = get_template(template_name).template
+    blocks = {node.name: node for node in template.nodelist.get_nodes_by_type(BlockNode)}
+    bound = make_context(context, request)
+    with bound.bind_template(template):
+        return {name: blocks[name].nodelist.render(bound) for name in BLOCKS if name in blocks}
+
+
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    build: Callable[[], dict[str, Any]],
+    *,
+    scopes: Iterable[str],
+    vary: Any = None,
+) -> HttpResponse:
+    """Render `template_name` (which extends base.html) with the context `build()` makes,
+    its blocks served from the cache while none of `scopes` changed.
+
+    The key holds the full path (query included), the language and the person, so a page
+    rendered for one person is never shown to another. `vary` is anything else the page
+    depends on (e.g. today's date for a page that counts days).
+    """
+    if not enabled():
+        return render(request, template_name, build())
+    scopes = list(scopes)
+    user = getattr(request, "user", None)
+    who = "anonymous"
+    if user is not None and user.is_authenticated:
+        who = user.pk
+        scopes.append(user_scope(user.pk))  # the header and anything personal
+    parts = (template_name, request.get_full_path(), get_language(), who, vary)
+    key = f"{_PREFIX}:page:{_FORMAT}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html_key, blocks_key = key + ":html", key + ":blocks"
+    quiet = not _has_messages(request)
+    # Entries keep the versions they were built from; one round trip reads both.
+    current, found = versions(scopes, also=[html_key] if quiet else [])
+    entry = found.get(html_key)
+    if entry is not None and entry[0] == current:
+        return HttpResponse(_with_token(request, zlib.decompress(entry[1])))
+    entry = cache.get(blocks_key)
+    if entry is not None and entry[0] == current:
+        blocks = entry[1]
+    else:
+        context = build()
+        context["csrf_token"] = CSRF_PLACEHOLDER
+        blocks = render_blocks(template_name, context, request)
+        cache.set(blocks_key, (current, blocks), settings.PAGE_CACHE_TIMEOUT)
+    page = {name: mark_safe(html) for name, html in blocks.items()}  # noqa: S308  (rendered and escaped by our templates)
+    context = {"page": page, "csrf_token": CSRF_PLACEHOLDER}
+    html = render(request, "cached_page.html", context).content
+    if quiet:  # the whole page, header and footer too, is the same for the next request
+        packed = (current, zlib.compress(html, 1))
+        cache.set(html_key, packed, settings.PAGE_CACHE_TIMEOUT)
+    return HttpResponse(_with_token(request, html))
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """Are messages waiting to be shown (without marking them shown)?"""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _with_token(request: HttpRequest, html: bytes) -> bytes:
+    """The page with this browser's own CSRF token where the placeholder is."""
+    if _PLACEHOLDER_BYTES not in html:
+        return html
+    return html.replace(_PLACEHOLDER_BYTES, get_token(request).encode())

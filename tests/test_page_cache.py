@@ -1,0 +1,207 @@
+"""Pages and the signed-in user served from the cache, and every change visible at once.
+
+Each test runs twice: with the local-memory cache (the suite's default) and with Redis
+(Django's built-in backend, as in production; skipped locally without Redis).
+"""
+
+import re
+import uuid
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from careerpath.pagecache import CSRF_PLACEHOLDER
+from skills.models import Skill
+from skills.roadmap_io import export_roadmap, import_roadmap
+from tests.conftest import PASSWORD
+from tests.content_data import build_content
+from tests.helpers import need, port_open
+from tests.salary_support import add_points, level
+from tests.test_admin_content import form_of
+
+pytestmark = pytest.mark.django_db
+
+REDIS = "redis://127.0.0.1:6379/4"
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache(request, settings):
+    """Page and user caching on, over the local-memory cache or over Redis."""
+    if request.param == "redis":
+        need(port_open("127.0.0.1", 6379), "Redis on 127.0.0.1:6379")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "careerpath.cache.RedisCache",
+                "LOCATION": REDIS,
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}",  # a fresh, empty cache
+            }
+        }
+    settings.PAGE_CACHE = True
+    settings.CACHE_USERS = True
+    return request.param
+
+
+def text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def queries_for(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_an_admin_edit_of_a_skill_shows_on_the_roadmap_page_at_once(
+    page_cache, client, owner_client, staff_client
+):
+    url = build_content(12).roadmap.get_absolute_url()
+    for who in (client, owner_client):
+        assert "Grown skill 000" in text(who.get(url))
+    assert queries_for(client, url) == []  # served from the cache
+
+    skill = Skill.objects.get(slug="grown-0")
+    change = f"/admin/skills/skill/{skill.pk}/change/"
+    data = form_of(staff_client, change)
+    data["name"] = "Renamed by the curator"
+    assert staff_client.post(change, data).status_code == 302
+
+    for who in (client, owner_client):
+        page = text(who.get(url))
+        assert "Renamed by the curator" in page and "Grown skill 000" not in page
+
+
+def test_a_roadmap_import_shows_on_the_roadmap_page_at_once(page_cache, client):
+    roadmap = build_content(12).roadmap
+    url = roadmap.get_absolute_url()
+    assert "Grown roadmap" in text(client.get(url))
+    data = export_roadmap(roadmap)
+    data["title"] = "Imported anew"
+    import_roadmap(data)
+    assert "Imported anew" in text(client.get(url))
+
+
+def test_tracking_a_skill_shows_on_the_dashboard_and_roadmap_at_once(
+    page_cache, owner_client, other_client
+):
+    url = build_content(12).roadmap.get_absolute_url()
+    assert "0 of 3 requirements met" in text(owner_client.get("/dashboard/"))
+    assert "0 of 12 done" in text(owner_client.get(url))
+    assert "0 of 3 requirements met" in text(other_client.get("/dashboard/"))
+
+    response = owner_client.post(
+        "/track/grown-0/", {"status": "done", "proficiency": "3", "next": url}
+    )
+    assert response.status_code == 302
+
+    assert "1 of 3 requirements met" in text(owner_client.get("/dashboard/"))
+    assert "1 of 12 done" in text(owner_client.get(url))
+    # Someone else's pages never show it.
+    assert "0 of 3 requirements met" in text(other_client.get("/dashboard/"))
+    assert "0 of 12 done" in text(other_client.get(url))
+
+
+def test_an_approval_shows_on_the_salaries_page_at_once(
+    page_cache, client, owner_client, staff_client, salary_tracks
+):
+    add_points(level("backend", "senior"), [80_000, 82_000, 84_000, 86_000])
+    url = "/salaries/?track=backend&level=senior"
+    assert "$84,000" not in text(client.get(url))  # four points: too few to show
+    contribution = {
+        "level": "backend/senior",
+        "country": "US",
+        "currency": "USD",
+        "amount": "85000",
+        "year": str(date.today().year),
+    }
+    assert owner_client.post("/salaries/contribute/", contribution).status_code == 302
+    assert "$84,000" not in text(client.get(url))  # pending: not counted
+
+    from salaries.models import SalaryDataPoint, Status
+
+    point = SalaryDataPoint.objects.get(status=Status.PENDING)
+    staff_client.post(
+        "/admin/salaries/pendingcontribution/",
+        {"action": "approve_points", "_selected_action": [point.pk]},
+    )
+    assert "$84,000" in text(client.get(url))
+
+
+def test_a_salary_import_shows_on_the_salaries_page_at_once(
+    page_cache, client, salary_tracks, tmp_path
+):
+    from django.core.management import call_command
+
+    url = "/salaries/?track=backend&level=junior"
+    assert "$51,000" not in text(client.get(url))
+    csv = tmp_path / "points.csv"
+    rows = "".join(f"backend,junior,US,USD,{50_000 + 500 * n},2024\n" for n in range(5))
+    csv.write_text("role,level,country,currency,amount,year\n" + rows)
+    call_command("import_salaries", str(csv), "--source", "Survey")
+    assert "$51,000" in text(client.get(url))
+
+
+def test_the_signed_in_user_comes_from_the_cache(page_cache, owner_client):
+    url = build_content(12).roadmap.get_absolute_url()
+    owner_client.get(url)
+    again = queries_for(owner_client, url)
+    assert not [sql for sql in again if '"auth_user"' in sql]
+    assert len(again) <= 1  # the session, when sessions live in the database
+
+
+def test_a_deactivated_user_is_signed_out_at_once(page_cache, owner, owner_client):
+    assert owner_client.get("/dashboard/").status_code == 200
+    owner.is_active = False
+    owner.save()
+    assert owner_client.get("/dashboard/").status_code == 302
+
+
+def test_a_password_change_still_signs_out_other_sessions(page_cache, owner):
+    here, elsewhere = Client(), Client()
+    for browser in (here, elsewhere):
+        assert (
+            browser.post(
+                "/accounts/login/", {"login": "owner@example.com", "password": PASSWORD}
+            ).status_code
+            == 302
+        )
+        assert browser.get("/dashboard/").status_code == 200  # the user is now cached
+    response = here.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "a-new-Passw0rd!", "password2": "a-new-Passw0rd!"},
+    )
+    assert response.status_code == 302
+    assert here.get("/dashboard/").status_code == 200
+    assert elsewhere.get("/dashboard/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_cached_page_carries_each_browsers_own_csrf_token(page_cache, owner):
+    url = build_content(12).roadmap.get_absolute_url()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(owner)
+    second.force_login(owner)
+    first.get(url)  # renders the page into the cache
+    page = second.get(url).content.decode()
+    assert CSRF_PLACEHOLDER not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = second.post(
+        "/track/grown-1/",
+        {"csrfmiddlewaretoken": token, "status": "learning", "proficiency": "1", "next": url},
+    )
+    assert response.status_code == 302
+    assert "1 learning" in text(second.get(url))
+
+
+def test_a_message_shows_once_on_a_cached_page(page_cache, owner_client):
+    url = build_content(12).roadmap.get_absolute_url()
+    owner_client.get(url)
+    owner_client.get(url)  # the whole page is cached now
+    response = owner_client.post(
+        "/track/grown-2/", {"status": "learning", "proficiency": "1", "next": url}, follow=True
+    )
+    assert "Saved: Grown skill 002 is learning" in text(response)
+    assert "1 learning" in text(response)
+    assert "Saved:" not in text(owner_client.get(url))
