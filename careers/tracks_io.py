@@ -109,14 +109,7 @@ def validate(data: Any) -> ValidTracks:
         if not check.keys(raw, path, TRACK_KEYS, ("slug", "name", "kind", "levels")):
             continue
         slug = check.slug(raw, "slug", path)
-        if slug in track_paths:
-            check.add(
-                join_path(path, "slug"),
-                _("duplicate track slug “%(slug)s” (first at %(first)s)")
-                % {"slug": slug, "first": track_paths[slug]},
-            )
-        elif slug:
-            track_paths[slug] = path
+        check.unique(track_paths, slug, path, "track")
         track = _TrackRow(
             slug=slug,
             name=check.text(raw, "name", path, 200, required=True),
@@ -132,14 +125,7 @@ def validate(data: Any) -> ValidTracks:
             level = _validate_level(check, raw_level, level_path, needed_skills)
             if level is None:
                 continue
-            if level.slug in level_slugs:
-                check.add(
-                    join_path(level_path, "slug"),
-                    _("duplicate level slug “%(slug)s” (first at %(first)s)")
-                    % {"slug": level.slug, "first": level_slugs[level.slug]},
-                )
-            elif level.slug:
-                level_slugs[level.slug] = level_path
+            if check.unique(level_slugs, level.slug, level_path, "level") and level.slug:
                 keys_in_file.add(f"{slug}/{level.slug}")
             if level.rank in ranks:
                 check.add(

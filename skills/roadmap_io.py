@@ -224,6 +224,19 @@ class Checker:
             )
         return value
 
+    def unique(self, seen: dict[str, str], slug: str, path: str, kind: str) -> bool:
+        """Note where `slug` is first used in `seen`; report a later use (False)."""
+        if slug in seen:
+            self.add(
+                join_path(path, "slug"),
+                _("duplicate %(kind)s slug “%(slug)s” (first at %(first)s)")
+                % {"kind": kind, "slug": slug, "first": seen[slug]},
+            )
+            return False
+        if slug:
+            seen[slug] = path
+        return True
+
     def slug(self, obj: dict, key: str, path: str, max_length: int = 60) -> str:
         value = obj.get(key)
         if not isinstance(value, str):
@@ -326,14 +339,7 @@ def validate(data: Any) -> ValidRoadmap:
         if not check.keys(raw_section, path, SECTION_KEYS, ("slug", "title", "skills")):
             continue
         section_slug = check.slug(raw_section, "slug", path)
-        if section_slug in section_slugs:
-            check.add(
-                join_path(path, "slug"),
-                _("duplicate section slug “%(slug)s” (first at %(first)s)")
-                % {"slug": section_slug, "first": section_slugs[section_slug]},
-            )
-        elif section_slug:
-            section_slugs[section_slug] = path
+        check.unique(section_slugs, section_slug, path, "section")
         section = _SectionRow(
             slug=section_slug,
             title=check.text(raw_section, "title", path, 200, required=True),
@@ -345,15 +351,8 @@ def validate(data: Any) -> ValidRoadmap:
             row = _validate_skill(check, raw_skill, skill_path)
             if row is None:
                 continue
-            if row.slug in skill_paths:
-                check.add(
-                    join_path(skill_path, "slug"),
-                    _("duplicate skill slug “%(slug)s” (first at %(first)s)")
-                    % {"slug": row.slug, "first": skill_paths[row.slug]},
-                )
+            if not check.unique(skill_paths, row.slug, skill_path, "skill"):
                 continue
-            if row.slug:
-                skill_paths[row.slug] = skill_path
             section.skills.append(row)
         sections.append(section)
 
