@@ -323,6 +323,11 @@ def test_loading_changed_tracks_updates_in_place(known_skills):
         (lambda d: d["tracks"][0].update(kind="wizard"), "tracks[0].kind", "not one of"),
         (lambda d: d["tracks"][1].update(slug="backend"), "tracks[1].slug", "duplicate track"),
         (
+            lambda d: d["tracks"][0]["levels"][1].update(slug=d["tracks"][0]["levels"][0]["slug"]),
+            "tracks[0].levels[1].slug",
+            "duplicate level slug",
+        ),
+        (
             lambda d: d["tracks"][0]["levels"][1].update(rank=1),
             "tracks[0].levels[1].rank",
             "used twice",
