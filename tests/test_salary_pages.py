@@ -64,7 +64,9 @@ def test_the_level_chart_has_a_table_twin(client, data):
     assert html.count('<figure class="chart salary-chart">') == 2  # levels and countries
     assert 'role="img"' in html and "<title id=" in html
     assert '<rect class="chart-box"' in html
-    assert "Junior backend engineer 5 $70,000 $80,000 $90,000 $80,000" in page
+    headings = "Data points 25th percentile Median 75th percentile Mean"
+    assert f"Level {headings} Junior backend engineer 5 $70,000 $80,000 $90,000 $80,000" in page
+    assert f"Country {headings}" in page
     assert "Senior backend engineer 10 $100,000 $125,000 $167,500 $135,000" in page
     assert "Lead backend engineer 2 Too few data points (fewer than 5)" in page
     assert "2 data points: too few to show" in html
