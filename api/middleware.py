@@ -11,7 +11,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
-KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+# The replacement keeps every header but these, which describe the replaced body: so
+# Allow, Retry-After, WWW-Authenticate and the security headers (CSP, X-Frame-Options,
+# nosniff...) that the other middleware already added are not lost.
+BODY_HEADERS = {"content-type", "content-length", "content-disposition", "content-encoding"}
 
 
 def _message(status: int, reason: str) -> str:
@@ -40,9 +43,9 @@ def json_errors_under_api(get_response: Callable[[HttpRequest], HttpResponse]):
         replacement = JsonResponse(
             {"detail": _message(status, response.reason_phrase)}, status=status
         )
-        for header in KEPT_HEADERS:
-            if header in response:
-                replacement[header] = response[header]
+        for header, value in response.items():
+            if header.lower() not in BODY_HEADERS:
+                replacement[header] = value
         return replacement
 
     return middleware

@@ -1,0 +1,473 @@
+"""Who may see and change what: every URL pattern of the URLconf, three visitors each.
+
+The patterns are collected from the resolver, so a new view is covered as soon as it
+is routed: a pattern with no entry in ACCESS (or, under admin/, no admin rule) fails
+the test, naming it. Each entry says how to build a concrete URL and what anonymous
+visitors, another signed-in person and the owner of the data get.
+
+The owner's data carries marker strings (a private bio, a note on progress, a token
+name, a pending salary); no response to anyone else may contain them, and no request
+by anyone else may change the owner's data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from urllib.parse import quote
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, path
+from django.urls.resolvers import RegexPattern
+
+from accounts.models import Profile
+from api.models import ApiToken
+from careers.models import Level, Track
+from salaries import moderation
+from salaries.models import Contribution
+from skills.models import Roadmap, Skill
+from tests.factories import (
+    LevelFactory,
+    PlacementFactory,
+    ProgressFactory,
+    RequirementFactory,
+    RoadmapFactory,
+    SectionFactory,
+    SkillFactory,
+    TrackFactory,
+)
+from tracking.models import ProgressEvent, SkillProgress
+
+# The owner's private data, each a string found nowhere else.
+BIO = "Bio-zq7x: only the owner may read this"
+DISPLAY_NAME = "Owner Zq7x"
+NOTE = "Note-zq7x: my private progress note"
+TOKEN_NAME = "token-zq7x"
+AMOUNT = 97531
+AMOUNT_SHOWN = "97,531"
+PRIVATE_MARKERS = (BIO, DISPLAY_NAME, NOTE, TOKEN_NAME, AMOUNT_SHOWN, "97531")
+LEVEL_NAME = "Level Zq7x"
+READY = f"100% ready for {LEVEL_NAME}"  # the owner meets every requirement; nobody else does
+PROGRESS_COUNT = 3
+
+
+@dataclass
+class World:
+    owner: object
+    other: object
+    profile: Profile
+    skill: Skill
+    roadmap: Roadmap
+    track: Track
+    level: Level
+    token: ApiToken
+    contribution: Contribution
+
+
+@pytest.fixture
+def world(owner, other_user) -> World:
+    track = TrackFactory(slug="zq-track", name="Track Zq7x")
+    level = LevelFactory(track=track, slug="zq-level", name=LEVEL_NAME, rank=1)
+    skill = SkillFactory(slug="zq-skill", name="Skill Zq7x")
+    RequirementFactory(level=level, skill=skill, proficiency=2)
+    roadmap = RoadmapFactory(slug="zq-roadmap", title="Roadmap Zq7x")
+    PlacementFactory(section=SectionFactory(roadmap=roadmap), skill=skill)
+    ProgressFactory(user=owner, skill=skill, status="done", proficiency=4, notes=NOTE)
+    for _ in range(PROGRESS_COUNT - 1):
+        ProgressFactory(user=owner, status="learning", proficiency=1)
+    Profile.objects.filter(user=owner).update(
+        bio=BIO, display_name=DISPLAY_NAME, track=track, target_level=level
+    )
+    token, _key = ApiToken.objects.create_for(owner, TOKEN_NAME)
+    contribution = moderation.submit(
+        owner,
+        level=level,
+        country="DE",
+        currency="EUR",
+        amount=Decimal(AMOUNT),
+        year=date.today().year,
+    )
+    return World(
+        owner=owner,
+        other=other_user,
+        profile=Profile.objects.get(user=owner),
+        skill=skill,
+        roadmap=roadmap,
+        track=track,
+        level=level,
+        token=token,
+        contribution=contribution,
+    )
+
+
+def owner_state(world: World) -> dict:
+    """Everything of the owner's that a request could change."""
+    owner = world.owner
+    profile = Profile.objects.filter(user=owner).first()
+    return {
+        "user": list(get_user_model().objects.filter(pk=owner.pk).values("is_active", "email")),
+        "profile": model_to_dict(profile) if profile else None,
+        "progress": sorted(
+            SkillProgress.objects.filter(user=owner).values_list(
+                "skill_id", "status", "proficiency", "notes", "evidence_url"
+            )
+        ),
+        "events": ProgressEvent.objects.filter(user=owner).count(),
+        "contributions": sorted(
+            Contribution.objects.filter(user=owner).values_list("pk", "status", "data_point_id")
+        ),
+        "tokens": sorted(
+            ApiToken.objects.filter(user=owner).values_list("pk", "name", "revoked_at")
+        ),
+    }
+
+
+# The table --------------------------------------------------------------------------------
+
+LOGIN = "login"  # a redirect to the sign-in page, coming back to the URL
+Expect = int | str  # a status code, LOGIN, or the start of a redirect's Location
+UrlOf = Callable[[World], str]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request, made by each of anonymous, the other person and the owner."""
+
+    kind: str  # public, person, auth, api-public, api-person, admin
+    url: UrlOf
+    anon: Expect = 200
+    other: Expect = 200
+    owner: Expect = 200
+    method: str = "get"
+    data: Callable[[World, object], dict] | None = None  # (world, the visitor or None)
+    owner_sees: Callable[[World], str] | None = None  # shown to the owner only
+    owner_changes: bool = False  # the owner's request changes the owner's data
+    staff: bool = False  # also as staff (admin): never a server error
+
+
+def fixed(url: str) -> UrlOf:
+    return lambda w: url
+
+
+def public(url: UrlOf, *, status: Expect = 200, owner_sees: Callable | None = None) -> Case:
+    return Case("public", url, status, status, status, owner_sees=owner_sees)
+
+
+def person(url: UrlOf, owner_sees: Callable, *, anon: Expect = LOGIN, other: Expect = 200) -> Case:
+    """A page of the signed-in person's own data: others get theirs, or a 404."""
+    return Case("person", url, anon, other, 200, owner_sees=owner_sees)
+
+
+def person_post(url: UrlOf, data: Callable, *, anon: Expect = LOGIN, other: Expect, owner: Expect):
+    """A POST changing the signed-in person's data: never anyone else's."""
+    return Case("person", url, anon, other, owner, "post", data, owner_changes=True)
+
+
+def auth(url: UrlOf, anon: Expect, signed_in: Expect) -> Case:
+    return Case("auth", url, anon, signed_in, signed_in)
+
+
+def api_public(url: UrlOf, status: int = 200) -> Case:
+    return Case("api-public", url, status, status, status)
+
+
+def profile_form(w: World, user) -> dict:
+    """A valid profile, under the visitor's own handle."""
+    handle = user.profile.handle if user else "visitor"
+    return {"handle": handle, "display_name": "Someone", "visibility": "private"}
+
+
+def contribution_form(w: World, user) -> dict:
+    return {
+        "level": f"{w.track.slug}/{w.level.slug}",
+        "country": "FR",
+        "currency": "EUR",
+        "amount": "64000",
+        "year": str(date.today().year - 1),  # the owner shared this year's already
+    }
+
+
+ACCESS: dict[str, Case | tuple[Case, ...]] = {
+    # Public pages. The skill page shows the signed-in person's own notes.
+    "": public(fixed("/")),
+    "healthz": public(fixed("/healthz")),
+    "roadmaps/": public(fixed("/roadmaps/")),
+    "roadmaps/<slug:slug>/": public(lambda w: f"/roadmaps/{w.roadmap.slug}/"),
+    "skills/<slug:slug>/": public(lambda w: f"/skills/{w.skill.slug}/", owner_sees=lambda w: NOTE),
+    "careers/": public(fixed("/careers/")),
+    "careers/<slug:track>/": public(lambda w: f"/careers/{w.track.slug}/"),
+    "careers/<slug:track>/<slug:level>/": public(
+        lambda w: f"/careers/{w.track.slug}/{w.level.slug}/"
+    ),
+    "salaries/": public(fixed("/salaries/")),
+    # Sign-in flows (allauth): signed-in people are sent on where a page is for visitors.
+    "accounts/login/": auth(fixed("/accounts/login/"), 200, "/dashboard/"),
+    "accounts/logout/": auth(fixed("/accounts/logout/"), "/", 200),
+    "accounts/inactive/": auth(fixed("/accounts/inactive/"), 200, 200),
+    "accounts/signup/": auth(fixed("/accounts/signup/"), 200, "/dashboard/"),
+    "accounts/reauthenticate/": auth(fixed("/accounts/reauthenticate/"), LOGIN, 200),
+    "accounts/email/": auth(fixed("/accounts/email/"), LOGIN, 200),
+    "accounts/confirm-email/": auth(fixed("/accounts/confirm-email/"), 200, 200),
+    "accounts/password/change/": auth(fixed("/accounts/password/change/"), LOGIN, 200),
+    "accounts/password/set/": auth(fixed("/accounts/password/set/"), LOGIN, "/accounts/password/"),
+    "accounts/password/reset/": auth(fixed("/accounts/password/reset/"), 200, 200),
+    "accounts/login/code/confirm/": auth(
+        fixed("/accounts/login/code/confirm/"), "/accounts/login/", "/dashboard/"
+    ),
+    r"accounts/^confirm-email/(?P<key>[-:\w]+)/$": auth(
+        fixed("/accounts/confirm-email/not-a-real-key/"), 200, 200
+    ),
+    "accounts/password/reset/key/done/": auth(
+        fixed("/accounts/password/reset/key/done/"), 200, 200
+    ),
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": auth(
+        fixed("/accounts/password/reset/key/1-not-a-real-key/"), 200, 200
+    ),
+    "accounts/password/reset/done/": auth(fixed("/accounts/password/reset/done/"), 200, 200),
+    # The person's own pages.
+    "profile/": (
+        person(fixed("/profile/"), lambda w: BIO),
+        person_post(fixed("/profile/"), profile_form, other="/profile/", owner="/profile/"),
+    ),
+    "profile/delete/": (
+        person(fixed("/profile/delete/"), lambda w: f"your progress on {PROGRESS_COUNT} skills"),
+        # Without the password nothing is deleted, for anyone (the owner included).
+        Case("person", fixed("/profile/delete/"), LOGIN, 200, 200, "post", lambda w, u: {}),
+    ),
+    "u/<slug:handle>/": person(
+        lambda w: f"/u/{w.profile.handle}/", lambda w: BIO, anon=404, other=404
+    ),
+    "me/export/": person(fixed("/me/export/"), lambda w: BIO),
+    "track/<slug:slug>/": person_post(
+        lambda w: f"/track/{w.skill.slug}/",
+        lambda w, u: {"status": "learning", "proficiency": "1", "notes": "changed", "next": "/"},
+        anon="/accounts/login/?next=/",  # back to `next` after signing in
+        other="/",
+        owner="/",
+    ),
+    "salaries/contribute/": (
+        person(fixed("/salaries/contribute/"), lambda w: AMOUNT_SHOWN),
+        person_post(
+            fixed("/salaries/contribute/"),
+            contribution_form,
+            other="/salaries/contribute/",
+            owner="/salaries/contribute/",
+        ),
+    ),
+    "salaries/contribute/<int:pk>/withdraw/": person_post(
+        lambda w: f"/salaries/contribute/{w.contribution.pk}/withdraw/",
+        lambda w, u: {},
+        other=404,
+        owner="/salaries/contribute/",
+    ),
+    "dashboard/": person(fixed("/dashboard/"), lambda w: READY),
+    "dashboard/compare/": person(
+        lambda w: f"/dashboard/compare/?level={w.level.key}", lambda w: READY
+    ),
+    "profile/tokens/": (
+        person(fixed("/profile/tokens/"), lambda w: TOKEN_NAME),
+        # Another person's new token is theirs; the owner's list is unchanged.
+        person_post(
+            fixed("/profile/tokens/"),
+            lambda w, u: {"name": "another script"},
+            other="/profile/tokens/",
+            owner="/profile/tokens/",
+        ),
+    ),
+    "profile/tokens/<int:pk>/revoke/": person_post(
+        lambda w: f"/profile/tokens/{w.token.pk}/revoke/",
+        lambda w, u: {},
+        other=404,
+        owner="/profile/tokens/",
+    ),
+    # The API: public reads, and the person's own data (session here; tokens in test_api_*).
+    "api/v1/": api_public(fixed("/api/v1/"), 404),  # ninja's root: a 404 naming the docs
+    "api/v1/openapi.json": api_public(fixed("/api/v1/openapi.json")),
+    "api/v1/docs": public(fixed("/api/v1/docs")),
+    "api/v1/roadmaps/": api_public(fixed("/api/v1/roadmaps/")),
+    "api/v1/roadmaps/<slug:slug>/": api_public(lambda w: f"/api/v1/roadmaps/{w.roadmap.slug}/"),
+    "api/v1/tracks/": api_public(fixed("/api/v1/tracks/")),
+    "api/v1/tracks/<slug:track>/": api_public(lambda w: f"/api/v1/tracks/{w.track.slug}/"),
+    "api/v1/salaries/stats": api_public(lambda w: f"/api/v1/salaries/stats?track={w.track.slug}"),
+    "api/v1/me/progress": Case(
+        "api-person", fixed("/api/v1/me/progress"), 401, owner_sees=lambda w: NOTE
+    ),
+    "api/v1/me/progress/<slug:skill_slug>": Case(
+        "api-person",
+        lambda w: f"/api/v1/me/progress/{w.skill.slug}",
+        401,
+        method="put",
+        data=lambda w, u: {"status": "learning", "notes": "changed through the API"},
+        owner_changes=True,
+    ),
+    "api/v1/me/profile": Case(
+        "api-person", fixed("/api/v1/me/profile"), 401, owner_sees=lambda w: BIO
+    ),
+}
+
+
+# The admin, by rule: staff only, whatever the page -------------------------------------
+
+ADMIN = "admin/"
+
+
+def admin_object_url(route: str, w: World) -> str:
+    """A concrete admin URL: the model's first object (the owner's where there is one)."""
+    if route == "admin/r/<path:content_type_id>/<path:object_id>/":
+        return f"/admin/r/{ContentType.objects.get_for_model(Profile).pk}/{w.profile.pk}/"
+    if route.startswith("admin/^"):  # an app's index
+        return "/admin/accounts/"
+    if route == "admin/(?P<url>.*)$":  # the catch-all
+        return "/admin/no-such-page/"
+    _admin, app_label, model_name, *_rest = route.split("/")
+    model = apps.get_model(app_label, model_name)
+    mine = model.objects.filter(pk=w.owner.pk) if model is get_user_model() else model.objects
+    obj = mine.order_by("pk").first() or model.objects.order_by("pk").first()
+    pk = str(obj.pk) if obj else "1"
+    url = "/" + route.replace("<path:object_id>", pk).replace("<id>", pk)
+    assert "<" not in url, f"{route}: the admin rule cannot fill this pattern in"
+    return url
+
+
+def admin_case(route: str) -> Case:
+    if route == "admin/login/":  # the sign-in form itself: no data
+        return Case("admin", fixed("/admin/login/"), staff=True)
+    if route == "admin/logout/":
+        return Case("admin", fixed("/admin/logout/"), "/admin/", "/admin/", "/admin/", staff=True)
+    to_login = "/admin/login/?next="
+    if "<" not in route and "(?P" not in route:
+        url = fixed("/" + route)
+    else:
+        url = lambda w: admin_object_url(route, w)  # noqa: E731
+    return Case("admin", url, to_login, to_login, to_login, staff=True)
+
+
+# Collecting the patterns -----------------------------------------------------------------
+
+
+def walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(route, name) of every pattern, with the prefixes of the includes it is in."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.name or ""
+
+
+def routes(resolver: URLResolver | None = None) -> list[str]:
+    return [route for route, _name in walk((resolver or get_resolver()).url_patterns)]
+
+
+def cases_for(route: str) -> tuple[Case, ...]:
+    """The table's entry for a route (or the admin rule); fails naming an unlisted one."""
+    if route.startswith(ADMIN):
+        return (admin_case(route),)
+    entry = ACCESS.get(route)
+    if entry is None:
+        pytest.fail(
+            f"The URL pattern {route!r} has no entry in ACCESS (tests/test_access_control.py): "
+            "say who may see it and how to build its URL.",
+            pytrace=False,
+        )
+    return entry if isinstance(entry, tuple) else (entry,)
+
+
+ROUTES = routes()
+
+
+def test_every_pattern_is_collected_once_and_every_entry_is_routed():
+    assert len(ROUTES) == len(set(ROUTES)), "two patterns with one route"
+    assert len([r for r in ROUTES if r.startswith(ADMIN)]) > 50  # every model's pages
+    for expected in ("profile/", "api/v1/me/profile", "accounts/login/", "admin/login/"):
+        assert expected in ROUTES
+    stale = sorted(set(ACCESS) - set(ROUTES))
+    assert not stale, f"ACCESS lists routes that no longer exist: {stale}"
+
+
+def test_a_new_pattern_without_an_entry_fails_naming_it():
+    def secret(request, pk):  # pragma: no cover - never requested
+        raise AssertionError
+
+    urlconf = [*get_resolver().url_patterns, path("secret/<int:pk>/", secret, name="secret")]
+    found = routes(URLResolver(RegexPattern(r"^/"), urlconf))
+    assert "secret/<int:pk>/" in found
+    assert [r for r in found if not r.startswith(ADMIN) and r not in ACCESS] == ["secret/<int:pk>/"]
+    with pytest.raises(pytest.fail.Exception, match=r"'secret/<int:pk>/' has no entry"):
+        cases_for("secret/<int:pk>/")
+
+
+# The test --------------------------------------------------------------------------------
+
+
+def send(client: Client, case: Case, url: str, world: World, user):
+    if case.method == "get":
+        return client.get(url)
+    data = case.data(world, user) if case.data else {}
+    if case.kind.startswith("api"):
+        return getattr(client, case.method)(url, json.dumps(data), content_type="application/json")
+    return getattr(client, case.method)(url, data)
+
+
+def check_status(response, expected: Expect, url: str, who: str) -> None:
+    where = f"{who} {response.request['REQUEST_METHOD']} {url}"
+    if expected == LOGIN:
+        expected = "/accounts/login/?next=" + quote(url.split("?")[0])
+    if isinstance(expected, str):
+        assert response.status_code == 302, f"{where}: {response.status_code}, not a redirect"
+        assert response["Location"].startswith(expected), f"{where}: to {response['Location']}"
+    else:
+        assert response.status_code == expected, f"{where}: {response.status_code}"
+
+
+def body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: "/" + r)
+def test_access(route, world, client, other_client, owner_client, request):
+    for case in cases_for(route):
+        url = case.url(world)
+        owner = ("owner", owner_client, world.owner, case.owner)
+        visitors = [
+            ("anonymous", client, None, case.anon),
+            ("other", other_client, world.other, case.other),
+        ]
+        if case.method == "get":  # the owner first: a cached copy must not reach the others
+            visitors.insert(0, owner)
+        else:  # the others first: the owner's data must still be as it was
+            visitors.append(owner)
+        if case.staff:
+            visitors.append(("staff", request.getfixturevalue("staff_client"), None, None))
+
+        for who, visitor, user, expected in visitors:
+            before = owner_state(world)
+            response = send(visitor, case, url, world, user)
+            html = body(response)
+            if who == "staff":  # the admin works for staff: no error, whatever the page
+                assert response.status_code < 500, f"staff GET {url}: {response.status_code}"
+                continue
+            check_status(response, expected, url, who)
+            if case.kind.startswith("api"):
+                assert response["Content-Type"].startswith("application/json"), url
+            if who == "owner":
+                if case.owner_sees:
+                    assert case.owner_sees(world) in html, f"the owner does not see it on {url}"
+                changed = owner_state(world) != before
+                assert changed == case.owner_changes, f"owner {case.method} {url}: {changed=}"
+                continue
+            for marker in PRIVATE_MARKERS:
+                assert marker not in html, f"{who} {case.method.upper()} {url} shows {marker!r}"
+            if case.owner_sees:
+                assert case.owner_sees(world) not in html, f"{who} sees the owner's data on {url}"
+            assert owner_state(world) == before, (
+                f"{who} {case.method.upper()} {url} changed the owner's data"
+            )
