@@ -109,6 +109,7 @@ def assert_clean_rows(queryset: models.QuerySet, names: Iterable[str] | None = N
             if names is not None and f.name not in names:
                 continue
             value = getattr(obj, f.attname)
+            value = getattr(value, "code", value)  # a django-countries Country
             if isinstance(f, models.CharField | models.TextField):
                 assert_clean_text(value, f.max_length)
             elif isinstance(f, models.PositiveIntegerField | models.PositiveSmallIntegerField):
