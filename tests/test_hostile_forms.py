@@ -4,16 +4,20 @@ No 5xx: a bad value gets a form error (or a 4xx), and whatever a form accepts is
 stored valid (no NUL, within its length, numbers within their range).
 """
 
+import json
+from html.parser import HTMLParser
 from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import BIO_MAX_LENGTH, YEARS_MAX, Profile
 from api.models import ApiToken
+from careers.models import Level
 from salaries.models import Contribution, SalaryDataPoint
 from tests.factories import (
     PlacementFactory,
@@ -256,3 +260,142 @@ def test_pages_with_odd_slugs_are_found_or_404(content, slug):
         f"/u/{part}/",
     ):
         assert client.get(url).status_code in (200, 404)
+
+
+# Markdown and text from people and staff, on real pages -----------------------------------
+
+ATTACKS = "\n\n".join(
+    [
+        "<script>alert(1)</script>",
+        "[x](javascript:alert(1))",
+        "[y](JaVaScRiPt:alert(1))",
+        "[z](&#106;avascript:alert(1))",
+        "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">a</a>',
+        "<svg onload=alert(1)></svg>",
+        "<iframe src=javascript:alert(1)></iframe>",
+        '<p style="x" onclick="alert(1)">p</p>',
+    ]
+)
+
+
+class Tags(HTMLParser):
+    """The page's real elements: (tag, attributes), and the text inside <script>s."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def assert_inert(page: str) -> None:
+    """None of ATTACKS is active: no script, element or handler of theirs, no
+    javascript: link. (Their text may show, escaped.)"""
+    parsed = Tags(page)
+    assert not any("alert(1)" in script for script in parsed.scripts)
+    for tag, attrs in parsed.tags:
+        assert tag != "iframe"
+        assert not (tag == "svg" and attrs.get("role") != "img"), attrs  # not our charts
+        assert not (tag == "img" and attrs.get("src") == "x"), attrs
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in {"href", "src", "action", "formaction"}:
+                assert not value.strip().lower().startswith("javascript:"), (tag, value)
+
+
+def test_a_skill_description_and_resources_imported_by_staff_render_inert(staff_client, db):
+    roadmap = {
+        "format": "careerpath.roadmap/1",
+        "slug": "web",
+        "title": "<script>alert(1)</script>",
+        "summary": ATTACKS,
+        "published": True,
+        "sections": [
+            {
+                "slug": "s",
+                "title": "<img src=x onerror=alert(1)>",
+                "skills": [
+                    {
+                        "slug": "xss",
+                        "name": "<script>alert(1)</script>",
+                        "kind": "core",
+                        "description": ATTACKS,
+                        "resources": [
+                            {
+                                "title": "<img src=x onerror=alert(1)>",
+                                "url": "https://example.com/?q=<script>alert(1)</script>",
+                                "kind": "docs",
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    upload = SimpleUploadedFile("r.json", json.dumps(roadmap).encode(), "application/json")
+    assert staff_client.post("/admin/skills/roadmap/import/", {"file": upload}).status_code == 302
+    for url in ("/skills/xss/", "/roadmaps/web/", "/roadmaps/"):
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert_inert(page)
+    page = Client().get("/skills/xss/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the name, shown as text
+    assert "alert(1)" in page  # the text is kept; only its markup is gone
+
+
+def test_a_resource_with_a_javascript_link_is_refused_by_the_admin(staff_client, content):
+    response = staff_client.post(
+        "/admin/skills/resource/add/",
+        {
+            "skill": content.pk,
+            "title": "Docs",
+            "url": "javascript:alert(1)",
+            "kind": "docs",
+            "position": 1,
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter a valid URL." in response.content.decode()
+    assert not content.resources.exists()
+
+
+def test_level_responsibilities_render_inert(content):
+    level = Level.objects.get(track__slug="backend", slug="senior")
+    level.responsibilities = ATTACKS
+    level.save()
+    response = Client().get("/careers/backend/senior/")
+    assert response.status_code == 200
+    assert_inert(response.content.decode())
+
+
+def test_a_public_bio_and_name_render_inert(owner_client, owner, content):
+    response = owner_client.post(
+        "/profile/",
+        {
+            "display_name": "<script>alert(1)</script>",
+            "handle": "ada",
+            "bio": ATTACKS,
+            "visibility": "public",
+        },
+    )
+    assert response.status_code == 302
+    for client in (Client(), owner_client):
+        page = client.get("/u/ada/")
+        assert page.status_code == 200
+        assert_inert(page.content.decode())
+    assert_inert(owner_client.get("/profile/").content.decode())
+    assert_inert(owner_client.get("/dashboard/").content.decode())
