@@ -59,7 +59,7 @@ SKILL_KEYS = ("slug", "name", "kind", "description", "prerequisites", "resources
 RESOURCE_KEYS = ("title", "url", "kind")
 
 _url_validator = URLValidator(schemes=["http", "https"])
-slug_re = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 @dataclass(frozen=True)
@@ -405,7 +405,7 @@ def _validate_skill(check: Checker, raw: Any, path: str) -> _SkillRow | None:
     seen: set[str] = set()
     for k, requires in enumerate(check.items(raw, "prerequisites", path)):
         item_path = join_path(join_path(path, "prerequisites"), k)
-        if not isinstance(requires, str) or not slug_re.fullmatch(requires):
+        if not isinstance(requires, str) or not SLUG_PATTERN.fullmatch(requires):
             check.add(item_path, _("must be a skill's slug"))
         elif requires == slug:
             check.add(item_path, _("a skill cannot require itself"))
