@@ -93,6 +93,8 @@ MAX_AMOUNT = Decimal(10) ** 12
 
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 WHOLE = re.compile(r"[+-]?\d+")
+MAX_WHOLE_DIGITS = 18
+MAX_SAMPLE_SIZE = 2_147_483_647  # PositiveIntegerField's upper bound on every database
 # The fast path's checks: a plain amount under MAX_AMOUNT with at most two decimals, and
 # a four-digit year (anything else gets the full checks, and their messages).
 AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
@@ -126,6 +128,17 @@ REMOTE_WORDS = {
 }
 
 Progress = Callable[[str, int, int], None]  # (phase, bytes done, bytes in all)
+
+
+def whole(raw: str) -> int | None:
+    """A whole number's value, or None when `raw` is not one. A number of more than 18
+    digits comes back as ±10**18, beyond every range checked here, without `int()`'s
+    cost or its 4,300-digit limit (which raises)."""
+    if not WHOLE.fullmatch(raw):
+        return None
+    if len(raw.lstrip("+-").lstrip("0")) > MAX_WHOLE_DIGITS:
+        return -(10**MAX_WHOLE_DIGITS) if raw.startswith("-") else 10**MAX_WHOLE_DIGITS
+    return int(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +240,12 @@ class ParsedRow(NamedTuple):
 
 class Skip(NamedTuple):
     key: str
+
+
+def _shown(title: str) -> str:
+    """A skipped title as the batch keeps it (JSON): no NUL, which PostgreSQL refuses
+    in JSON, and at most 200 characters."""
+    return title.replace("\x00", "\N{REPLACEMENT CHARACTER}")[:200]
 
 
 class HashingReader(io.RawIOBase):
@@ -376,9 +395,9 @@ class _RowParser:
     def _year(self, raw: str) -> tuple[int | None, str]:
         if not raw:
             return None, "required"
-        if not WHOLE.fullmatch(raw):
+        year = whole(raw)
+        if year is None:
             return None, "not a whole number"
-        year = int(raw)
         if not FIRST_YEAR <= year <= self.max_year:
             return None, f"year out of range ({FIRST_YEAR} to {self.max_year})"
         return year, ""
@@ -413,8 +432,8 @@ class _RowParser:
         word = raw.lower()
         if word in REMOTE_WORDS:
             return REMOTE_WORDS[word], ""
-        if WHOLE.fullmatch(word):
-            ratio = int(word)
+        ratio = whole(word)
+        if ratio is not None:
             if ratio == 0:
                 return Remote.ONSITE, ""
             if ratio in (1, 100):
@@ -485,23 +504,32 @@ class _RowParser:
         raw_size = raw.get("sample_size", "")
         sample_size = None
         if raw_size:
-            if not WHOLE.fullmatch(raw_size):
+            size = whole(raw_size)
+            if size is None:
                 errors.append(RowError(line, "sample_size", raw_size, "not a whole number"))
-            elif int(raw_size) < 1:
+            elif size < 1:
                 errors.append(RowError(line, "sample_size", raw_size, "not positive"))
+            elif size > MAX_SAMPLE_SIZE:
+                errors.append(
+                    RowError(
+                        line, "sample_size", raw_size, f"too large (at most {MAX_SAMPLE_SIZE})"
+                    )
+                )
             else:
-                sample_size = int(raw_size)
+                sample_size = size
 
         city = raw.get("city", "")
         if len(city) > 100:
             errors.append(RowError(line, "city", city, "longer than 100 characters"))
+        elif "\x00" in city:
+            errors.append(RowError(line, "city", city, "contains a null character"))
         employment_type = check("employment_type", self._employment_type)
         remote = check("remote", self._remote)
         source_url = raw.get("source_url", "")
         if source_url:
             try:
-                if len(source_url) > 500:
-                    raise ValidationError("too long")
+                if len(source_url) > 500 or "\x00" in source_url:
+                    raise ValidationError("too long, or a null character")
                 self.url_validator(source_url)
             except ValidationError:
                 errors.append(RowError(line, "source_url", source_url, "not a valid URL"))
@@ -529,7 +557,7 @@ class _RowParser:
         title = raw["job_title"]
         alias = self.lookups.aliases.get(title.lower())
         if alias is None:
-            return Skip(title or "(no title)")
+            return Skip(_shown(title) or "(no title)")
         alias_set, fixed_level = alias
         errors: list[RowError] = []
         raw_experience = raw["experience_level"]
@@ -562,7 +590,7 @@ class _RowParser:
         if errors:
             return errors
         if level is None:
-            return Skip(f"{title} ({experience}: no level mapped)")
+            return Skip(f"{_shown(title)} ({experience}: no level mapped)")
         return ParsedRow(
             track_id=alias_set.track_id,
             level_id=level.pk,

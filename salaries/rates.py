@@ -13,12 +13,13 @@ from typing import IO
 
 from django.db import transaction
 
-from salaries.importer import NUMBER, WHOLE, HashingReader, RowError
+from salaries.importer import NUMBER, HashingReader, RowError, whole
 from salaries.iso import is_currency
 from salaries.models import FIRST_YEAR, ExchangeRate
 from salaries.stats import invalidate_on_commit
 
 COLUMNS = ("currency", "year", "rate_to_usd")
+PRECISION = Decimal("1e-10")  # the column's 10 decimal places
 
 
 @dataclass
@@ -81,10 +82,11 @@ def load_rates(file: IO[bytes], *, dry_run: bool = False) -> RatesReport:
                     RowError(line, "currency", currency, "unknown currency (use an ISO 4217 code)")
                 )
                 bad = True
-            if not WHOLE.fullmatch(raw_year):
+            year = whole(raw_year)
+            if year is None:
                 report.errors.append(RowError(line, "year", raw_year, "not a whole number"))
                 bad = True
-            elif not FIRST_YEAR <= int(raw_year) <= max_year:
+            elif not FIRST_YEAR <= year <= max_year:
                 report.errors.append(
                     RowError(
                         line, "year", raw_year, f"year out of range ({FIRST_YEAR} to {max_year})"
@@ -100,13 +102,23 @@ def load_rates(file: IO[bytes], *, dry_run: bool = False) -> RatesReport:
             elif Decimal(raw_rate) >= Decimal(10) ** 10:
                 report.errors.append(RowError(line, "rate_to_usd", raw_rate, "too large"))
                 bad = True
+            elif Decimal(raw_rate).quantize(PRECISION) <= 0:
+                report.errors.append(
+                    RowError(
+                        line,
+                        "rate_to_usd",
+                        raw_rate,
+                        "too small (rounds to 0 at 10 decimal places)",
+                    )
+                )
+                bad = True
             if not bad:
-                key = (currency, int(raw_year))
+                key = (currency, year)
                 if key in rates:
                     report.errors.append(
                         RowError(line, "", f"{currency} {raw_year}", "a second rate for that year")
                     )
-                rates[key] = Decimal(raw_rate).quantize(Decimal("1e-10"))
+                rates[key] = Decimal(raw_rate).quantize(PRECISION)
     except UnicodeDecodeError:
         report.errors.append(RowError(0, "", "", "the file is not UTF-8 text"))
     except csv.Error as exc:

@@ -27,6 +27,7 @@ written, so importing the same file twice changes nothing.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,7 @@ SKILL_KEYS = ("slug", "name", "kind", "description", "prerequisites", "resources
 RESOURCE_KEYS = ("title", "url", "kind")
 
 _url_validator = URLValidator(schemes=["http", "https"])
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,31 @@ def loads(text: str | bytes) -> Any:
             "col": exc.colno,
         }
         raise RoadmapImportError([Problem("", message)]) from None
+    except ValueError:  # int()'s limit: a number of more than 4,300 digits
+        raise RoadmapImportError([Problem("", _("not valid JSON: a number is too long"))]) from None
+    except RecursionError:
+        raise RoadmapImportError([Problem("", _("not valid JSON: nested too deeply"))]) from None
+
+
+def _surrogate_at(data: Any) -> str | None:
+    """The path of the first key or string holding a lone surrogate (JSON's unpaired
+    \\udXXX escapes parse to one; no database can store it), else None."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return path
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if _surrogate_at(key) is not None:
+                    return path
+                stack.append((join_path(path, key), item))
+        elif isinstance(value, list):
+            stack.extend((join_path(path, i), item) for i, item in reversed(list(enumerate(value))))
+    return None
 
 
 # Validation ------------------------------------------------------------------------------
@@ -216,6 +243,8 @@ class Checker:
             return ""
         if required and not value.strip():
             self.add(join_path(path, key), _("must not be empty"))
+        if "\x00" in value:
+            self.add(join_path(path, key), _("must not contain a null character"))
         if max_length and len(value) > max_length:
             self.add(
                 join_path(path, key),
@@ -319,6 +348,10 @@ class ValidRoadmap:
 def validate(data: Any) -> ValidRoadmap:
     """Check the whole file against the format and the database; raise with every problem."""
     check = Checker()
+    where = _surrogate_at(data)
+    if where is not None:
+        check.add(where, _("holds a lone surrogate (an unpaired \\ud800-\\udfff escape): not text"))
+        raise RoadmapImportError(check.problems)
     if not check.keys(data, "", ROADMAP_KEYS, ("format", "slug", "title", "sections")):
         raise RoadmapImportError(check.problems)
     if data.get("format") != FORMAT:
@@ -371,7 +404,7 @@ def _validate_skill(check: Checker, raw: Any, path: str) -> _SkillRow | None:
     seen: set[str] = set()
     for k, requires in enumerate(check.items(raw, "prerequisites", path)):
         item_path = join_path(join_path(path, "prerequisites"), k)
-        if not isinstance(requires, str) or not requires:
+        if not isinstance(requires, str) or not SLUG_PATTERN.fullmatch(requires):
             check.add(item_path, _("must be a skill's slug"))
         elif requires == slug:
             check.add(item_path, _("a skill cannot require itself"))
@@ -387,8 +420,11 @@ def _validate_skill(check: Checker, raw: Any, path: str) -> _SkillRow | None:
             continue
         title = check.text(raw_resource, "title", res_path, 200, required=True)
         url = raw_resource.get("url")
-        if not isinstance(url, str) or len(url) > 500:
-            check.add(join_path(res_path, "url"), _("must be a URL of at most 500 characters"))
+        if not isinstance(url, str) or len(url) > 500 or "\x00" in url:
+            check.add(
+                join_path(res_path, "url"),
+                _("must be a URL of at most 500 characters, with no null character"),
+            )
             url = ""
         else:
             try:
