@@ -207,6 +207,23 @@ def test_htmx_gets_the_row_and_the_progress_bars_out_of_band(owner_client, owner
     assert not list(response.wsgi_request._messages)  # no message left for the next page
 
 
+def test_the_row_form_names_its_section_plainly_past_a_thousand(owner_client, owner, roadmap):
+    """Numbers are shown with thousands separators; a section id in a form must not be
+    (a regression: id 1,199 came back as no section and the row lost its name)."""
+    section = SectionFactory(id=12345, roadmap=roadmap, slug="later", title="Later", position=3)
+    PlacementFactory(section=section, skill=SkillFactory(slug="docker", name="Docker"))
+    page = owner_client.get("/roadmaps/backend/").content.decode()
+    form = re.search(r'<form[^>]*action="/track/docker/".*?</form>', page, re.S).group(0)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    assert fields["section"] == "12345"
+
+    fields.update(status="done")
+    body = owner_client.post("/track/docker/", fields, **HTMX).content.decode()
+    assert body.count('class="skill-row"') == 1
+    assert 'id="skill-docker"' in body
+    assert progress_of(owner, "docker").status == "done"
+
+
 def test_htmx_with_a_section_that_does_not_hold_the_skill_gets_the_controls_only(
     owner_client, roadmap
 ):
