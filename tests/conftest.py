@@ -71,3 +71,26 @@ def salary_tracks(db):
     from tests.salary_support import make_tracks
 
     return make_tracks()
+
+
+@pytest.fixture
+def aliases(salary_tracks):
+    """Title aliases for ai-jobs.net rows: backend (three titles' levels) and management."""
+    from salaries.models import AliasSet, TitleAlias
+    from tests.salary_support import level
+
+    backend = AliasSet.objects.create(
+        track=salary_tracks["backend"],
+        entry_level=level("backend", "junior"),
+        mid_level=level("backend", "middle"),
+        senior_level=level("backend", "senior"),
+        executive_level=None,
+    )
+    TitleAlias.objects.create(alias_set=backend, title="Software Engineer")
+    TitleAlias.objects.create(alias_set=backend, title="backend engineer")
+    management = AliasSet.objects.create(
+        track=salary_tracks["management"],
+        mid_level=level("management", "engineering-manager"),
+    )
+    TitleAlias.objects.create(alias_set=management, title="Engineering Manager")
+    TitleAlias.objects.create(alias_set=management, title="CTO", level=level("management", "cto"))

@@ -15,6 +15,7 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts.forms import ProfileForm
 from accounts.models import BIO_MAX_LENGTH, YEARS_MAX, Profile
 from api.models import ApiToken
 from careers.models import Level
@@ -81,17 +82,7 @@ def test_account_deletion_with_any_password_keeps_the_account(owner_client, owne
 
 # Profile ---------------------------------------------------------------------------------
 
-PROFILE_FIELDS = (
-    "display_name",
-    "handle",
-    "track",
-    "current_level",
-    "target_level",
-    "country",
-    "years_experience",
-    "bio",
-    "visibility",
-)
+PROFILE_FIELDS = tuple(ProfileForm.Meta.fields)
 
 
 @given(data=fields(*PROFILE_FIELDS))

@@ -17,8 +17,8 @@ from django.core.management.base import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salaries.importer import Importer
-from salaries.models import AliasSet, ExchangeRate, ImportBatch, SalaryDataPoint, TitleAlias
+from salaries.importer import CONTRACT_OPTIONAL, CONTRACT_REQUIRED, Importer
+from salaries.models import ExchangeRate, ImportBatch, SalaryDataPoint
 from salaries.rates import load_rates
 from skills.models import Resource, Roadmap, Section, Skill
 from skills.roadmap_io import FORMAT, RoadmapImportError, import_roadmap, loads
@@ -31,24 +31,10 @@ from tests.hostile import (
     assert_clean_text,
     rolled_back,
 )
-from tests.salary_support import level
 
 pytestmark = pytest.mark.django_db
 
-CONTRACT = [
-    "role",
-    "level",
-    "country",
-    "currency",
-    "amount",
-    "year",
-    "statistic",
-    "sample_size",
-    "city",
-    "employment_type",
-    "remote",
-    "source_url",
-]
+CONTRACT = [*CONTRACT_REQUIRED, *CONTRACT_OPTIONAL]
 GOOD = ["backend", "senior", "US", "USD", "100000", "2024", "", "", "", "", "", ""]
 AIJOBS = [
     "work_year",
@@ -100,17 +86,6 @@ def check_salary_import(report) -> None:
         assert not ImportBatch.objects.exists()
         for error in report.errors:
             str(error)  # every problem can be shown
-
-
-@pytest.fixture
-def aliases(salary_tracks):
-    backend = AliasSet.objects.create(
-        track=salary_tracks["backend"],
-        entry_level=level("backend", "junior"),
-        mid_level=level("backend", "middle"),
-        senior_level=level("backend", "senior"),
-    )
-    TitleAlias.objects.create(alias_set=backend, title="Software Engineer")
 
 
 @given(row=hostile_row(GOOD))

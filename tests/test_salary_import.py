@@ -14,15 +14,13 @@ from django.core.management.base import CommandError
 
 from salaries.importer import Importer
 from salaries.models import (
-    AliasSet,
     ImportBatch,
     SalaryDataPoint,
     Source,
     Statistic,
     Status,
-    TitleAlias,
 )
-from tests.salary_support import AIJOBS_HEADER, CONTRACT_HEADER, level, write_csv
+from tests.salary_support import AIJOBS_HEADER, CONTRACT_HEADER, write_csv
 
 GOOD_ROWS = [
     ["backend", "junior", "US", "USD", "85000", "2024"],
@@ -346,25 +344,6 @@ def test_memory_stays_flat_as_the_file_grows(salary_tracks, tmp_path):
 
 
 # --- ai-jobs.net's format ---------------------------------------------------------------
-
-
-@pytest.fixture
-def aliases(salary_tracks):
-    backend = AliasSet.objects.create(
-        track=salary_tracks["backend"],
-        entry_level=level("backend", "junior"),
-        mid_level=level("backend", "middle"),
-        senior_level=level("backend", "senior"),
-        executive_level=None,
-    )
-    TitleAlias.objects.create(alias_set=backend, title="Software Engineer")
-    TitleAlias.objects.create(alias_set=backend, title="backend engineer")
-    management = AliasSet.objects.create(
-        track=salary_tracks["management"],
-        mid_level=level("management", "engineering-manager"),
-    )
-    TitleAlias.objects.create(alias_set=management, title="Engineering Manager")
-    TitleAlias.objects.create(alias_set=management, title="CTO", level=level("management", "cto"))
 
 
 def aijobs_row(title: str, experience: str = "SE", salary: str = "150000", **extra) -> list:
