@@ -23,8 +23,10 @@ The whole page (header and footer too: they vary only by path, language and whet
 someone is signed in, all in the key) is kept beside its blocks, compressed (a signed-in
 roadmap page is 0.5 MB of HTML; it compresses about twentyfold, and reading it from
 Redis was most of a cached request's time), and served as it is unless messages wait to
-be shown: then base.html is rendered around the cached blocks.
-Cached HTML holds a placeholder where each browser's own CSRF token goes.
+be shown: then base.html is rendered around the cached blocks. A browser that accepts
+`deflate` (every browser does) gets the page as it is kept, each response with its own
+CSRF token put in without compressing again (`careerpath.deflate`); others get it
+inflated. Cached blocks hold a placeholder where each browser's own CSRF token goes.
 
 Caching is on with a shared cache (Redis, `CACHE_URL`): a per-process local-memory cache
 would keep a page another process changed (`PAGE_CACHE` in settings.py, and
@@ -35,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -48,8 +49,11 @@ from django.shortcuts import render
 from django.template.context import make_context
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from careerpath import deflate
 
 CONTENT = "content"
 SALARIES = "salaries"
@@ -57,7 +61,7 @@ BLOCKS = ("title", "meta_description", "head", "content", "scripts")
 CSRF_PLACEHOLDER = "csrf-token-placeholder-5c1f0e"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 _PREFIX = "pagecache"
-_FORMAT = 4  # of a cached entry: change it when the entry's shape changes
+_FORMAT = 5  # of a cached entry: change it when the entry's shape changes
 
 
 def user_scope(user_id: int) -> str:
@@ -137,7 +141,7 @@ def render_page(
     current, found = versions(scopes, also=[html_key] if quiet else [])
     entry = found.get(html_key)
     if entry is not None and entry[0] == current:
-        return HttpResponse(_with_token(request, zlib.decompress(entry[1])))
+        return _packed_response(request, entry[1])
     entry = cache.get(blocks_key)
     if entry is not None and entry[0] == current:
         blocks = entry[1]
@@ -149,16 +153,30 @@ def render_page(
     page = {name: mark_safe(html) for name, html in blocks.items()}  # noqa: S308  (rendered and escaped by our templates)
     context = {"page": page, "csrf_token": CSRF_PLACEHOLDER}
     html = render(request, "cached_page.html", context).content
-    if quiet:  # the whole page, header and footer too, is the same for the next request
-        packed = (current, zlib.compress(html, 1))
-        cache.set(html_key, packed, settings.PAGE_CACHE_TIMEOUT)
-    return HttpResponse(_with_token(request, html))
+    packed = deflate.pack(html, _PLACEHOLDER_BYTES) if quiet else None
+    if packed is None:  # messages shown, or a page the stream cannot hold
+        return HttpResponse(_with_token(request, html))
+    # The whole page, header and footer too, is the same for the next request.
+    cache.set(html_key, (current, packed), settings.PAGE_CACHE_TIMEOUT)
+    return _packed_response(request, packed)
 
 
 def _has_messages(request: HttpRequest) -> bool:
     """Are messages waiting to be shown (without marking them shown)?"""
     storage = getattr(request, "_messages", None)
     return storage is not None and len(storage) > 0
+
+
+def _packed_response(request: HttpRequest, packed: deflate.Packed) -> HttpResponse:
+    """The page as it is kept, compressed, to a browser that accepts it; else inflated."""
+    token = get_token(request).encode() if packed.runs else b""
+    if deflate.accepts_deflate(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(packed.deflated(token))
+        response["Content-Encoding"] = "deflate"
+    else:
+        response = HttpResponse(packed.inflated(token))
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 def _with_token(request: HttpRequest, html: bytes) -> bytes:

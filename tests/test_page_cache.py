@@ -6,6 +6,7 @@ Each test runs twice: with the local-memory cache (the suite's default) and with
 
 import re
 import uuid
+import zlib
 from datetime import date
 
 import pytest
@@ -178,21 +179,73 @@ def test_a_password_change_still_signs_out_other_sessions(page_cache, owner):
     assert elsewhere.get("/dashboard/")["Location"].startswith("/accounts/login/")
 
 
-def test_a_cached_page_carries_each_browsers_own_csrf_token(page_cache, owner):
+def page_of(response) -> str:
+    """The page as a browser reads it: inflated when it came compressed."""
+    assert response.status_code == 200, response.status_code
+    if response.get("Content-Encoding") == "deflate":
+        assert "Accept-Encoding" in response["Vary"]
+        return zlib.decompress(response.content).decode()
+    assert not response.has_header("Content-Encoding")
+    return response.content.decode()
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.mark.parametrize("accept", ["gzip, deflate, br, zstd", ""])
+def test_a_cached_page_carries_each_browsers_own_csrf_token(page_cache, owner, accept):
     url = build_content(12).roadmap.get_absolute_url()
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.force_login(owner)
     second.force_login(owner)
     first.get(url)  # renders the page into the cache
-    page = second.get(url).content.decode()
+    response = second.get(url, headers={"Accept-Encoding": accept})
+    assert response.has_header("Content-Encoding") == bool(accept)
+    assert "Accept-Encoding" in response["Vary"]  # for caches between us and the browser
+    page = page_of(response)
     assert CSRF_PLACEHOLDER not in page
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    tokens = set(TOKEN.findall(page))
+    assert len(tokens) == 1 and len(TOKEN.findall(page)) == 13  # sign out and 12 rows
+    token = tokens.pop()
     response = second.post(
         "/track/grown-1/",
         {"csrfmiddlewaretoken": token, "status": "learning", "proficiency": "1", "next": url},
     )
     assert response.status_code == 302
     assert "1 learning" in text(second.get(url))
+
+
+def test_a_browser_accepting_deflate_gets_the_kept_page_compressed(page_cache, owner_client):
+    url = build_content(60).roadmap.get_absolute_url()
+    plain = owner_client.get(url)  # renders the page into the cache
+    compressed = [owner_client.get(url, headers={"Accept-Encoding": "deflate"}) for _ in "ab"]
+    assert all(r["Content-Encoding"] == "deflate" for r in compressed)
+    pages = [page_of(r) for r in compressed]
+    # Each response masks the token afresh; apart from the tokens the pages are the same.
+    assert TOKEN.findall(pages[0])[0] != TOKEN.findall(pages[1])[0]
+    tokens_out = [re.sub(r"\b[A-Za-z0-9]{64}\b", "", page) for page in (page_of(plain), *pages)]
+    assert tokens_out[0] == tokens_out[1] == tokens_out[2]
+    assert "Grown skill 059" in pages[0]
+    assert len(compressed[0].content) * 5 < len(plain.content)
+
+
+def test_a_page_holding_control_bytes_is_served_right(page_cache, owner_client):
+    url = build_content(12).roadmap.get_absolute_url()
+    Skill.objects.filter(slug="grown-3").update(name="Odd \x01\x03\x04\x03\x04\x05 name")
+    for _ in "ab":
+        page = page_of(owner_client.get(url, headers={"Accept-Encoding": "deflate"}))
+        assert "Odd \x01\x03\x04\x03\x04\x05 name" in page
+        assert len(TOKEN.findall(page)) == 13 and CSRF_PLACEHOLDER not in page
+
+
+def test_a_page_with_a_message_is_not_compressed(page_cache, owner_client):
+    url = build_content(12).roadmap.get_absolute_url()
+    owner_client.get(url)
+    owner_client.post("/track/grown-2/", {"status": "learning", "proficiency": "1", "next": url})
+    response = owner_client.get(url, headers={"Accept-Encoding": "deflate"})
+    assert not response.has_header("Content-Encoding")
+    assert "Saved: Grown skill 002 is learning" in text(response)
+    assert owner_client.get(url, headers={"Accept-Encoding": "deflate"})["Content-Encoding"]
 
 
 def test_a_message_shows_once_on_a_cached_page(page_cache, owner_client):
