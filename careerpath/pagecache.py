@@ -53,7 +53,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from careerpath import deflate
+from careerpath import auth, deflate
 
 CONTENT = "content"
 SALARIES = "salaries"
@@ -127,18 +127,24 @@ def render_page(
     """
     if not enabled():
         return render(request, template_name, build())
-    scopes = list(scopes)
-    user = getattr(request, "user", None)
-    who = "anonymous"
-    if user is not None and user.is_authenticated:
-        who = user.pk
-        scopes.append(user_scope(user.pk))  # the header and anything personal
-    parts = (template_name, request.get_full_path(), get_language(), who, vary)
+    # The person the session names, while the user is not read yet: their cached copy
+    # comes in the same round trip as the page, and is checked before the page is used.
+    user_key = auth.unread_user_key(request)
+    who = auth.session_user_id(request) if user_key else _person(request)
+    page_scopes = list(scopes)
+    if who is not None:
+        page_scopes.append(user_scope(who))  # the header and anything personal
+    parts = (template_name, request.get_full_path(), get_language(), who or "anonymous", vary)
     key = f"{_PREFIX}:page:{_FORMAT}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     html_key, blocks_key = key + ":html", key + ":blocks"
     quiet = not _has_messages(request)
     # Entries keep the versions they were built from; one round trip reads both.
-    current, found = versions(scopes, also=[html_key] if quiet else [])
+    also = [html_key] if quiet else []
+    current, found = versions(page_scopes, also=[*also, user_key] if user_key else also)
+    if user_key:
+        auth.offer_user(request, found.get(user_key))
+        if _person(request) != who:  # the session no longer holds: signed out, say
+            return render_page(request, template_name, build, scopes=scopes, vary=vary)
     entry = found.get(html_key)
     if entry is not None and entry[0] == current:
         return _packed_response(request, entry[1])
@@ -159,6 +165,12 @@ def render_page(
     # The whole page, header and footer too, is the same for the next request.
     cache.set(html_key, (current, packed), settings.PAGE_CACHE_TIMEOUT)
     return _packed_response(request, packed)
+
+
+def _person(request: HttpRequest) -> str | None:
+    """The signed-in user's id, as the session keeps it (None when anonymous)."""
+    user = getattr(request, "user", None)
+    return str(user.pk) if user is not None and user.is_authenticated else None
 
 
 def _has_messages(request: HttpRequest) -> bool:

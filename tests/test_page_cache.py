@@ -10,10 +10,12 @@ import zlib
 from datetime import date
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from careerpath.auth import user_key
 from careerpath.pagecache import CSRF_PLACEHOLDER
 from skills.models import Skill
 from skills.roadmap_io import export_roadmap, import_roadmap
@@ -177,6 +179,53 @@ def test_a_password_change_still_signs_out_other_sessions(page_cache, owner):
     assert response.status_code == 302
     assert here.get("/dashboard/").status_code == 200
     assert elsewhere.get("/dashboard/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_cached_page_is_not_shown_to_a_session_that_no_longer_holds(page_cache, owner):
+    """The user's cached copy comes with the page, and goes through the same checks."""
+    url = build_content(12).roadmap.get_absolute_url()
+    here, elsewhere = Client(), Client()
+    for browser in (here, elsewhere):
+        browser.post("/accounts/login/", {"login": "owner@example.com", "password": PASSWORD})
+        browser.post("/track/grown-1/", {"status": "learning", "proficiency": "1", "next": url})
+        for _ in "ab":  # the second is served from the cache, with the user
+            assert "Sign out" in text(browser.get(url))
+    here.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "a-new-Passw0rd!", "password2": "a-new-Passw0rd!"},
+    )
+    assert "1 learning" in text(here.get(url))
+    page = text(elsewhere.get(url))
+    assert "Sign out" not in page and "1 learning" not in page and "Sign in" in page
+    owner.is_active = False
+    owner.save()
+    page = text(here.get(url))
+    assert "Sign out" not in page and "1 learning" not in page
+
+
+def test_a_cached_page_reads_the_user_in_the_pages_round_trip(
+    page_cache, owner, owner_client, monkeypatch
+):
+    url = build_content(12).roadmap.get_absolute_url()
+    owner_client.get(url)
+    owner_client.get(url)
+    backend, calls, depth = type(caches["default"]), [], [0]
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+
+        def counted(self, keys, *args, _original=original, **kwargs):
+            if not depth[0]:  # a call from outside (local memory's get_many calls get)
+                calls.append(keys)
+            depth[0] += 1
+            try:
+                return _original(self, keys, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(backend, name, counted)
+    assert "Sign out" in text(owner_client.get(url))
+    # One read: the versions, the page and the user (sessions are in the database here).
+    assert len(calls) == 1 and user_key(owner.pk) in calls[0]
 
 
 def page_of(response) -> str:
