@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -117,15 +118,20 @@ def render_page(
     *,
     scopes: Iterable[str],
     vary: Any = None,
+    login_required: bool = False,
 ) -> HttpResponse:
     """Render `template_name` (which extends base.html) with the context `build()` makes,
     its blocks served from the cache while none of `scopes` changed.
 
     The key holds the full path (query included), the language and the person, so a page
     rendered for one person is never shown to another. `vary` is anything else the page
-    depends on (e.g. today's date for a page that counts days).
+    depends on (e.g. today's date for a page that counts days). `login_required` sends
+    anonymous visitors to sign in, as Django's decorator does, but after the round trip
+    that checks the user (the decorator would read the user on its own first).
     """
     if not enabled():
+        if login_required and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         return render(request, template_name, build())
     # The person the session names, while the user is not read yet: their cached copy
     # comes in the same round trip as the page, and is checked before the page is used.
@@ -144,7 +150,10 @@ def render_page(
     if user_key:
         auth.offer_user(request, found.get(user_key))
         if _person(request) != who:  # the session no longer holds: signed out, say
-            return render_page(request, template_name, build, scopes=scopes, vary=vary)
+            again = {"scopes": scopes, "vary": vary, "login_required": login_required}
+            return render_page(request, template_name, build, **again)
+    if login_required and who is None:
+        return redirect_to_login(request.get_full_path())
     entry = found.get(html_key)
     if entry is not None and entry[0] == current:
         return _packed_response(request, entry[1])

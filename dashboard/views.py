@@ -106,7 +106,6 @@ def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
     return started or list(roadmaps.values())[:1]
 
 
-@login_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Where I stand. Rendered from my progress, my profile, content and salary data, and
@@ -117,6 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
         lambda: index_context(request),
         scopes=[pagecache.CONTENT, pagecache.SALARIES],  # and mine (render_page)
         vary=timezone.localdate(),  # the history runs to today
+        login_required=True,
     )
 
 

@@ -162,6 +162,13 @@ def test_a_deactivated_user_is_signed_out_at_once(page_cache, owner, owner_clien
     assert owner_client.get("/dashboard/").status_code == 302
 
 
+def test_the_cached_dashboard_sends_visitors_to_sign_in(page_cache, client, owner_client):
+    assert owner_client.get("/dashboard/").status_code == 200  # now in the cache
+    response = client.get("/dashboard/?tab=1")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/dashboard/%3Ftab%3D1"
+
+
 def test_a_password_change_still_signs_out_other_sessions(page_cache, owner):
     here, elsewhere = Client(), Client()
     for browser in (here, elsewhere):
