@@ -51,7 +51,7 @@ class Packed:
 
     chunks: tuple[bytes, ...]  # the stream in pieces, a gap between each two
     runs: int  # tokens in the page
-    a: int  # the two halves of Adler-32 over the page with NUL runs
+    a: int  # the two halves of Adler-32 over the page with the runs in it
     b: int
     length: int  # of the whole page
     offsets: int  # the sum of the runs' positions

@@ -65,7 +65,7 @@ _PREFIX = "pagecache"
 _FORMAT = 5  # of a cached entry: change it when the entry's shape changes
 
 
-def user_scope(user_id: int) -> str:
+def user_scope(user_id: int | str) -> str:
     return f"user:{user_id}"
 
 
@@ -129,6 +129,7 @@ def render_page(
     anonymous visitors to sign in, as Django's decorator does, but after the round trip
     that checks the user (the decorator would read the user on its own first).
     """
+    scopes = list(scopes)
     if not enabled():
         if login_required and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -137,7 +138,7 @@ def render_page(
     # comes in the same round trip as the page, and is checked before the page is used.
     user_key = auth.unread_user_key(request)
     who = auth.session_user_id(request) if user_key else _person(request)
-    page_scopes = list(scopes)
+    page_scopes = [*scopes]
     if who is not None:
         page_scopes.append(user_scope(who))  # the header and anything personal
     parts = (template_name, request.get_full_path(), get_language(), who or "anonymous", vary)
