@@ -113,17 +113,23 @@ def test_newcomer_signs_up_builds_a_profile_and_tracks_skills(page, backend_road
     expect(page.get_by_text("Skills done, week by week")).to_be_visible()
 
 
-def test_tracking_works_without_javascript(browser, live_server, backend_roadmap):
-    """The plain form: a Save button, POST, redirect back to the row, a message."""
+def signed_in_as_ada(browser, live_server, *, javascript: bool):
+    """A new browser context in which Ada, a new account, has signed in."""
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.create_user("ada", "ada@example.com", PASSWORD)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     page = context.new_page()
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    return context, page
+
+
+def test_tracking_works_without_javascript(browser, live_server, backend_roadmap):
+    """The plain form: a Save button, POST, redirect back to the row, a message."""
+    context, page = signed_in_as_ada(browser, live_server, javascript=False)
     page.goto("/roadmaps/backend/")
     slug, name = first_skills(backend_roadmap, 1)[0]
     row = page.locator(f"#skill-{slug}")
@@ -141,16 +147,8 @@ def test_a_cached_roadmap_comes_compressed_and_its_forms_work(
 ):
     """The page cache on (as with Redis): Chromium gets the kept page as `deflate`, with
     a CSRF token that htmx and the plain form both send back successfully."""
-    from django.contrib.auth import get_user_model
-
     settings.PAGE_CACHE = settings.CACHE_USERS = True
-    get_user_model().objects.create_user("ada", "ada@example.com", PASSWORD)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    context, page = signed_in_as_ada(browser, live_server, javascript=javascript)
     page.goto("/roadmaps/backend/")  # renders it into the cache
     response = page.goto("/roadmaps/backend/")
     assert response.all_headers().get("content-encoding") == "deflate"
