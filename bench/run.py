@@ -183,8 +183,8 @@ def bench_pages(args: argparse.Namespace, env: dict[str, str]) -> None:
             ratios, pages, limits, failed = [], [], [], 0
             for _ in range(args.rounds):
                 limit, _ = wrk(base + "/healthz", seconds, encodings=encodings)
-                who = cookie if signed_in else None
-                rps, failures = wrk(base + path, seconds, who, encodings=encodings)
+                as_person = cookie if signed_in else None
+                rps, failures = wrk(base + path, seconds, as_person, encodings=encodings)
                 ratios.append(rps / limit)
                 pages.append(rps)
                 limits.append(limit)
