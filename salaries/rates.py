@@ -93,24 +93,9 @@ def load_rates(file: IO[bytes], *, dry_run: bool = False) -> RatesReport:
                     )
                 )
                 bad = True
-            if not NUMBER.fullmatch(raw_rate):
-                report.errors.append(RowError(line, "rate_to_usd", raw_rate, "not a number"))
-                bad = True
-            elif Decimal(raw_rate) <= 0:
-                report.errors.append(RowError(line, "rate_to_usd", raw_rate, "not positive"))
-                bad = True
-            elif Decimal(raw_rate) >= Decimal(10) ** 10:
-                report.errors.append(RowError(line, "rate_to_usd", raw_rate, "too large"))
-                bad = True
-            elif Decimal(raw_rate).quantize(PRECISION) <= 0:
-                report.errors.append(
-                    RowError(
-                        line,
-                        "rate_to_usd",
-                        raw_rate,
-                        "too small (rounds to 0 at 10 decimal places)",
-                    )
-                )
+            rate, problem = _rate(raw_rate)
+            if problem:
+                report.errors.append(RowError(line, "rate_to_usd", raw_rate, problem))
                 bad = True
             if not bad:
                 key = (currency, year)
@@ -118,7 +103,7 @@ def load_rates(file: IO[bytes], *, dry_run: bool = False) -> RatesReport:
                     report.errors.append(
                         RowError(line, "", f"{currency} {raw_year}", "a second rate for that year")
                     )
-                rates[key] = Decimal(raw_rate).quantize(PRECISION)
+                rates[key] = rate
     except UnicodeDecodeError:
         report.errors.append(RowError(0, "", "", "the file is not UTF-8 text"))
     except csv.Error as exc:
@@ -144,3 +129,18 @@ def load_rates(file: IO[bytes], *, dry_run: bool = False) -> RatesReport:
         )
         invalidate_on_commit()
     return report
+
+
+def _rate(raw: str) -> tuple[Decimal | None, str]:
+    """A rate as the column keeps it (10 decimal places), or why it cannot be one."""
+    if not NUMBER.fullmatch(raw):
+        return None, "not a number"
+    rate = Decimal(raw)
+    if rate <= 0:
+        return None, "not positive"
+    if rate >= Decimal(10) ** 10:
+        return None, "too large"
+    rate = rate.quantize(PRECISION)
+    if rate <= 0:
+        return None, "too small (rounds to 0 at 10 decimal places)"
+    return rate, ""

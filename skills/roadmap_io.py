@@ -27,12 +27,11 @@ written, so importing the same file twice changes nothing.
 """
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_slug
+from django.core.validators import URLValidator, slug_re, validate_slug
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -59,7 +58,6 @@ SKILL_KEYS = ("slug", "name", "kind", "description", "prerequisites", "resources
 RESOURCE_KEYS = ("title", "url", "kind")
 
 _url_validator = URLValidator(schemes=["http", "https"])
-SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 @dataclass(frozen=True)
@@ -194,19 +192,25 @@ def _surrogate_at(data: Any) -> str | None:
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
         path, value = stack.pop()
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return path
-        elif isinstance(value, dict):
+        if isinstance(value, str) and not _is_text(value):
+            return path
+        if isinstance(value, dict):
             for key, item in reversed(value.items()):
-                if _surrogate_at(key) is not None:
+                if not _is_text(key):
                     return path
                 stack.append((join_path(path, key), item))
         elif isinstance(value, list):
             stack.extend((join_path(path, i), item) for i, item in reversed(list(enumerate(value))))
     return None
+
+
+def _is_text(value: str) -> bool:
+    """Can `value` be stored: is it free of lone surrogates?"""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # Validation ------------------------------------------------------------------------------
@@ -404,7 +408,7 @@ def _validate_skill(check: Checker, raw: Any, path: str) -> _SkillRow | None:
     seen: set[str] = set()
     for k, requires in enumerate(check.items(raw, "prerequisites", path)):
         item_path = join_path(join_path(path, "prerequisites"), k)
-        if not isinstance(requires, str) or not SLUG_PATTERN.fullmatch(requires):
+        if not isinstance(requires, str) or len(requires) > 60 or not slug_re.match(requires):
             check.add(item_path, _("must be a skill's slug"))
         elif requires == slug:
             check.add(item_path, _("a skill cannot require itself"))
