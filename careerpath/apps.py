@@ -1,4 +1,4 @@
-"""The project's own app: connects the cache invalidation signals (careerpath/pagecache.py)."""
+"""The project's own app: site-wide commands (`load_demo`, `wait_for_db`) and views."""
 
 from django.apps import AppConfig
 
@@ -6,8 +6,3 @@ from django.apps import AppConfig
 class CareerpathConfig(AppConfig):
     name = "careerpath"
     verbose_name = "Careerpath"
-
-    def ready(self) -> None:
-        from careerpath import signals
-
-        signals.connect()

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "core",
     "careerpath",
     "skills",
     "careers",
@@ -90,7 +91,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "api.middleware.json_errors_under_api",  # first: sees every response under /api/
+    # First: compresses every response as it finally leaves (padded against BREACH:
+    # docs/benchmarks.md, "Compression").
+    "django.middleware.gzip.GZipMiddleware",
+    "api.middleware.json_errors_under_api",  # sees every response under /api/
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,7 +102,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "careerpath.auth.CachedAuthenticationMiddleware",  # Django's, with the user cached
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -176,7 +180,14 @@ if CACHE_URL:
         if _option.lower() in CACHES["default"]:
             CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local memory, per process; room for every page and row of a busy site's day
+    # (Django's default of 300 entries would keep evicting them).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # Sessions: web processes keep no state of their own (docs/scaling.md). With a shared
 # cache, sessions are read from it and written through to the database, so losing the
@@ -191,12 +202,12 @@ SESSION_ENGINE = (
     if SHARED_CACHE
     else "django.contrib.sessions.backends.db"
 )
-# Rendered page content and the signed-in user from the cache, invalidated on write
-# (careerpath/pagecache.py, careerpath/auth.py). On with a shared cache only: another
-# process could not invalidate a per-process copy.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=SHARED_CACHE)
-PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600)
-CACHE_USERS = env.bool("CACHE_USERS", default=SHARED_CACHE)
+# Whole pages and computations (salary statistics) kept in the cache under the versions
+# of the data they read (core/versions.py, kept in the database): safe in a per-process
+# cache too, so on by default whatever the cache. The timeout only bounds how long an
+# unused entry takes room: entries are never stale.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+CACHED_TIMEOUT = env_int("CACHED_TIMEOUT", 3600)
 
 # Email: the console by default, SMTP (or any backend) through EMAIL_URL.
 # django-environ parses the URL into EMAIL_* names; Django 6.1 wants them as MAILERS.

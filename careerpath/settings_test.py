@@ -17,7 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 # The API's rate limit is off for the suite (one address makes every request);
 # tests/test_api_ratelimit.py turns it on where it is the subject.
 API_RATE_LIMIT = 0
-# The suite runs in one process, where the local-memory cache is shared by every request:
-# page and user caching are on, so every test also checks they are invalidated on write.
+# Page caching is on (as by default), so every test also checks it is invalidated on write.
 PAGE_CACHE = True
-CACHE_USERS = True

@@ -29,8 +29,8 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
-from careerpath import pagecache
 from careers.models import Level, LevelRequirement, Track, TrackKind, Transition
+from core.versions import CONTENT, bump
 from skills.models import Skill
 from skills.roadmap_io import Checker, Problem, join_path
 
@@ -247,7 +247,7 @@ def load_tracks(data: Any) -> str:
     valid = validate(data)
     with transaction.atomic():
         changes = _write(valid)
-        pagecache.bump(pagecache.CONTENT)  # bulk writes send no signals
+        bump(CONTENT)  # bulk writes send no signals
     levels = sum(len(t.levels) for t in valid.tracks)
     requirements = sum(len(lv.requirements) for t in valid.tracks for lv in t.levels)
     return _(

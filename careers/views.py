@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import Profile
-from careerpath import pagecache
 from careers.models import Level, LevelRequirement, Track, Transition
+from core.pages import render_page
+from core.versions import CONTENT, SALARIES
 from salaries.stats import level_pay, pay_sources
 from skills.models import Proficiency, Roadmap, Section, SkillPlacement
 
@@ -107,16 +108,16 @@ def visitor_country(request: HttpRequest) -> str | None:
 
 @require_safe
 def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
-    return pagecache.render_page(
+    return render_page(
         request,
         "careers/level_detail.html",
         lambda: level_context(request, track, level),
-        scopes=[pagecache.CONTENT, pagecache.SALARIES],
+        scopes=[CONTENT, SALARIES],
     )
 
 
 def level_context(request: HttpRequest, track: str, level: str) -> dict:
-    """The level page's context. Cached per person (pagecache keys on who asks), so the
+    """The level page's context. Cached per person (core.pages keys on who asks), so the
     visitor's own country may shape the pay figures."""
     level_obj = get_object_or_404(
         Level.objects.select_related("track"), track__slug=track, slug=level

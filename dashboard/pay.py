@@ -14,8 +14,7 @@ from django.db.models import Count, Q
 
 from careers.models import Level
 from salaries.models import SalaryDataPoint
-from salaries.stats import LevelPay, level_pay
-from salaries.stats import _cached as cached_salary_figures
+from salaries.stats import LevelPay, cached_figures, level_pay
 
 
 @dataclass
@@ -89,7 +88,7 @@ class PayComparison:
 def sources_by_level(levels: list[Level], country: str | None) -> dict[tuple[int, str], list[str]]:
     """{(level id, "country" | "worldwide"): source names}, in one query; cached with the
     salary statistics (it reads every point of the levels: docs/benchmarks.md)."""
-    return cached_salary_figures(
+    return cached_figures(
         "sources-by-level", (levels, country), lambda: _sources_by_level(levels, country)
     )
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import Profile, profile_of
-from careerpath import pagecache
 from careers.models import Level, LevelRequirement
+from core.pages import render_page
+from core.versions import CONTENT, SALARIES
 from dashboard import charts
 from dashboard.forms import CompareForm
 from dashboard.pay import pay_for
@@ -109,12 +110,12 @@ def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Where I stand. Rendered from my progress, my profile, content and salary data, and
-    served from the cache until any of them changes (careerpath/pagecache.py)."""
-    return pagecache.render_page(
+    served from the cache until any of them changes (core/pages.py)."""
+    return render_page(
         request,
         "dashboard/index.html",
         lambda: index_context(request),
-        scopes=[pagecache.CONTENT, pagecache.SALARIES],  # and mine (render_page)
+        scopes=[CONTENT, SALARIES],  # and mine (render_page)
         vary=timezone.localdate(),  # the history runs to today
         login_required=True,
     )

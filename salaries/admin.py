@@ -27,7 +27,7 @@ from salaries.models import (
     TitleAlias,
 )
 from salaries.rates import load_rates
-from salaries.stats import invalidate_on_commit
+from salaries.stats import invalidate
 
 
 @admin.register(Source)
@@ -98,11 +98,11 @@ class SalaryDataPointAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: SalaryDataPoint) -> None:
         super().delete_model(request, obj)
-        invalidate_on_commit()
+        invalidate()
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         super().delete_queryset(request, queryset)
-        invalidate_on_commit()
+        invalidate()
 
 
 @admin.register(PendingContribution)

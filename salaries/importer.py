@@ -50,7 +50,7 @@ from salaries.models import (
     Status,
     TitleAlias,
 )
-from salaries.stats import invalidate_on_commit
+from salaries.stats import invalidate
 
 CONTRACT_REQUIRED = ("role", "level", "country", "currency", "amount", "year")
 CONTRACT_OPTIONAL = (
@@ -815,7 +815,7 @@ class Importer:
             batch.skipped_count = report.skipped_count
             batch.skipped_titles = dict(report.skipped.most_common())
             batch.save(update_fields=["row_count", "skipped_count", "skipped_titles"])
-            invalidate_on_commit()
+            invalidate()
         report.source_name = name
         report.source = source
         report.batch = batch
@@ -964,5 +964,5 @@ def roll_back(batch: ImportBatch) -> int:
         deleted, _ = SalaryDataPoint.objects.filter(batch=batch).delete()
         batch.rolled_back_at = timezone.now()
         batch.save(update_fields=["rolled_back_at"])
-        invalidate_on_commit()
+        invalidate()
     return deleted

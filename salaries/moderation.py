@@ -14,7 +14,7 @@ from salaries.models import (
     Statistic,
     Status,
 )
-from salaries.stats import invalidate_on_commit, salary_stats
+from salaries.stats import invalidate, salary_stats
 
 OUTLIER_IQRS = 3
 
@@ -79,7 +79,7 @@ def withdraw(contribution: Contribution) -> None:
         contribution.delete()
         if point is not None:
             point.delete()
-        invalidate_on_commit()
+        invalidate()
 
 
 def _moderate(points: QuerySet, status: str) -> int:
@@ -88,7 +88,7 @@ def _moderate(points: QuerySet, status: str) -> int:
         # Cut the link first: a moderated point carries nothing about who sent it.
         Contribution.objects.filter(data_point__in=ids).update(status=status, data_point=None)
         count = SalaryDataPoint.objects.filter(pk__in=ids).update(status=status)
-        invalidate_on_commit()
+        invalidate()
         return count
 
 

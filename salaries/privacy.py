@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from salaries.models import Contribution, SalaryDataPoint
-from salaries.stats import invalidate_on_commit
+from salaries.stats import invalidate
 
 
 def contributions_export(user: AbstractBaseUser) -> list[dict[str, Any]]:
@@ -53,7 +53,7 @@ def forget_contributions(user: AbstractBaseUser) -> int:
         mine.delete()
         deleted, _ = SalaryDataPoint.objects.filter(pk__in=linked).delete()
         if deleted:
-            invalidate_on_commit()
+            invalidate()
         return deleted
 
 

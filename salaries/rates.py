@@ -16,7 +16,7 @@ from django.db import transaction
 from salaries.importer import NUMBER, HashingReader, RowError, whole
 from salaries.iso import is_currency
 from salaries.models import FIRST_YEAR, ExchangeRate
-from salaries.stats import invalidate_on_commit
+from salaries.stats import invalidate
 
 COLUMNS = ("currency", "year", "rate_to_usd")
 PRECISION = Decimal("1e-10")  # the column's 10 decimal places
@@ -127,7 +127,7 @@ def load_rates(file: IO[bytes], *, dry_run: bool = False) -> RatesReport:
             unique_fields=["currency", "year"],
             update_fields=["rate_to_usd"],
         )
-        invalidate_on_commit()
+        invalidate()
     return report
 
 

@@ -21,16 +21,13 @@ functions). Groups with fewer than `MIN_GROUP_SIZE` points are suppressed: a cou
 but no figures.
 """
 
-import hashlib
 import json
 import math
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import (
     Aggregate,
     Avg,
@@ -50,6 +47,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from careers.models import Level, Track
+from core import versions
+from core.cache import cached
 from salaries.iso import country_name
 from salaries.models import (
     MIN_GROUP_SIZE,
@@ -360,24 +359,16 @@ def _base(
 
 
 # --- caching ------------------------------------------------------------------------------
-# Results are cached (Django's cache) under a version that every change to salary data,
-# exchange rates, sources, tracks or levels replaces: see `invalidate()` and its callers
-# (the importer, roll-backs, moderation, rate loading, and save signals in apps.py).
-
-CACHE_TIMEOUT = 300  # seconds; bounds staleness with a per-process cache (locmem)
-_VERSION_KEY = "salaries:stats:version"
+# Results are cached (core/cache.py) under the version of the `salaries` scope, which every
+# change to salary data, exchange rates, sources, tracks or levels replaces: save signals
+# (salaries/apps.py), and `invalidate()` in bulk writes (imports, roll-backs, moderation,
+# rate loading).
 
 
 def invalidate() -> None:
-    """Forget every cached statistic. Call after changing salary data in bulk."""
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
-
-
-def invalidate_on_commit() -> None:
-    """Forget now, and again once the current transaction commits (so no request can
-    cache figures computed from the data as it was before the commit)."""
-    invalidate()
-    transaction.on_commit(invalidate)
+    """Forget every cached statistic, as part of the current transaction. Call after
+    changing salary data in bulk (writes that send no save signals)."""
+    versions.bump(versions.SALARIES)
 
 
 def _key_part(value: Any) -> Any:
@@ -390,15 +381,10 @@ def _key_part(value: Any) -> Any:
     return value
 
 
-def _cached(kind: str, parts: Any, compute: Callable[[], Any]) -> Any:
-    version = cache.get_or_set(_VERSION_KEY, lambda: uuid.uuid4().hex, None)
-    digest = hashlib.sha256(repr((version, kind, _key_part(parts))).encode()).hexdigest()
-    key = f"salaries:stats:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_TIMEOUT)
-    return value
+def cached_figures[T](kind: str, parts: Any, compute: Callable[[], T]) -> T:
+    """`compute()` cached until salary data changes. `parts` (model instances, filters)
+    name what the result depends on besides the salary data."""
+    return cached(f"salaries:{kind}", _key_part(parts), [versions.SALARIES], compute)
 
 
 # --- the public functions ----------------------------------------------------------------
@@ -432,7 +418,7 @@ def salary_stats(
     def compute() -> SalaryStats:
         return _to_stats(_base(**filters).aggregate(**_aggregates(currency)), currency)
 
-    return _cached("stats", (filters, currency), compute)
+    return cached_figures("stats", (filters, currency), compute)
 
 
 def stats_by_level(
@@ -462,7 +448,7 @@ def stats_by_level(
         rows = _base(**filters).values("level_id").annotate(**_aggregates(currency))
         return {row["level_id"]: _to_stats(row, currency) for row in rows}
 
-    by_level = _cached("by-level", (filters, currency), compute)
+    by_level = cached_figures("by-level", (filters, currency), compute)
     empty = _to_stats({"n": 0, "total": 0, "year_min": None, "year_max": None}, currency)
     return [LevelStats(level, by_level.get(level.pk, empty)) for level in levels]
 
@@ -489,7 +475,7 @@ def stats_by_country(
         result.sort(key=lambda c: (c.stats.suppressed, -(c.stats.median or 0), c.name))
         return result
 
-    return _cached("by-country", (filters, currency), compute)
+    return cached_figures("by-country", (filters, currency), compute)
 
 
 def level_pay(
@@ -526,7 +512,7 @@ def pay_sources(pay: LevelPay) -> list[str]:
         )
         return list(names)
 
-    return _cached("sources", (pay.level, country), compute)
+    return cached_figures("sources", (pay.level, country), compute)
 
 
 def published_figures(
@@ -547,7 +533,7 @@ def published_figures(
     """
     currency = currency.upper()
     parts = (track, level, country, year_from, year_to, source, currency, include_untracked)
-    return _cached(
+    return cached_figures(
         "published",
         parts,
         lambda: _published_figures(
@@ -597,4 +583,4 @@ def _published_figures(
 def sources_with_counts() -> list[Source]:
     """Every source with its approved points counted (`/salaries/`' source list), cached:
     counting a million points takes longer than the rest of the page (docs/benchmarks.md)."""
-    return _cached("sources", (), lambda: list(Source.objects.with_point_counts()))
+    return cached_figures("sources", (), lambda: list(Source.objects.with_point_counts()))

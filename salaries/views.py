@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from careerpath import pagecache
+from core.pages import render_page
+from core.versions import CONTENT, SALARIES
 from salaries import moderation
 from salaries.charts import range_chart
 from salaries.forms import ContributionForm, SalaryFilterForm
@@ -30,11 +31,11 @@ def index(request: HttpRequest) -> HttpResponse:
     """`/salaries/`: statistics for the filters, per level and per country, with sources.
     Nine queries whatever the data's size; none while the page is cached (until salary
     data or content changes)."""
-    return pagecache.render_page(
+    return render_page(
         request,
         "salaries/index.html",
         lambda: index_context(request),
-        scopes=[pagecache.CONTENT, pagecache.SALARIES],
+        scopes=[CONTENT, SALARIES],
     )
 
 

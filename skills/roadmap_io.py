@@ -37,7 +37,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from careerpath import pagecache
+from core.versions import CONTENT, bump
 from skills.graph import find_cycle_in, rotate_to
 from skills.models import (
     Prerequisite,
@@ -499,7 +499,7 @@ def import_roadmap(data: Any, *, dry_run: bool = False) -> ImportResult:
         if dry_run:
             transaction.set_rollback(True)
         else:
-            pagecache.bump(pagecache.CONTENT)  # bulk writes send no signals
+            bump(CONTENT)  # bulk writes send no signals
     return result
 
 

