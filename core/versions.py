@@ -17,6 +17,10 @@ Readers take the versions *before* reading the data they cache (`cached()` and
 `render_page()` do), so data read after a commit can only be stored under the old
 version, where nobody looks.
 
+Within one request the versions are read once and remembered (a bump forgets them): a
+page that reads several cached results costs one query for all of them. That is safe for
+the same reason: whatever is computed later is stored under the versions read earlier.
+
 Each app says what invalidates it in its own `AppConfig.ready()` with `bump_on_change()`;
 writes that send no signals (bulk imports, `QuerySet.update()`) call `bump()` themselves.
 """
@@ -25,8 +29,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from typing import Any
 
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -37,30 +43,56 @@ CONTENT = "content"
 SALARIES = "salaries"
 
 
+# The versions read during the current request; None outside requests (commands, tasks).
+_seen: ContextVar[dict[str, str] | None] = ContextVar("core_versions_seen", default=None)
+
+
+def _start_remembering(**kwargs: Any) -> None:
+    _seen.set({})
+
+
+def _stop_remembering(**kwargs: Any) -> None:
+    _seen.set(None)
+
+
+request_started.connect(_start_remembering, dispatch_uid="core-versions-start")
+request_finished.connect(_stop_remembering, dispatch_uid="core-versions-finish")
+
+
 def user_scope(user_id: int | str) -> str:
     """The scope of one person's own data (progress, profile, account)."""
     return f"user:{user_id}"
 
 
 def current(scopes: Sequence[str]) -> tuple[str, ...]:
-    """The current version of each scope, in order: one query (two the first time a scope
-    is seen, which creates it)."""
-    wanted = list(dict.fromkeys(scopes))
-    rows = ScopeVersion.objects.using(DEFAULT_DB_ALIAS)
-    found = dict(rows.filter(scope__in=wanted).values_list("scope", "value"))
-    missing = [scope for scope in wanted if scope not in found]
-    if missing:
-        rows.bulk_create(
-            [ScopeVersion(scope=scope, value=uuid.uuid4().hex) for scope in missing],
-            ignore_conflicts=True,  # another process may create it at the same moment
-        )
-        found.update(rows.filter(scope__in=missing).values_list("scope", "value"))
+    """The current version of each scope, in order: one query (none for scopes already
+    read in this request; one more the first time a scope is seen, which creates it;
+    `content` and `salaries` exist from the first migration)."""
+    seen = _seen.get()
+    found = {scope: seen[scope] for scope in scopes if scope in seen} if seen else {}
+    wanted = [scope for scope in scopes if scope not in found]
+    if wanted:
+        rows = ScopeVersion.objects.using(DEFAULT_DB_ALIAS)
+        found.update(rows.filter(scope__in=wanted).values_list("scope", "value"))
+        missing = {scope: uuid.uuid4().hex for scope in wanted if scope not in found}
+        if missing:
+            # Should another process create the same scope at the same moment, its value
+            # is kept and ours is used for this request only: a key nobody reads again.
+            rows.bulk_create(
+                [ScopeVersion(scope=scope, value=value) for scope, value in missing.items()],
+                ignore_conflicts=True,
+            )
+            found.update(missing)
+        if seen is not None:
+            seen.update(found)
     return tuple(found[scope] for scope in scopes)
 
 
 def bump(*scopes: str) -> None:
     """Give each scope a new version, in the caller's transaction (one statement)."""
     if scopes:
+        if _seen.get() is not None:
+            _seen.set({})  # read them again after this write
         ScopeVersion.objects.using(DEFAULT_DB_ALIAS).bulk_create(
             [ScopeVersion(scope=scope, value=uuid.uuid4().hex) for scope in sorted(set(scopes))],
             update_conflicts=True,

@@ -162,7 +162,8 @@ def test_unknown_track_or_level_gets_a_helpful_404(client, ladder):
 def test_home_page_shows_the_backend_ladder_in_two_queries(client, ladder):
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/").content.decode()
-    assert len(queries) == 2  # the ladder, and its pay (tests/test_home_peeks.py)
+    # The ladder, the salary data's version and the ladder's pay (tests/test_home_peeks.py).
+    assert len(queries) == 3
     peek = html[html.index("A peek at a real ladder") :]
     assert 'href="/careers/backend/junior/">Junior</a>' in peek
     assert peek.index("Junior") < peek.index("Middle") < peek.index("Senior")
@@ -181,14 +182,14 @@ def test_navigation_links_to_roadmaps_and_careers(client):
 # Query counts ---------------------------------------------------------------------------
 
 PAGES = {
-    "/": 2,
+    "/": 3,  # the ladder, the salary data's version, the pay
     "/careers/": 2,
     "/careers/grown-track/": 4,
-    # Level pages: 7 of their own (6 on a first step), plus the pay (level_pay; its sources
-    # too when it has figures: tests/test_level_pay.py).
-    "/careers/grown-track/step-4/": 8,
-    "/careers/grown-track/step-1/": 7,
-    "/careers/side-track/side-1/": 8,
+    # Level pages: 7 of their own (6 on a first step), plus the salary data's version and
+    # the pay (level_pay; its sources too when it has figures: tests/test_level_pay.py).
+    "/careers/grown-track/step-4/": 9,
+    "/careers/grown-track/step-1/": 8,
+    "/careers/side-track/side-1/": 9,
 }
 
 

@@ -96,3 +96,39 @@ def test_session_and_data_are_shared_between_two_instances(two_instances):
     assert not list(redis_client.scan_iter(f"{prefix}:*cached_db{session_key}"))
     again_on_a = browser.get(f"{a.url}/admin/")
     assert again_on_a.url.startswith(f"{a.url}/admin/login/")
+
+
+def test_a_change_shows_at_once_on_every_instance_without_a_shared_cache(tmp_path):
+    """The embedded default: each process keeps pages in its own memory. The versions the
+    pages are kept under live in the database, so a change made by another process (here a
+    third one, `manage.py shell`) shows on both instances at once."""
+    need(port_open("127.0.0.1", 5432), "PostgreSQL on 127.0.0.1:5432")
+    with fresh_postgres_database("careerpath_two_local") as database_url:
+        env = production_env(database_url)
+        env.pop("CACHE_URL", None)
+        env.pop("REDIS_URL", None)
+        first = Instance(env, tmp_path / "a.log")
+        second = Instance({**env, "MIGRATE": "0"}, tmp_path / "b.log")
+        try:
+            first.start()  # migrates the fresh database
+            second.start()
+            create = (
+                "from skills.models import Roadmap; "
+                "Roadmap.objects.create(slug='kept', title='First title', published=True)"
+            )
+            assert manage("shell", "-c", create, env=env).returncode == 0
+            browser = Browser()
+            for instance in (first, second, first, second):  # each keeps its own copy
+                page = browser.get(f"{instance.url}/roadmaps/kept/")
+                assert page.status == 200 and "First title" in page.text
+            rename = (
+                "from skills.models import Roadmap; "
+                "r = Roadmap.objects.get(slug='kept'); r.title = 'Second title'; r.save()"
+            )
+            assert manage("shell", "-c", rename, env=env).returncode == 0
+            for instance in (first, second):
+                page = browser.get(f"{instance.url}/roadmaps/kept/")
+                assert "Second title" in page.text and "First title" not in page.text
+        finally:
+            first.stop()
+            second.stop()
