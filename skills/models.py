@@ -6,12 +6,12 @@ counts everywhere it appears.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.queries import count_of
 from skills.graph import find_cycle_in, rotate_to
 
 
@@ -49,16 +49,9 @@ class RoadmapQuerySet(models.QuerySet):
 
     def with_counts(self) -> "RoadmapQuerySet":
         """Annotate `section_count` and `skill_count` (subqueries: no join fan-out)."""
-        sections = Section.objects.filter(roadmap=OuterRef("pk"))
-        placements = SkillPlacement.objects.filter(section__roadmap=OuterRef("pk"))
         return self.annotate(
-            section_count=Coalesce(
-                Subquery(sections.values("roadmap").annotate(n=Count("pk")).values("n")), 0
-            ),
-            skill_count=Coalesce(
-                Subquery(placements.values("section__roadmap").annotate(n=Count("pk")).values("n")),
-                0,
-            ),
+            section_count=count_of(Section.objects.filter(roadmap=OuterRef("pk"))),
+            skill_count=count_of(SkillPlacement.objects.filter(section__roadmap=OuterRef("pk"))),
         )
 
 
@@ -113,15 +106,10 @@ class SkillQuerySet(models.QuerySet):
 
     def with_counts(self) -> "SkillQuerySet":
         """Annotate `prerequisite_count`, `resource_count` and `roadmap_count`."""
-
-        def count_of(model: type[models.Model], field: str) -> Coalesce:
-            rows = model.objects.filter(**{field: OuterRef("pk")}).values(field)
-            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
-
         return self.annotate(
-            prerequisite_count=count_of(Prerequisite, "skill"),
-            resource_count=count_of(Resource, "skill"),
-            roadmap_count=count_of(SkillPlacement, "skill"),
+            prerequisite_count=count_of(Prerequisite.objects.filter(skill=OuterRef("pk"))),
+            resource_count=count_of(Resource.objects.filter(skill=OuterRef("pk"))),
+            roadmap_count=count_of(SkillPlacement.objects.filter(skill=OuterRef("pk"))),
         )
 
 
