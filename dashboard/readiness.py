@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from careers.models import Level, LevelRequirement
 from skills.models import Prerequisite, Skill
-from tracking.models import Status, levels_with_readiness
+from tracking.models import Status, completion_percent, levels_with_readiness
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -65,11 +65,6 @@ def requirements_with_mine(
     )
 
 
-def percent(part: int, whole: int) -> int:
-    """A whole percentage, 0 when there is nothing to count."""
-    return round(100 * part / whole) if whole else 0
-
-
 @dataclass(frozen=True)
 class Readiness:
     level: Level
@@ -78,7 +73,7 @@ class Readiness:
 
     @property
     def percent(self) -> int:
-        return percent(self.met, self.total)
+        return completion_percent(self.met, self.total)
 
     @property
     def missing(self) -> int:
@@ -244,7 +239,7 @@ class SectionReadiness:
 
     @property
     def percent(self) -> int:
-        return percent(self.met, self.total)
+        return completion_percent(self.met, self.total)
 
 
 def readiness_by_section(level: Level, user: AbstractBaseUser) -> list[SectionReadiness]:
