@@ -1,8 +1,10 @@
 """`/me/export/`: everything a person has entered, collected from each app.
 
 `EXPORT_PARTS` names one function per part; each takes the user and returns plain
-JSON-ready data about that user only. An app that stores personal data adds its part
-here (and its clean-up to `accounts.deletion`).
+JSON-ready data about that user only. The apps below accounts (tracking, salaries) are
+listed here; an app above it (api) adds its part with `register_part` in its
+`AppConfig.ready()`, so accounts never imports it. Each app's clean-up goes to
+`accounts.deletion`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from accounts.models import Profile
-from api.export import tokens_part
 from salaries.privacy import contributions_export
 from tracking.export import events_part, progress_part
 
@@ -70,8 +71,12 @@ EXPORT_PARTS: dict[str, Callable[[AbstractBaseUser], Any]] = {
     "progress": progress_part,
     "events": events_part,
     "salary_contributions": salary_contributions_part,
-    "api_tokens": tokens_part,
 }
+
+
+def register_part(name: str, part: Callable[[AbstractBaseUser], Any]) -> None:
+    """Add an app's part to the export (from that app's `AppConfig.ready()`)."""
+    EXPORT_PARTS[name] = part
 
 
 def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:

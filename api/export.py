@@ -1,4 +1,4 @@
-"""The API-token part of `/me/export/` (accounts.export.EXPORT_PARTS["api_tokens"]).
+"""The API-token part of `/me/export/` (registered by `ApiConfig.ready()`).
 
 What a person can see of their tokens on /profile/tokens/: never a key or its digest.
 Tokens are deleted with the account (foreign key with CASCADE).

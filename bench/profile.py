@@ -58,7 +58,9 @@ def main() -> None:
 
         client = Client()
         if args.signed_in:
-            client.force_login(get_user_model().objects.get(username="bench-person-1"))
+            from bench.data import BENCH_PERSON
+
+            client.force_login(get_user_model().objects.get(username=BENCH_PERSON))
         client.get(args.path)
         profiler.start()
         start = time.perf_counter()

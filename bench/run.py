@@ -77,7 +77,9 @@ def psql_url(database_url: str) -> str:
     return database_url.replace("postgres://", "postgresql://", 1)
 
 
-def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
+def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> bool:
+    """Migrate the benchmark database, made afresh unless --reuse; True when it is new
+    (then `generate_data` fills it)."""
     import psycopg
 
     name = args.database_url.rsplit("/", 1)[1]
@@ -88,24 +90,24 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
             say(f"== reusing database {name} (migrated to the current code)")
             manage(env, "migrate", "--noinput", "-v", "0")
             manage(env, "collectstatic", "--noinput", "-v", "0")
-            return
+            return False
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     say(f"== building database {name}")
     manage(env, "migrate", "--noinput", "-v", "0")
-    seconds, _, out = manage(env, "load_demo")
+    seconds, _, _ = manage(env, "load_demo")
     say(f"  load_demo: {seconds:.1f} s")
-    seconds, _, out = manage(
-        env,
-        "generate_bench_data",
-        "--people",
-        str(args.people),
-        "--salary-points",
-        str(args.salary_points),
-    )
-    say(out.rstrip())
-    say(f"  generate_bench_data: {seconds:.1f} s")
     manage(env, "collectstatic", "--noinput", "-v", "0")
+    return True
+
+
+def generate_data(args: argparse.Namespace) -> None:
+    """Fill the new database (bench/data.py), in this process once Django is set up."""
+    from bench import data
+
+    start = time.perf_counter()
+    data.generate(people=args.people, salary_points=args.salary_points)
+    say(f"  bench data: {time.perf_counter() - start:.1f} s")
 
 
 # -- pages -------------------------------------------------------------------------
@@ -167,8 +169,9 @@ def bench_pages(args: argparse.Namespace, env: dict[str, str]) -> None:
     if not shutil.which("wrk"):
         record("pages", "wrk is not installed (apt-get install wrk)", "≥ 0.5 × /healthz", None)
         return
-    _, _, out = manage(env, "bench_session")
-    cookie = out.strip().splitlines()[-1]
+    from bench.data import session_cookie
+
+    cookie = session_cookie()
     port = 18731
     server = start_gunicorn(env, port)
     base = f"http://127.0.0.1:{port}"
@@ -244,7 +247,9 @@ def bench_queries() -> None:
     from django.test.utils import CaptureQueriesContext
 
     say("== queries per page on the full data set (cold cache)")
-    person = get_user_model().objects.filter(username="bench-person-1").first()
+    from bench.data import BENCH_PERSON
+
+    person = get_user_model().objects.filter(username=BENCH_PERSON).first()
     for path, signed_in in dict.fromkeys((path, signed_in) for path, signed_in, _ in PAGES):
         client = Client()
         if signed_in and person:
@@ -419,8 +424,10 @@ def main() -> None:
 
     env = bench_env(args)
     say("== load average at the start: " + " ".join(f"{n:.2f}" for n in os.getloadavg()))
-    prepare_database(args, env)
+    built = prepare_database(args, env)
     setup_django(env)
+    if built:
+        generate_data(args)
     if "queries" in only:
         bench_queries()
     if "stats" in only:

@@ -73,7 +73,8 @@ class Level(models.Model):
         return f"{self.track.name}: {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("careers:level_detail", args=[self.track.slug, self.slug])
+        # The page combines pay and the visitor's profile, so the dashboard app serves it.
+        return reverse("dashboard:level_detail", args=[self.track.slug, self.slug])
 
     @property
     def key(self) -> str:

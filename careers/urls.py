@@ -7,5 +7,4 @@ app_name = "careers"
 urlpatterns = [
     path("careers/", views.track_list, name="track_list"),
     path("careers/<slug:track>/", views.track_detail, name="track_detail"),
-    path("careers/<slug:track>/<slug:level>/", views.level_detail, name="level_detail"),
 ]

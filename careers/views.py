@@ -1,23 +1,17 @@
-"""Public pages: the tracks, one track's ladder, one level's expectations.
+"""Public pages: the tracks and one track's ladder.
 
-Each page runs a constant number of queries however many skills and levels there are
+A level's own page shows pay and the visitor's country beside the content, so it lives
+above the apps it combines (dashboard/levels.py), at the same URL.
+Each page runs a constant number of queries however many levels there are
 (tests/test_careers.py locks the counts).
 """
-
-from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from accounts.models import Profile
-from careers.models import Level, LevelRequirement, Track, Transition
-from core.pages import render_page
-from core.versions import CONTENT, SALARIES
-from salaries.stats import level_pay, pay_sources
-from skills.models import Proficiency, Roadmap, Section, SkillPlacement
+from careers.models import Level, Track, Transition
 
 
 @require_safe
@@ -52,123 +46,3 @@ def track_detail(request: HttpRequest, track: str) -> HttpResponse:
         "arrivals": arrivals,
     }
     return render(request, "careers/track_detail.html", context)
-
-
-@dataclass
-class RequirementGroup:
-    """The requirements of a level that fall in one roadmap section."""
-
-    title: str
-    section: Section | None
-    rows: list[LevelRequirement] = field(default_factory=list)
-
-
-def group_by_section(requirements: list[LevelRequirement]) -> list[RequirementGroup]:
-    """Group requirements by the section their skill sits in (its first published
-    roadmap), in roadmap order; skills in no roadmap come last. One query."""
-    placements = (
-        SkillPlacement.objects.filter(
-            skill__in=[r.skill_id for r in requirements],
-            section__roadmap__in=Roadmap.objects.published(),
-        )
-        .select_related("section__roadmap")
-        .order_by(
-            "section__roadmap__position",
-            "section__roadmap__title",
-            "section__position",
-            "position",
-        )
-    )
-    first: dict[int, tuple[int, SkillPlacement]] = {}
-    for order, placement in enumerate(placements):
-        first.setdefault(placement.skill_id, (order, placement))
-    groups: dict[int | None, RequirementGroup] = {}
-    keyed = sorted(
-        requirements,
-        key=lambda r: (r.skill_id not in first, first.get(r.skill_id, (0,))[0], r.skill.name),
-    )
-    for requirement in keyed:
-        placement = first.get(requirement.skill_id, (0, None))[1]
-        section = placement.section if placement else None
-        key = section.pk if section else None
-        if key not in groups:
-            title = section.title if section else _("Other skills")
-            groups[key] = RequirementGroup(title=str(title), section=section)
-        groups[key].rows.append(requirement)
-    return list(groups.values())
-
-
-def visitor_country(request: HttpRequest) -> str | None:
-    """The signed-in person's country from their profile (one query), else None."""
-    if not request.user.is_authenticated:
-        return None
-    code = Profile.objects.for_user(request.user).values_list("country", flat=True).first()
-    return code or None
-
-
-@require_safe
-def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
-    return render_page(
-        request,
-        "careers/level_detail.html",
-        lambda: level_context(request, track, level),
-        scopes=[CONTENT, SALARIES],
-    )
-
-
-def level_context(request: HttpRequest, track: str, level: str) -> dict:
-    """The level page's context. Cached per person (core.pages keys on who asks), so the
-    visitor's own country may shape the pay figures."""
-    level_obj = get_object_or_404(
-        Level.objects.select_related("track"), track__slug=track, slug=level
-    )
-    track_obj = level_obj.track
-    ladder = list(track_obj.levels.order_by("rank"))
-    for step in ladder:
-        step.track = track_obj
-    below = next((lv for lv in reversed(ladder) if lv.rank < level_obj.rank), None)
-    above = next((lv for lv in ladder if lv.rank > level_obj.rank), None)
-
-    requirements = list(level_obj.requirements.select_related("skill").order_by("skill__name"))
-    before: dict[int, int] = {}
-    if below is not None:
-        before = dict(below.requirements.values_list("skill_id", "proficiency"))
-    new_count = raised_count = 0
-    for requirement in requirements:
-        requirement.previous = before.get(requirement.skill_id)
-        requirement.previous_label = (
-            Proficiency(requirement.previous).label if requirement.previous else ""
-        )
-        requirement.is_new = below is not None and requirement.previous is None
-        requirement.is_raised = (
-            requirement.previous is not None and requirement.proficiency > requirement.previous
-        )
-        new_count += requirement.is_new
-        raised_count += requirement.is_raised
-    dropped = len(set(before) - {r.skill_id for r in requirements})
-
-    leads_to = level_obj.transitions_out.select_related("to_level__track").order_by(
-        "to_level__track__position", "to_level__rank"
-    )
-    comes_from = level_obj.transitions_in.select_related("from_level__track").order_by(
-        "from_level__track__position", "from_level__rank"
-    )
-    # Pay in the visitor's country (worldwide, labelled so, when it has too few points).
-    pay = level_pay(level_obj, visitor_country(request))
-    context = {
-        "track": track_obj,
-        "level": level_obj,
-        "ladder": ladder,
-        "below": below,
-        "above": above,
-        "groups": group_by_section(requirements),
-        "requirement_count": len(requirements),
-        "new_count": new_count,
-        "raised_count": raised_count,
-        "dropped_count": dropped,
-        "leads_to": leads_to,
-        "comes_from": comes_from,
-        "pay": pay,
-        "pay_sources": pay_sources(pay) if not pay.stats.suppressed else [],
-    }
-    return context

@@ -9,18 +9,16 @@ the missing-skills list (mine vs required), not in the percentage.
 Everything here runs a fixed number of queries whatever the amount of data: readiness is
 counted by the database (`tracking.models.levels_with_readiness`, the same count the
 public profile shows; missing skills through a join restricted to this person's progress
-with FilteredRelation); the prerequisite graph and the event history are read in one
-query each and walked in memory.
+with FilteredRelation); the prerequisite graph is read in one query and walked in
+memory. The history and activity over time are tracking's (tracking/history.py).
 """
 
 from __future__ import annotations
 
-import datetime
-import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
@@ -34,13 +32,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from careers.models import Level, LevelRequirement
 from skills.models import Prerequisite, Skill
-from tracking.models import ProgressEvent, SkillProgress, Status, levels_with_readiness
+from tracking.models import Status, completion_percent, levels_with_readiness
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -51,7 +48,6 @@ READINESS_METHOD = gettext_lazy(
     "your proficiency beside the one required."
 )
 SUGGESTIONS = 5
-WEEKS = 12
 
 
 # Readiness for levels -----------------------------------------------------------------
@@ -69,11 +65,6 @@ def requirements_with_mine(
     )
 
 
-def percent(part: int, whole: int) -> int:
-    """A whole percentage, 0 when there is nothing to count."""
-    return round(100 * part / whole) if whole else 0
-
-
 @dataclass(frozen=True)
 class Readiness:
     level: Level
@@ -82,7 +73,7 @@ class Readiness:
 
     @property
     def percent(self) -> int:
-        return percent(self.met, self.total)
+        return completion_percent(self.met, self.total)
 
     @property
     def missing(self) -> int:
@@ -236,157 +227,6 @@ def next_skills(
     return suggestions[:limit]
 
 
-# History ------------------------------------------------------------------------------
-
-
-class EventRow(NamedTuple):
-    skill_id: int
-    created_at: datetime.datetime
-    from_status: str
-    to_status: str
-    from_proficiency: int
-    to_proficiency: int
-
-
-def event_rows(user: AbstractBaseUser) -> list[EventRow]:
-    """This person's progress events, newest first, in one query."""
-    rows = (
-        ProgressEvent.objects.for_user(user)
-        .order_by("-created_at", "-id")
-        .values_list(*EventRow._fields)
-    )
-    return [EventRow(*row) for row in rows]
-
-
-def progress_state(user: AbstractBaseUser) -> dict[int, tuple[str, int]]:
-    """{skill id: (status, proficiency)} for every skill this person tracks: one query."""
-    rows = SkillProgress.objects.for_user(user).values_list("skill_id", "status", "proficiency")
-    return {skill_id: (status, proficiency) for skill_id, status, proficiency in rows}
-
-
-@dataclass(frozen=True)
-class HistoryPoint:
-    day: datetime.date
-    done: int
-    met: int
-    percent: int
-
-
-def history(
-    events: Sequence[EventRow],
-    state: dict[int, tuple[str, int]],
-    requirements: dict[int, int],
-    today: datetime.date | None = None,
-) -> list[HistoryPoint]:
-    """Skills done and readiness (against `requirements`, {skill id: minimum}) per day.
-
-    Walks the events backwards from the current state, undoing each change, so the last
-    point is exactly today's state even when some progress predates its events. One point
-    for the day before the first event (the starting state), one for each day with
-    events (the state at its end) and one for today. Empty when there are no events.
-    """
-    if not events:
-        return []
-    today = today or timezone.localdate()
-    state = dict(state)
-    total = len(requirements)
-
-    def is_met(skill_id: int) -> bool:
-        minimum = requirements.get(skill_id)
-        return minimum is not None and state.get(skill_id, ("", 0))[1] >= minimum
-
-    # Counted once, then kept up to date as each change is undone: O(events).
-    done = sum(1 for status, _p in state.values() if status == Status.DONE)
-    met = sum(1 for skill_id in requirements if is_met(skill_id))
-    by_day: dict[datetime.date, list[EventRow]] = defaultdict(list)
-    for event in events:  # newest first, so each day's list is undone in order
-        by_day[timezone.localdate(event.created_at)].append(event)
-    days = sorted(by_day, reverse=True)
-    points: list[HistoryPoint] = []
-    if days[0] < today:
-        points.append(HistoryPoint(today, done, met, percent(met, total)))
-    for day in days:
-        points.append(HistoryPoint(day, done, met, percent(met, total)))
-        for event in by_day[day]:
-            was_done = state.get(event.skill_id, ("", 0))[0] == Status.DONE
-            was_met = is_met(event.skill_id)
-            state[event.skill_id] = (event.from_status, event.from_proficiency)
-            done += (event.from_status == Status.DONE) - was_done
-            met += is_met(event.skill_id) - was_met
-    points.append(
-        HistoryPoint(days[-1] - datetime.timedelta(days=1), done, met, percent(met, total))
-    )
-    points.reverse()
-    return points
-
-
-HISTORY_POINTS = 60
-
-
-def thin(points: list[HistoryPoint], most: int = HISTORY_POINTS) -> list[HistoryPoint]:
-    """At most about `most` points, so the chart and its table stay readable (and the
-    page's size bounded) over years: the last point of each week, else of each month,
-    else of each year; the first point (the starting state) is always kept."""
-    if len(points) <= most:
-        return points
-    thinned = points
-    for bucket in (
-        lambda d: d.isocalendar()[:2],
-        lambda d: (d.year, d.month),
-        lambda d: d.year,
-    ):
-        last: dict = {}
-        for point in points[1:]:
-            last[bucket(point.day)] = point
-        thinned = [points[0], *last.values()]
-        if len(thinned) <= most:
-            break
-    return thinned
-
-
-@dataclass(frozen=True)
-class ActivityDay:
-    day: datetime.date
-    count: int
-    level: int  # 0 none .. 4 most, the .activity-strip .lN class
-
-
-@dataclass
-class Activity:
-    days: list[ActivityDay] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(d.count for d in self.days)
-
-    @property
-    def active_days(self) -> int:
-        return sum(1 for d in self.days if d.count)
-
-
-def activity(
-    events: Iterable[EventRow], today: datetime.date | None = None, weeks: int = WEEKS
-) -> Activity:
-    """Changes per day over the last `weeks` weeks, Monday-aligned columns ending today.
-
-    Level N of a day is ceil(4 * count / busiest day's count): 0 for none, 4 for the
-    busiest.
-    """
-    today = today or timezone.localdate()
-    start = today - datetime.timedelta(days=today.weekday(), weeks=weeks - 1)
-    counts = Counter(
-        day for e in events if start <= (day := timezone.localdate(e.created_at)) <= today
-    )
-    busiest = max(counts.values(), default=0)
-    days = []
-    for offset in range((today - start).days + 1):
-        day = start + datetime.timedelta(days=offset)
-        count = counts.get(day, 0)
-        level = math.ceil(4 * count / busiest) if count else 0
-        days.append(ActivityDay(day, count, level))
-    return Activity(days)
-
-
 # Comparing with any level -------------------------------------------------------------
 
 
@@ -399,7 +239,7 @@ class SectionReadiness:
 
     @property
     def percent(self) -> int:
-        return percent(self.met, self.total)
+        return completion_percent(self.met, self.total)
 
 
 def readiness_by_section(level: Level, user: AbstractBaseUser) -> list[SectionReadiness]:

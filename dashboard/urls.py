@@ -1,10 +1,12 @@
 from django.urls import path
 
-from dashboard import views
+from dashboard import levels, views
 
 app_name = "dashboard"
 
+# Included at the site's root: the level page keeps the careers pages' URL.
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("compare/", views.compare, name="compare"),
+    path("dashboard/", views.index, name="index"),
+    path("dashboard/compare/", views.compare, name="compare"),
+    path("careers/<slug:track>/<slug:level>/", levels.level_detail, name="level_detail"),
 ]

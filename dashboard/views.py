@@ -13,32 +13,25 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Profile, profile_of
 from careers.models import Level, LevelRequirement
+from core import charts
 from core.pages import render_page
 from core.versions import CONTENT, SALARIES
-from dashboard import charts
 from dashboard.forms import CompareForm
 from dashboard.pay import pay_for
 from dashboard.readiness import (
     READINESS_METHOD,
     Readiness,
-    activity,
     dashboard_levels,
-    event_rows,
-    history,
     next_level,
     next_skills,
     prerequisite_graph,
-    progress_state,
     readiness_by_section,
     requirements_with_mine,
-    thin,
 )
-from skills.models import Proficiency, Roadmap, Section
-from tracking.models import (
-    completion_percent,
-    levels_with_readiness,
-    sections_with_progress,
-)
+from skills.models import Proficiency
+from tracking.completion import roadmap_completion, started
+from tracking.history import activity, event_rows, history, progress_state, thin
+from tracking.models import completion_percent, levels_with_readiness
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -60,51 +53,6 @@ def label_mine(requirements: list[LevelRequirement]) -> list[LevelRequirement]:
         requirement.mine_label = Proficiency(requirement.mine).label
         requirement.is_met = requirement.mine >= requirement.proficiency
     return requirements
-
-
-COUNTS = ("progress_total", "progress_done", "progress_learning", "progress_skipped")
-
-
-def roadmap_completion(user: AbstractBaseUser) -> list[Roadmap]:
-    """Published roadmaps I have progress in (else the first one), each with its sections,
-    counting my done/learning/skipped skills: one query.
-
-    The sections are counted by tracking's `sections_with_progress`, the roadmap pages'
-    own count; a roadmap's figures are its sections' sums, which is what the roadmap
-    page counts too (each placement once).
-    """
-    sections = list(
-        sections_with_progress(
-            Section.objects.filter(roadmap__published=True)
-            .select_related("roadmap")
-            .order_by("roadmap__position", "roadmap__title", "position"),
-            user,
-        )
-    )
-    roadmaps: dict[int, Roadmap] = {}
-    for section in sections:
-        roadmap = roadmaps.setdefault(section.roadmap_id, section.roadmap)
-        if not hasattr(roadmap, "section_list"):
-            roadmap.section_list = []
-            for name in COUNTS:
-                setattr(roadmap, name, 0)
-        roadmap.section_list.append(section)
-        for name in COUNTS:
-            setattr(roadmap, name, getattr(roadmap, name) + getattr(section, name))
-    for item in [*roadmaps.values(), *sections]:
-        item.progress_not_started = (
-            item.progress_total
-            - item.progress_done
-            - item.progress_learning
-            - item.progress_skipped
-        )
-        item.percent = completion_percent(
-            item.progress_done, item.progress_total, item.progress_skipped
-        )
-    started = [
-        r for r in roadmaps.values() if r.progress_done or r.progress_learning or r.progress_skipped
-    ]
-    return started or list(roadmaps.values())[:1]
 
 
 @require_safe
@@ -177,7 +125,8 @@ def index_context(request: HttpRequest) -> dict:
         for level in levels
         if level.track_id != track_id and level.rank == entry_rank[level.track_id]
     ]
-    roadmaps = roadmap_completion(user)
+    every_roadmap = roadmap_completion(user)
+    roadmaps = started(every_roadmap) or every_roadmap[:1]  # else the first, to begin with
     done_total = sum(r.progress_done for r in roadmaps)
     counted_total = sum(r.progress_total - r.progress_skipped for r in roadmaps)
 

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from careerpath.admin import audit
+from core.audit import audit
 from salaries import moderation
 from salaries.forms import ImportUploadForm, RatesUploadForm
 from salaries.importer import Importer, roll_back

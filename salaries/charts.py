@@ -1,4 +1,5 @@
-"""Geometry for the server-rendered SVG range charts (p25 to p75 box, median tick).
+"""The salary range charts (p25 to p75 box, median tick): statistics and money labels
+placed with the shared geometry of `core.charts`.
 
 Horizontal positions are percentages of the chart's width and vertical ones pixels, so
 the chart stretches to any width (360 px phones included) while its text keeps its
@@ -8,6 +9,7 @@ size. The template `salaries/_range_chart.html` draws it; a table twin sits besi
 import math
 from dataclasses import dataclass, field
 
+from core.charts import nice_step, scale
 from salaries.stats import SalaryStats
 from salaries.templatetags.salary_tags import money, money_short
 
@@ -85,13 +87,7 @@ class RangeChart:
     empty: bool = field(default=False)
 
 
-def nice_step(span: float, target_ticks: int = 4) -> float:
-    raw = span / target_ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
+MONEY_STEPS = (1, 2, 2.5, 5)  # axis steps of money: 25,000 reads well, 20,000 too
 
 
 def _anchor(x: float) -> str:
@@ -112,11 +108,11 @@ def range_chart(
     values = [s.p75 for _, s, _ in rows if not s.suppressed and s.p75 is not None]
     values += [value for _, value in markers]
     top_value = max(values, default=0)
-    step = nice_step(top_value) if top_value > 0 else 1
+    step = nice_step(top_value, factors=MONEY_STEPS)
     domain = step * math.ceil(top_value / step) if top_value > 0 else 1
 
     def x(value: float) -> float:
-        return round(PLOT_LEFT + PLOT_WIDTH * value / domain, 2)
+        return scale(value, 0, domain, PLOT_LEFT, PLOT_LEFT + PLOT_WIDTH, digits=2)
 
     chart_rows = []
     for index, (label, stats, current) in enumerate(rows):

@@ -25,7 +25,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import (
@@ -61,6 +61,7 @@ from salaries.models import (
 SQLITE_PERCENTILE = "careerpath_percentile_cont"
 SQLITE_PERCENTILES = "careerpath_percentiles_cont"
 QUARTILES = (0.25, 0.5, 0.75)
+T = TypeVar("T")
 BASE_CURRENCY = "USD"
 
 
@@ -381,7 +382,9 @@ def _key_part(value: Any) -> Any:
     return value
 
 
-def cached_figures[T](kind: str, parts: Any, compute: Callable[[], T]) -> T:
+def cached_figures(  # noqa: UP047
+    kind: str, parts: Any, compute: Callable[[], T]
+) -> T:
     """`compute()` cached until salary data changes. `parts` (model instances, filters)
     name what the result depends on besides the salary data."""
     return cached(f"salaries:{kind}", _key_part(parts), [versions.SALARIES], compute)

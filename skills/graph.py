@@ -1,6 +1,7 @@
-"""The prerequisite graph: cycle detection and topological order.
+"""The prerequisite graph's algorithms, on plain edges: no models, no queries.
 
-The graph is small (hundreds of skills), so it is read whole in one query.
+`Prerequisite.objects.find_cycle()` (skills.models) reads the stored graph whole, in one
+query (it is small: hundreds of skills), and calls these; so does the roadmap import.
 """
 
 from collections import defaultdict
@@ -45,28 +46,3 @@ def rotate_to(cycle: list[str], start: str) -> list[str]:
     i = nodes.index(start)
     nodes = nodes[i:] + nodes[:i]
     return [*nodes, nodes[0]]
-
-
-def find_cycle(
-    extra_edge: tuple[int, int] | None = None, replacing: int | None = None
-) -> list[str] | None:
-    """Look for a cycle in the stored graph, plus one edge about to be added.
-
-    `replacing` is the id of a stored Prerequisite that the new edge replaces (an edit).
-    Returns the skills' names along the cycle, each requiring the next.
-    """
-    from skills.models import Prerequisite, Skill
-
-    stored = Prerequisite.objects.all()
-    if replacing is not None:
-        stored = stored.exclude(pk=replacing)
-    edges = list(stored.values_list("skill_id", "requires_id"))
-    if extra_edge:
-        edges.append(extra_edge)
-    cycle = find_cycle_in(edges)
-    if not cycle:
-        return None
-    if extra_edge:
-        cycle = rotate_to(cycle, str(extra_edge[0]))
-    names = dict(Skill.objects.filter(pk__in=cycle).values_list("pk", "name"))
-    return [names.get(int(pk), str(pk)) for pk in cycle]

@@ -6,11 +6,13 @@ counts everywhere it appears.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from core.queries import count_of
+from skills.graph import find_cycle_in, rotate_to
 
 
 class Proficiency(models.IntegerChoices):
@@ -47,16 +49,9 @@ class RoadmapQuerySet(models.QuerySet):
 
     def with_counts(self) -> "RoadmapQuerySet":
         """Annotate `section_count` and `skill_count` (subqueries: no join fan-out)."""
-        sections = Section.objects.filter(roadmap=OuterRef("pk"))
-        placements = SkillPlacement.objects.filter(section__roadmap=OuterRef("pk"))
         return self.annotate(
-            section_count=Coalesce(
-                Subquery(sections.values("roadmap").annotate(n=Count("pk")).values("n")), 0
-            ),
-            skill_count=Coalesce(
-                Subquery(placements.values("section__roadmap").annotate(n=Count("pk")).values("n")),
-                0,
-            ),
+            section_count=count_of(Section.objects.filter(roadmap=OuterRef("pk"))),
+            skill_count=count_of(SkillPlacement.objects.filter(section__roadmap=OuterRef("pk"))),
         )
 
 
@@ -111,15 +106,10 @@ class SkillQuerySet(models.QuerySet):
 
     def with_counts(self) -> "SkillQuerySet":
         """Annotate `prerequisite_count`, `resource_count` and `roadmap_count`."""
-
-        def count_of(model: type[models.Model], field: str) -> Coalesce:
-            rows = model.objects.filter(**{field: OuterRef("pk")}).values(field)
-            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
-
         return self.annotate(
-            prerequisite_count=count_of(Prerequisite, "skill"),
-            resource_count=count_of(Resource, "skill"),
-            roadmap_count=count_of(SkillPlacement, "skill"),
+            prerequisite_count=count_of(Prerequisite.objects.filter(skill=OuterRef("pk"))),
+            resource_count=count_of(Resource.objects.filter(skill=OuterRef("pk"))),
+            roadmap_count=count_of(SkillPlacement.objects.filter(skill=OuterRef("pk"))),
         )
 
 
@@ -158,11 +148,37 @@ class Skill(models.Model):
         return list(self.prerequisites.only("slug", "name").order_by("name"))
 
 
+class PrerequisiteQuerySet(models.QuerySet):
+    def find_cycle(
+        self, extra_edge: tuple[int, int] | None = None, replacing: int | None = None
+    ) -> list[str] | None:
+        """Look for a cycle in the stored graph, plus one edge about to be added.
+
+        `replacing` is the id of a stored Prerequisite that the new edge replaces (an
+        edit). Returns the skills' names along the cycle, each requiring the next.
+        """
+        stored = self.all()
+        if replacing is not None:
+            stored = stored.exclude(pk=replacing)
+        edges = list(stored.values_list("skill_id", "requires_id"))
+        if extra_edge:
+            edges.append(extra_edge)
+        cycle = find_cycle_in(edges)
+        if not cycle:
+            return None
+        if extra_edge:
+            cycle = rotate_to(cycle, str(extra_edge[0]))
+        names = dict(Skill.objects.filter(pk__in=cycle).values_list("pk", "name"))
+        return [names.get(int(pk), str(pk)) for pk in cycle]
+
+
 class Prerequisite(models.Model):
-    """`skill` requires `requires` first. The graph is kept acyclic (skills.graph)."""
+    """`skill` requires `requires` first. The graph is kept acyclic (clean, find_cycle)."""
 
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="prerequisite_links")
     requires = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="unlock_links")
+
+    objects = PrerequisiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("prerequisite")
@@ -180,10 +196,10 @@ class Prerequisite(models.Model):
         return f"{self.skill} ← {self.requires}"
 
     def clean(self) -> None:
-        from skills.graph import find_cycle
-
         if self.skill_id and self.requires_id:
-            cycle = find_cycle(extra_edge=(self.skill_id, self.requires_id), replacing=self.pk)
+            cycle = Prerequisite.objects.find_cycle(
+                extra_edge=(self.skill_id, self.requires_id), replacing=self.pk
+            )
             if cycle:
                 names = " → ".join(cycle)
                 raise ValidationError(

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from careerpath.admin import audit
+from core.audit import audit
 from tests.factories import UserFactory
 
 LOG = reverse("admin:admin_logentry_changelist")

@@ -31,20 +31,16 @@ from django.utils import timezone
 
 from accounts.models import profile_of
 from careers.models import Level, LevelRequirement, Track, TrackKind
-from dashboard import charts
+from core import charts
 from dashboard.readiness import (
-    EventRow,
-    HistoryPoint,
-    activity,
     ancestors,
-    history,
     next_skills,
     prerequisite_graph,
     requirements_with_mine,
-    thin,
 )
 from salaries.models import SalaryDataPoint, Source
 from skills.models import Prerequisite, Roadmap, Section, Skill, SkillPlacement
+from tracking.history import EventRow, HistoryPoint, activity, history, thin
 from tracking.models import ProgressEvent, SkillProgress, Status, roadmaps_with_progress
 
 DASHBOARD = "/dashboard/"

@@ -1,9 +1,11 @@
 """The profile form (/profile/) and the shared profile page (/u/<handle>/)."""
 
+import datetime
 import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +20,7 @@ from tests.factories import (
     SkillFactory,
     TrackFactory,
 )
-from tracking.models import SkillProgress
+from tracking.models import ProgressEvent, SkillProgress
 
 
 @pytest.fixture
@@ -262,6 +264,37 @@ def test_public_profile_shows_progress_by_section_and_levels(client, owner, ladd
     assert "33% of the Backend roadmap done" in body
     assert "Skipped skills are not counted" in body
     assert "50% ready: 1 of 2 skills" in body
+
+
+def test_public_profile_counts_skills_done_week_by_week(client, owner):
+    """Only changes to done count, in the week they happened, over the last 12 weeks."""
+    make_public(owner)
+    now = timezone.now()
+    this_week = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    skills = [SkillFactory() for _ in range(5)]
+
+    def event(skill, days_ago, from_status, to_status, proficiency=(0, 2)):
+        ProgressEvent.objects.create(
+            user=owner,
+            skill=skill,
+            created_at=now - datetime.timedelta(days=days_ago),
+            from_status=from_status,
+            to_status=to_status,
+            from_proficiency=proficiency[0],
+            to_proficiency=proficiency[1],
+        )
+
+    event(skills[0], 0, "learning", "done")
+    event(skills[1], 0, "not_started", "learning")  # not done
+    event(skills[0], 0, "done", "done", (2, 3))  # already done: a better proficiency only
+    event(skills[2], 21, "not_started", "done")
+    event(skills[3], 120, "not_started", "done")  # before the 12 weeks
+    body = client.get("/u/owner/").content.decode()
+    assert "2 skills marked done in the last 12 weeks." in body
+    rows = re.findall(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td></tr>', body)
+    assert len(rows) == 12
+    assert rows[-1] == (f"{this_week.day} {this_week:%b %Y}", "1")
+    assert sum(int(n) for _, n in rows) == 2
 
 
 def test_public_profile_query_count_does_not_grow(client, owner, django_assert_max_num_queries):

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Length
+from django.db.models import F, OuterRef, Q, Value
+from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from skills.models import Proficiency, Skill
+from careers.models import LevelRequirement
+from core.queries import count_of
+from skills.models import Proficiency, Skill, SkillPlacement
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -183,12 +185,6 @@ class ProgressEvent(models.Model):
 # Completion, counted in the database -------------------------------------------------
 
 
-def _count(rows: models.QuerySet) -> Coalesce:
-    """COUNT(*) of a correlated subquery (rows filtered with OuterRef), 0 when empty."""
-    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def progress_counts(
     through: models.QuerySet, user: AbstractBaseUser | AnonymousUser
 ) -> dict[str, Any]:
@@ -201,10 +197,10 @@ def progress_counts(
     `progress_done`, `progress_learning` and `progress_skipped` (all 0 for an
     anonymous visitor). Use `completion_percent()` on the result.
     """
-    counts: dict[str, Any] = {"progress_total": _count(through)}
+    counts: dict[str, Any] = {"progress_total": count_of(through)}
     for status in (Status.DONE, Status.LEARNING, Status.SKIPPED):
         if user.is_authenticated:
-            counts[f"progress_{status}"] = _count(
+            counts[f"progress_{status}"] = count_of(
                 through.filter(skill__progress__user=user, skill__progress__status=status)
             )
         else:
@@ -216,8 +212,6 @@ def sections_with_progress(
     sections: models.QuerySet, user: AbstractBaseUser | AnonymousUser
 ) -> models.QuerySet:
     """Sections annotated with this person's progress on their skills (see progress_counts)."""
-    from skills.models import SkillPlacement
-
     return sections.annotate(
         **progress_counts(SkillPlacement.objects.filter(section=OuterRef("pk")), user)
     )
@@ -227,8 +221,6 @@ def roadmaps_with_progress(
     roadmaps: models.QuerySet, user: AbstractBaseUser | AnonymousUser
 ) -> models.QuerySet:
     """Roadmaps annotated with this person's progress on all their skills."""
-    from skills.models import SkillPlacement
-
     return roadmaps.annotate(
         **progress_counts(SkillPlacement.objects.filter(section__roadmap=OuterRef("pk")), user)
     )
@@ -250,11 +242,9 @@ def levels_with_readiness(
     A requirement is met when the person's proficiency in the skill is at least the
     level's minimum (status does not matter here: proficiency is what a level asks).
     """
-    from careers.models import LevelRequirement
-
     requirements = LevelRequirement.objects.filter(level=OuterRef("pk"))
     met = (
-        _count(
+        count_of(
             requirements.filter(
                 skill__progress__user=user, skill__progress__proficiency__gte=F("proficiency")
             )
@@ -262,4 +252,4 @@ def levels_with_readiness(
         if user.is_authenticated
         else Value(0)
     )
-    return levels.annotate(requirements_total=_count(requirements), requirements_met=met)
+    return levels.annotate(requirements_total=count_of(requirements), requirements_met=met)

@@ -1,9 +1,11 @@
-"""Geometry for the dashboard's server-rendered SVG charts.
+"""Geometry for every server-rendered SVG chart: numbers in, coordinates out.
 
-Functions here turn numbers into coordinates in a fixed viewBox (640 wide, the width
-site.css expects); templates draw the shapes with the `.chart-*` classes, so colours
-follow the colour scheme. No JavaScript, and every chart has a text twin in its
-template (a table or a sentence).
+Pure functions and plain data: no models, no queries. The dashboard's line and bar
+charts and the public profile's weekly columns use a fixed viewBox (640 wide, the width
+site.css expects); the salary range charts (salaries/charts.py) place their marks in
+percent of the width with `scale` and `nice_step`. Templates draw the shapes with the
+`.chart-*` classes, so colours follow the colour scheme; every chart has a text twin in
+its template (a table or a sentence).
 """
 
 from __future__ import annotations
@@ -84,6 +86,16 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Column:
+    """One vertical bar of a column chart, in viewBox coordinates."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
 class BarChart:
     width: int
     height: int
@@ -102,27 +114,41 @@ class BarChart:
         return self.height - 24
 
 
-def nice_ceiling(value: float, ticks: int = 4) -> tuple[int, int]:
-    """The smallest 'round' axis maximum ≥ value, and its step, for about `ticks` steps.
+def nice_step(
+    value: float, ticks: int = 4, factors: Sequence[float] = (1, 2, 5), whole: bool = False
+) -> float:
+    """The smallest 'round' step that reaches `value` in `ticks` steps: a factor times a
+    power of ten (at least 1 when `whole`, for counts). 1 when there is nothing to show.
 
-    Steps are 1, 2 or 5 times a power of ten: 13 → (15, 5), 7 → (8, 2), 0 → (ticks, 1).
+    With factors (1, 2, 5): 13 → 5, 7 → 2; money axes add 2.5 (90,000 → 25,000).
     """
+    raw = value / ticks
+    if raw <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(raw))
+    if whole:
+        power = max(power, 1)
+    for factor in (*factors, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power  # pragma: no cover - factor 10 always fits
+
+
+def nice_ceiling(value: float, ticks: int = 4) -> tuple[int, int]:
+    """The smallest 'round' axis maximum ≥ value for a count, and its whole step, for
+    about `ticks` steps: 13 → (15, 5), 7 → (8, 2), 0 → (ticks, 1)."""
     if value <= 0:
         return ticks, 1
-    raw = value / ticks
-    power = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
-    for factor in (1, 2, 5, 10):
-        step = factor * power
-        if step * ticks >= value:
-            return int(step * math.ceil(value / step)), int(step)
-    return int(10 * power * ticks), int(10 * power)  # pragma: no cover - factor 10 always fits
+    step = int(nice_step(value, ticks, whole=True))
+    return step * math.ceil(value / step), step
 
 
-def scale(value: float, lo: float, hi: float, to_lo: float, to_hi: float) -> float:
-    """Map value in [lo, hi] linearly onto [to_lo, to_hi], to 0.1; the middle when lo == hi."""
+def scale(value: float, lo: float, hi: float, to_lo: float, to_hi: float, digits: int = 1) -> float:
+    """Map value in [lo, hi] linearly onto [to_lo, to_hi], rounded to `digits` decimals;
+    the middle when lo == hi."""
     if hi == lo:
-        return round((to_lo + to_hi) / 2, 1)
-    return round(to_lo + (value - lo) * (to_hi - to_lo) / (hi - lo), 1)
+        return round((to_lo + to_hi) / 2, digits)
+    return round(to_lo + (value - lo) * (to_hi - to_lo) / (hi - lo), digits)
 
 
 def date_ticks(start: datetime.date, end: datetime.date, most: int = 6) -> list[datetime.date]:
@@ -230,3 +256,33 @@ def bar_chart(
     height = int(top + len(rows) * row_height + 24)
     ticks = [Tick(scale(p, 0, 100, left, right), f"{p}%") for p in (0, 25, 50, 75, 100)]
     return BarChart(width, height, left, right, bar_height, bars, ticks)
+
+
+def columns(
+    values: Sequence[float],
+    *,
+    width: float,
+    height: float,
+    left: float = 0,
+    top: float = 0,
+    bottom: float = 0,
+    fill: float = 0.7,
+) -> list[Column]:
+    """Vertical bars, one per value in equal slots from `left` to `width`, each `fill` of
+    its slot wide and centred; the largest value reaches `top`, zero sits on the
+    baseline `height - bottom`."""
+    peak = max(values, default=0) or 1
+    plot_height = height - top - bottom
+    slot = (width - left) / max(len(values), 1)
+    result = []
+    for i, value in enumerate(values):
+        bar_height = round(plot_height * value / peak, 1)
+        result.append(
+            Column(
+                x=round(left + i * slot + slot * (1 - fill) / 2, 1),
+                y=round(top + plot_height - bar_height, 1),
+                width=round(slot * fill, 1),
+                height=bar_height,
+            )
+        )
+    return result

@@ -1,51 +1,72 @@
-"""Fill a database with benchmark-sized data (run after migrate and load_demo).
+"""Benchmark-sized data, and a session for the benchmark's signed-in person.
 
+Benchmark-only, so no command of the production apps: bench/run.py imports this once
+Django is set up on its throw-away database (migrated, with load_demo's content).
 10,000 people with realistic progress, 300 skills, 10 tracks and 1,000,000 salary points
 by default; the salary points go through `import_salaries`, the real import path.
-Run it only against a throw-away database (`make bench` makes one).
 """
 
+from __future__ import annotations
+
 import random
+import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import Profile, Visibility
 from careers.models import Level, LevelRequirement, Track, TrackKind
 from skills.models import Prerequisite, Roadmap, Section, Skill, SkillKind, SkillPlacement
 from tracking.models import ProgressEvent, SkillProgress, Status
 
-BENCH_PASSWORD = "bench-password-123"  # noqa: S105  (throw-away benchmark accounts)
+BENCH_PASSWORD = "bench-password-123"  # throw-away benchmark accounts
+BENCH_PERSON = "bench-person-1"  # the signed-in person of every benchmark
 BATCH = 10_000
 
 
-class Command(BaseCommand):
-    help = "Generate benchmark data: people, progress, skills, tracks and salary points."
+def session_cookie() -> str:
+    """A new signed-in session for the benchmark person, as a Cookie header's value."""
+    user = get_user_model().objects.get(username=BENCH_PERSON)
+    session: SessionBase = import_string(settings.SESSION_ENGINE + ".SessionStore")()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument("--people", type=int, default=10_000)
-        parser.add_argument("--skills", type=int, default=300)
-        parser.add_argument("--tracks", type=int, default=10)
-        parser.add_argument("--salary-points", type=int, default=1_000_000)
-        parser.add_argument("--seed", type=int, default=2026)
 
-    def handle(
-        self, *args, people: int, skills: int, tracks: int, salary_points: int, seed: int, **options
-    ) -> None:
-        if get_user_model().objects.filter(username__startswith="bench-person-").exists():
-            raise CommandError("This database already has benchmark data.")
-        rng = random.Random(seed)
-        with transaction.atomic():
-            all_skills = self.skills(skills)
-            self.tracks(tracks, all_skills, rng)
-            self.people(people, all_skills, rng)
-        self.salaries(salary_points, rng)
+def generate(
+    people: int = 10_000,
+    skills: int = 300,
+    tracks: int = 10,
+    salary_points: int = 1_000_000,
+    seed: int = 2026,
+    out: TextIO = sys.stdout,
+) -> None:
+    """Add the benchmark data; one line of progress per kind of data goes to `out`."""
+    if get_user_model().objects.filter(username__startswith="bench-person-").exists():
+        raise RuntimeError("This database already has benchmark data.")
+    generator = Generator(out, random.Random(seed))
+    with transaction.atomic():
+        all_skills = generator.skills(skills)
+        generator.tracks(tracks, all_skills)
+        generator.people(people, all_skills)
+    generator.salaries(salary_points)
+
+
+class Generator:
+    def __init__(self, out: TextIO, rng: random.Random) -> None:
+        self.stdout = out
+        self.rng = rng
 
     def skills(self, total: int) -> list[Skill]:
         roadmap = Roadmap.objects.get(slug="backend")
@@ -85,7 +106,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  skills: {len(all_skills)} ({missing} generated)")
         return all_skills
 
-    def tracks(self, total: int, all_skills: list[Skill], rng: random.Random) -> None:
+    def tracks(self, total: int, all_skills: list[Skill]) -> None:
+        rng = self.rng
         missing = max(0, total - Track.objects.count())
         for n in range(missing):
             track = Track.objects.create(
@@ -110,7 +132,8 @@ class Command(BaseCommand):
                 )
         self.stdout.write(f"  tracks: {Track.objects.count()} ({missing} generated)")
 
-    def people(self, total: int, all_skills: list[Skill], rng: random.Random) -> None:
+    def people(self, total: int, all_skills: list[Skill]) -> None:
+        rng = self.rng
         User = get_user_model()
         password = make_password(BENCH_PASSWORD)
         users = User.objects.bulk_create(
@@ -147,7 +170,7 @@ class Command(BaseCommand):
         rows = 0
         for user in users:
             # bench-person-1 is the benchmark's signed-in person: every skill tracked.
-            count = len(all_skills) if user.username == "bench-person-1" else rng.randint(10, 200)
+            count = len(all_skills) if user.username == BENCH_PERSON else rng.randint(10, 200)
             for skill in rng.sample(all_skills, count):
                 status = rng.choice(statuses)
                 level = rng.randint(2, 4) if status == Status.DONE else rng.randint(0, 2)
@@ -184,7 +207,8 @@ class Command(BaseCommand):
         events.clear()
         return written
 
-    def salaries(self, total: int, rng: random.Random) -> None:
+    def salaries(self, total: int) -> None:
+        rng = self.rng
         if total <= 0:
             return
         levels = list(Level.objects.filter(track__kind=TrackKind.IC).select_related("track"))

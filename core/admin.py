@@ -1,36 +1,16 @@
 """The audit log in the admin: who changed what, and when.
 
-Django's admin records every add, change and delete it makes as a `LogEntry`. This shows
-them read-only to staff who may view log entries (superusers, or a group given the
-"Can view log entry" permission); nobody can add, edit or delete one here.
-
-Admin *actions* that change objects in bulk (e.g. approving salary data points) are not
-logged by Django; they call `audit()` for each object they change.
+Shows Django's `LogEntry` rows (the admin's own changes, and bulk actions recorded with
+`core.audit.audit`) read-only to staff who may view log entries (superusers, or a group
+given the "Can view log entry" permission); nobody can add, edit or delete one here.
 """
 
-from collections.abc import Iterable
-
 from django.contrib import admin
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.db.models import Model
+from django.contrib.admin.models import LogEntry
 from django.http import HttpRequest
 from django.urls import NoReverseMatch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-
-
-def audit(
-    request: HttpRequest, objects: Iterable[Model], message: str, action_flag: int = CHANGE
-) -> None:
-    """Log an admin action on each object, as the admin logs its own changes."""
-    objects = list(objects)
-    if objects:
-        LogEntry.objects.log_actions(
-            user_id=request.user.pk,
-            queryset=objects,
-            action_flag=action_flag,
-            change_message=message,
-        )
 
 
 @admin.register(LogEntry)
