@@ -5,7 +5,7 @@
     .venv/bin/python bench/profile.py --import FILE.csv
 
 Pages are requested in-process through Django's test client (10 times, after one
-warm-up), by bench-person-1 when signed in; page and user caching are off unless
+warm-up), by bench-person-1 when signed in; page caching is off unless
 `--cache`. Uses BENCH_DATABASE_URL and BENCH_CACHE_URL like bench/run.py; run
 `make bench` first. The findings are in docs/benchmarks.md.
 """
@@ -26,14 +26,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", default="/roadmaps/backend/")
     parser.add_argument("--signed-in", action="store_true")
-    parser.add_argument("--cache", action="store_true", help="page and user caching on")
+    parser.add_argument("--cache", action="store_true", help="page caching on")
     parser.add_argument("--import", dest="import_file", help="profile importing this CSV")
     parser.add_argument("--requests", type=int, default=10)
     args = parser.parse_args()
     args.database_url = os.environ.get("BENCH_DATABASE_URL", run.DEFAULT_DB)
     args.cache_url = os.environ.get("BENCH_CACHE_URL", run.DEFAULT_CACHE)
     env = run.bench_env(args)
-    env["PAGE_CACHE"] = env["CACHE_USERS"] = "1" if args.cache else "0"
+    env["PAGE_CACHE"] = "1" if args.cache else "0"
     run.setup_django(env)
 
     from pyinstrument import Profiler
