@@ -1,0 +1,1 @@
+"""Leaf helpers shared by every app: caching, validation, charts. Imports no app of the project."""
