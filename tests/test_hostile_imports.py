@@ -17,7 +17,8 @@ from django.core.management.base import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salaries.importer import CONTRACT_OPTIONAL, CONTRACT_REQUIRED, Importer
+from salaries.importing.parse import CONTRACT_OPTIONAL, CONTRACT_REQUIRED
+from salaries.importing.run import Importer
 from salaries.models import ExchangeRate, ImportBatch, SalaryDataPoint
 from salaries.rates import load_rates
 from skills.models import Resource, Roadmap, Section, Skill
