@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -538,7 +538,7 @@ def parse_rows(rows: CsvRows, report: ImportReport, lookups: Lookups) -> Iterato
         report.add_error(RowError(1, "", "", "the file has a header but no data rows"))
 
 
-def header_format(file: Any) -> str:
+def header_format(file: IO[bytes]) -> str:
     """The file's format from its header row ("" when there is none to read)."""
     rows = iter(CsvRows(file))
     first = next(rows, None)

@@ -4,7 +4,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 from salaries.importing.report import RowError
 
@@ -24,7 +24,7 @@ class HashingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:
         data = self.raw.read(len(buffer))
         n = len(data)
         buffer[:n] = data

@@ -39,7 +39,7 @@ class Importer:
         self,
         *,
         source_name: str = "",
-        user=None,
+        user: Any = None,
         dry_run: bool = False,
         force: bool = False,
         progress: Progress | None = None,

@@ -7,6 +7,7 @@ INSERTs. Either way the rows stream: memory stays flat whatever the file's size.
 
 import itertools
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -77,7 +78,7 @@ def _values(row: ParsedRow, source_id: int, batch_id: int) -> tuple:
     )
 
 
-def _insert(cursor, rows: Iterable[ParsedRow], source: Source, batch: ImportBatch) -> int:
+def _insert(cursor: Any, rows: Iterable[ParsedRow], source: Source, batch: ImportBatch) -> int:
     """Batched multi-row INSERTs through Django's cursor (SQLite and other databases)."""
     table, columns = _table_and_columns()
     placeholders = "(" + ", ".join(["%s"] * len(FIELDS)) + ")"
@@ -101,7 +102,7 @@ def _text(value: str) -> str:
     return value.translate(_COPY_ESCAPES) if value else value
 
 
-def _copy(raw_cursor, rows: Iterable[ParsedRow], source: Source, batch: ImportBatch) -> int:
+def _copy(raw_cursor: Any, rows: Iterable[ParsedRow], source: Source, batch: ImportBatch) -> int:
     """COPY in PostgreSQL's text format, a chunk of lines at a time."""
     table, columns = _table_and_columns()
     prefix = f"{source.pk}\t{batch.pk}\t"
