@@ -1,8 +1,8 @@
 """JSON files checked by pydantic models: every problem at once, each located by its path.
 
 A file format is a tree of `FileModel`s (strict types, no unknown keys) whose fields use
-the constraints here (`Slug`, `Text`, `Exactly`, `OneOf`, `Whole`, `HttpUrl`). `check()` validates a
-parsed file and turns pydantic's errors into `Problem`s a person can act on, e.g.
+the constraints here (`Slug`, `Text`, `Exactly`, `OneOf`, `Whole`, `HttpUrl`). `check()`
+validates a parsed file and turns pydantic's errors into `Problem`s a person can act on:
 `sections[2].skills[5].slug: “Not a slug!” is not a slug (letters, digits, …)`.
 
 Checks between parts of a file (duplicates, references, cycles) read it through a
@@ -190,6 +190,9 @@ class Whole(_After):
         return value
 
 
+_http_url = URLValidator(schemes=["http", "https"])
+
+
 @dataclass(frozen=True)
 class HttpUrl(_After):
     """An http(s) URL, as Django's URLField checks it."""
@@ -204,7 +207,7 @@ class HttpUrl(_After):
                 % {"max": self.max_length},
             )
         try:
-            URLValidator(schemes=["http", "https"])(value)
+            _http_url(value)
         except DjangoValidationError:
             raise problem(
                 "url", _("“%(url)s” is not a valid http(s) URL") % {"url": shown(value)}
@@ -249,7 +252,25 @@ def tolerant[M: TolerantModel](model: type[M], data: Any) -> M | None:
         return None
 
 
-# Checking a whole file ---
+def note_slug(
+    seen: dict[str, str], slug: str, path: str, kind: str, problems: list[Problem]
+) -> bool:
+    """Note where (`path`, an object) `slug` is first used in `seen`; a later use is a
+    problem at its `.slug` naming the first place (and returns False)."""
+    if slug in seen:
+        problems.append(
+            Problem(
+                f"{path}.slug",
+                _("duplicate %(kind)s slug “%(slug)s” (first at %(first)s)")
+                % {"kind": kind, "slug": slug, "first": seen[slug]},
+            )
+        )
+        return False
+    seen[slug] = path
+    return True
+
+
+# Checking a whole file ------------------------------------------------------------------
 
 
 def parse_json(text: str | bytes) -> Any:
