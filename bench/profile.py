@@ -40,7 +40,8 @@ def main() -> None:
 
     profiler = Profiler(interval=0.0005)
     if args.import_file:
-        from salaries.importer import Importer, roll_back
+        from salaries.importing.run import Importer
+        from salaries.importing.write import roll_back
 
         path = Path(args.import_file)
         profiler.start()

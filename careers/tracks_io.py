@@ -14,7 +14,8 @@
       "transitions": [{"from": "backend/senior", "to": "devops/devops-engineer", "note": "..."}]
     }
 
-Requirements name skills already in the database (load the roadmaps first). Everything is
+Requirements name skills already in the database (load the roadmaps first). The format is
+`TracksFile` below (pydantic models, core.schemas, as for roadmaps). Everything is
 validated first, every problem reported with its path; nothing is written unless all is
 valid. Tracks and levels are matched by slug and updated in place; levels and tracks
 missing from the file are left alone (salaries may point at them), while each listed
@@ -22,224 +23,253 @@ level's requirements and outgoing transitions become exactly the file's. Unchang
 are not written, so loading the same file twice changes nothing.
 """
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
+from pydantic import Field, ValidationInfo, field_validator
 
 from careers.models import Level, LevelRequirement, Track, TrackKind, Transition
+from core.schemas import (
+    Exactly,
+    FileModel,
+    InvalidFile,
+    OneOf,
+    Problem,
+    Slug,
+    Text,
+    Tolerant,
+    TolerantModel,
+    Whole,
+    check,
+    problem,
+    shown,
+    tolerant,
+)
 from core.versions import CONTENT, bump
 from skills.models import Skill
-from skills.roadmap_io import Checker, Problem, join_path
 
 FORMAT = "careerpath.tracks/1"
-FILE_KEYS = ("format", "tracks", "transitions")
-TRACK_KEYS = ("slug", "name", "kind", "position", "summary", "levels")
-LEVEL_KEYS = (
-    "slug",
-    "name",
-    "rank",
-    "summary",
-    "responsibilities",
-    "years_min",
-    "years_max",
-    "requirements",
-)
-TRANSITION_KEYS = ("from", "to", "note")
 
 
-class TracksImportError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+class TracksImportError(InvalidFile):
+    """The file is not a valid set of tracks; `problems` lists every reason, by path."""
+
+
+# The format ------------------------------------------------------------------------------
+
+Name = Annotated[str, Text(200, required=True)]
+Markdown = Annotated[str, Text()]
+Rank = Annotated[int, Whole(1, 32_767)]  # PositiveSmallIntegerField
+Years = Annotated[int, Whole(0, 32_767)]
+Requirement = Annotated[int, Whole(1, 4)]  # a proficiency, from aware (1) to expert (4)
+
+
+class LevelFile(FileModel):
+    slug: Slug
+    name: Name
+    rank: Rank
+    summary: Markdown = ""
+    responsibilities: Markdown = ""
+    years_min: Years = 0
+    years_max: Years | None = None  # null: "and more"
+    requirements: dict[str, Requirement] = {}  # skill slug → minimum proficiency
+
+    @field_validator("years_max")
+    @classmethod
+    def _not_below_years_min(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and value < info.data.get("years_min", 0):
+            raise problem("years", _("must not be less than years_min"))
+        return value
+
+
+class TrackFile(FileModel):
+    slug: Slug
+    name: Name
+    kind: Annotated[str, OneOf(TrackKind)]
+    position: Annotated[int, Whole(0, 2_147_483_647)] | None = None  # None: its place in the file
+    summary: Markdown = ""
+    levels: list[LevelFile]
+
+
+class TransitionFile(FileModel):
+    from_: str = Field(alias="from")  # track/level
+    to: str
+    note: Annotated[str, Text(300)] = ""
+
+
+class TracksFile(FileModel):
+    format: Annotated[str, Exactly(FORMAT)]
+    tracks: list[TrackFile]
+    transitions: list[TransitionFile] = []
+
+
+# Validation ------------------------------------------------------------------------------
+
+
+def validate(data: Any) -> TracksFile:
+    """Check the whole file against the format and the database; raise with every problem."""
+    tracks, problems = check(TracksFile, data, _relations)
+    if tracks is None:
+        raise TracksImportError(problems)
+    return tracks
+
+
+class _LevelRefs(TolerantModel):
+    slug: Tolerant[Slug] = None
+    rank: Tolerant[Rank] = None
+    requirements: Tolerant[dict[str, Tolerant[Requirement]]] = None
+
+
+class _TrackRefs(TolerantModel):
+    slug: Tolerant[Slug] = None
+    levels: Tolerant[list[Tolerant[_LevelRefs]]] = None
+
+
+class _TransitionRefs(TolerantModel):
+    from_: Tolerant[str] = Field(None, alias="from")
+    to: Tolerant[str] = None
+
+
+class _TracksRefs(TolerantModel):
+    tracks: Tolerant[list[Tolerant[_TrackRefs]]] = None
+    transitions: Tolerant[list[Tolerant[_TransitionRefs]]] = None
 
 
 @dataclass
-class _LevelRow:
-    slug: str
-    name: str
-    rank: int
-    summary: str
-    responsibilities: str
-    years_min: int
-    years_max: int | None
-    requirements: dict[str, int]
+class _TrackAt:
+    path: str
+    levels: set[str] = field(default_factory=set)  # valid level slugs, each used once
+    ranks: set[int] = field(default_factory=set)  # valid ranks
 
 
-@dataclass
-class _TrackRow:
-    slug: str
-    name: str
-    kind: str
-    position: int
-    summary: str
-    levels: list[_LevelRow]
-
-
-@dataclass
-class ValidTracks:
-    tracks: list[_TrackRow]
-    transitions: list[tuple[str, str, str]]
-
-
-def _whole(check: Checker, obj: dict, key: str, path: str, minimum: int, default=None):
-    value = obj.get(key, default)
-    if value is None and default is None and key not in obj:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        check.add(join_path(path, key), _("must be a whole number ≥ %(min)d") % {"min": minimum})
-        return None
-    return value
-
-
-def validate(data: Any) -> ValidTracks:
-    check = Checker()
-    if not check.keys(data, "", FILE_KEYS, ("format", "tracks")):
-        raise TracksImportError(check.problems)
-    if data.get("format") != FORMAT:
-        check.add("format", _("must be “%(format)s”") % {"format": FORMAT})
-    tracks: list[_TrackRow] = []
-    track_paths: dict[str, str] = {}
-    needed_skills: dict[str, list[str]] = {}
-    keys_in_file: set[str] = set()
-    for i, raw in enumerate(check.items(data, "tracks", "")):
-        path = join_path("tracks", i)
-        if not check.keys(raw, path, TRACK_KEYS, ("slug", "name", "kind", "levels")):
+def _relations(data: Any) -> list[Problem]:
+    """Problems between the file's valid parts and with the database: slugs and ranks used
+    twice, unknown skills, ranks held by stored levels, transitions between unknown levels."""
+    refs = tolerant(_TracksRefs, data)
+    problems: list[Problem] = []
+    tracks_at: dict[str, str] = {}
+    tracks: dict[str, _TrackAt] = {}
+    needed: dict[str, list[str]] = {}  # skill slug → the paths that require it
+    for i, track in enumerate((refs.tracks if refs else None) or []):
+        if track is None:
             continue
-        slug = check.slug(raw, "slug", path)
-        check.unique(track_paths, slug, path, "track")
-        track = _TrackRow(
-            slug=slug,
-            name=check.text(raw, "name", path, 200, required=True),
-            kind=check.choice(raw, "kind", path, TrackKind),
-            position=_whole(check, raw, "position", path, 0, default=i) or 0,
-            summary=check.text(raw, "summary", path, 0, required=False),
-            levels=[],
+        path = f"tracks[{i}]"
+        if track.slug is not None and _note(tracks_at, track.slug, f"{path}.slug", problems):
+            tracks[track.slug] = _levels(track, path, needed, problems)
+    known = set(Skill.objects.filter(slug__in=needed).values_list("slug", flat=True))
+    for skill_slug, paths in needed.items():
+        if skill_slug not in known:
+            message = _("unknown skill “%(slug)s”: load the roadmap that defines it first") % {
+                "slug": shown(skill_slug)
+            }
+            problems += [Problem(where, message) for where in paths]
+    _check_stored_ranks(tracks, problems)
+    keys = {f"{slug}/{level}" for slug, track in tracks.items() for level in track.levels}
+    _check_transitions((refs.transitions if refs else None) or [], keys, problems)
+    return problems
+
+
+def _note(seen: dict[str, str], value: str, where: str, problems: list[Problem]) -> bool:
+    """Note where a track's or a level's slug is first used; report a later use."""
+    if value in seen:
+        kind = "track" if where.count("[") == 1 else "level"
+        problems.append(
+            Problem(
+                where,
+                _("duplicate %(kind)s slug “%(slug)s” (first at %(first)s)")
+                % {"kind": kind, "slug": value, "first": seen[value]},
+            )
         )
-        level_slugs: dict[str, str] = {}
-        ranks: dict[int, str] = {}
-        for j, raw_level in enumerate(check.items(raw, "levels", path)):
-            level_path = join_path(join_path(path, "levels"), j)
-            level = _validate_level(check, raw_level, level_path, needed_skills)
-            if level is None:
-                continue
-            if check.unique(level_slugs, level.slug, level_path, "level") and level.slug:
-                keys_in_file.add(f"{slug}/{level.slug}")
-            if level.rank in ranks:
-                check.add(
-                    join_path(level_path, "rank"),
-                    _("rank %(rank)d is used twice in this track (first at %(first)s)")
-                    % {"rank": level.rank, "first": ranks[level.rank]},
-                )
-            elif level.rank:
-                ranks[level.rank] = level_path
-            track.levels.append(level)
-        tracks.append(track)
-
-    known_skills = set(Skill.objects.filter(slug__in=needed_skills).values_list("slug", flat=True))
-    for skill_slug, paths in needed_skills.items():
-        if skill_slug not in known_skills:
-            for where in paths:
-                check.add(
-                    where,
-                    _("unknown skill “%(slug)s”: load the roadmap that defines it first")
-                    % {"slug": skill_slug},
-                )
-    _check_stored_ranks(check, tracks, track_paths)
-    transitions = _validate_transitions(check, data, keys_in_file)
-    if check.problems:
-        raise TracksImportError(check.problems)
-    return ValidTracks(tracks, transitions)
+        return False
+    seen[value] = where.removesuffix(".slug")
+    return True
 
 
-def _validate_level(check: Checker, raw: Any, path: str, needed: dict) -> _LevelRow | None:
-    if not check.keys(raw, path, LEVEL_KEYS, ("slug", "name", "rank")):
-        return None
-    years_min = _whole(check, raw, "years_min", path, 0, default=0)
-    years_max = raw.get("years_max")
-    if years_max is not None:
-        years_max = _whole(check, raw, "years_max", path, 0)
-        if years_max is not None and years_min is not None and years_max < years_min:
-            check.add(join_path(path, "years_max"), _("must not be less than years_min"))
-    requirements: dict[str, int] = {}
-    raw_requirements = raw.get("requirements", {})
-    if not isinstance(raw_requirements, dict):
-        check.add(join_path(path, "requirements"), _("must be an object of skill slug → 1..4"))
-        raw_requirements = {}
-    for skill_slug, proficiency in raw_requirements.items():
-        where = join_path(join_path(path, "requirements"), skill_slug)
-        if isinstance(proficiency, bool) or proficiency not in (1, 2, 3, 4):
-            check.add(where, _("proficiency must be 1, 2, 3 or 4, not %(v)r") % {"v": proficiency})
+def _levels(track: _TrackRefs, path: str, needed: dict, problems: list[Problem]) -> _TrackAt:
+    """The track's valid level slugs and ranks; one used twice is a problem. Notes the
+    skills its levels require in `needed`."""
+    found = _TrackAt(path)
+    slugs_at: dict[str, str] = {}
+    ranks_at: dict[int, str] = {}
+    for j, level in enumerate(track.levels or []):
+        if level is None:
             continue
-        needed.setdefault(skill_slug, []).append(where)
-        requirements[skill_slug] = proficiency
-    return _LevelRow(
-        slug=check.slug(raw, "slug", path),
-        name=check.text(raw, "name", path, 200, required=True),
-        rank=_whole(check, raw, "rank", path, 1) or 0,
-        summary=check.text(raw, "summary", path, 0, required=False),
-        responsibilities=check.text(raw, "responsibilities", path, 0, required=False),
-        years_min=years_min or 0,
-        years_max=years_max,
-        requirements=requirements,
-    )
+        level_path = f"{path}.levels[{j}]"
+        if level.slug is not None and _note(slugs_at, level.slug, f"{level_path}.slug", problems):
+            found.levels.add(level.slug)
+        if level.rank is not None:
+            if level.rank in ranks_at:
+                problems.append(
+                    Problem(
+                        f"{level_path}.rank",
+                        _("rank %(rank)d is used twice in this track (first at %(first)s)")
+                        % {"rank": level.rank, "first": ranks_at[level.rank]},
+                    )
+                )
+            else:
+                ranks_at[level.rank] = level_path
+        for skill_slug, proficiency in (level.requirements or {}).items():
+            if proficiency is not None:
+                needed.setdefault(skill_slug, []).append(f"{level_path}.requirements.{skill_slug}")
+    found.ranks = set(ranks_at)
+    return found
 
 
-def _check_stored_ranks(check: Checker, tracks: list[_TrackRow], paths: dict[str, str]) -> None:
+def _check_stored_ranks(tracks: dict[str, _TrackAt], problems: list[Problem]) -> None:
     """A level kept in the database but not in the file must not hold a rank the file uses."""
-    by_track = {t.slug: {lv.slug for lv in t.levels} for t in tracks}
-    ranks = {t.slug: {lv.rank for lv in t.levels} for t in tracks}
-    stored = Level.objects.filter(track__slug__in=by_track).select_related("track")
+    stored = Level.objects.filter(track__slug__in=tracks).select_related("track")
     for level in stored:
-        track_slug = level.track.slug
-        if level.slug not in by_track[track_slug] and level.rank in ranks[track_slug]:
-            check.add(
-                paths.get(track_slug, "tracks"),
-                _("rank %(rank)d is taken by the level “%(level)s”, which is in the database "
-                  "but not in this file")
-                % {"rank": level.rank, "level": level.key},
+        track = tracks[level.track.slug]
+        if level.slug not in track.levels and level.rank in track.ranks:
+            problems.append(
+                Problem(
+                    track.path,
+                    _("rank %(rank)d is taken by the level “%(level)s”, which is in the "
+                      "database but not in this file")
+                    % {"rank": level.rank, "level": level.key},
+                )
             )  # fmt: skip
 
 
-def _validate_transitions(check: Checker, data: dict, keys_in_file: set[str]) -> list:
-    rows = check.items(data, "transitions", "")
-    wanted = set()
-    for raw in rows:
-        if isinstance(raw, dict):
-            wanted |= {raw.get("from"), raw.get("to")}
+def _check_transitions(
+    transitions: list[_TransitionRefs | None], keys_in_file: set[str], problems: list[Problem]
+) -> None:
+    """Each end is a level in the file or the database; no loop, no transition twice."""
+    ends = {end for t in transitions if t for end in (t.from_, t.to) if end and "/" in end}
     stored = {
         level.key
         for level in Level.objects.select_related("track").filter(
-            track__slug__in={k.split("/")[0] for k in wanted if isinstance(k, str) and "/" in k}
+            track__slug__in={end.split("/")[0] for end in ends}
         )
     }
-    transitions: list[tuple[str, str, str]] = []
     seen: set[tuple[str, str]] = set()
-    for i, raw in enumerate(rows):
-        path = join_path("transitions", i)
-        if not check.keys(raw, path, TRANSITION_KEYS, ("from", "to")):
+    for i, transition in enumerate(transitions):
+        if transition is None:
             continue
-        ends = []
-        for key in ("from", "to"):
-            value = raw.get(key)
-            if not isinstance(value, str) or value not in keys_in_file | stored:
-                check.add(
-                    join_path(path, key),
-                    _("“%(value)s” is not a known level (write it as track/level)")
-                    % {"value": value},
+        path = f"transitions[{i}]"
+        for key, end in (("from", transition.from_), ("to", transition.to)):
+            if end is not None and end not in keys_in_file and end not in stored:
+                problems.append(
+                    Problem(
+                        f"{path}.{key}",
+                        _("“%(value)s” is not a known level (write it as track/level)")
+                        % {"value": shown(end)},
+                    )
                 )
-            ends.append(value)
-        note = check.text(raw, "note", path, 300, required=False)
-        if ends[0] == ends[1]:
-            check.add(path, _("a level cannot lead to itself"))
-        elif (ends[0], ends[1]) in seen:
-            check.add(path, _("this transition is listed twice"))
-        else:
-            seen.add((ends[0], ends[1]))
-            transitions.append((ends[0], ends[1], note))
-    return transitions
+        pair = (transition.from_, transition.to)
+        if None in pair:
+            continue
+        if pair[0] == pair[1]:
+            problems.append(Problem(path, _("a level cannot lead to itself")))
+        elif pair in seen:
+            problems.append(Problem(path, _("this transition is listed twice")))
+        seen.add(pair)
+
+
+# Loading ---------------------------------------------------------------------------------
 
 
 def load_tracks(data: Any) -> str:
@@ -271,7 +301,7 @@ def _assign(obj: Any, **values: Any) -> list[str]:
     return changed
 
 
-def _write(valid: ValidTracks) -> int:
+def _write(valid: TracksFile) -> int:
     changes = 0
     skill_ids = dict(
         Skill.objects.filter(
@@ -279,21 +309,17 @@ def _write(valid: ValidTracks) -> int:
         ).values_list("slug", "pk")
     )
     levels_by_key: dict[str, Level] = {}
-    for row in valid.tracks:
-        track, created = Track.objects.get_or_create(
-            slug=row.slug,
-            defaults={
-                "name": row.name,
-                "kind": row.kind,
-                "position": row.position,
-                "summary": row.summary,
-            },
-        )
+    for i, row in enumerate(valid.tracks):
+        values = {
+            "name": row.name,
+            "kind": row.kind,
+            "position": i if row.position is None else row.position,
+            "summary": row.summary,
+        }
+        track, created = Track.objects.get_or_create(slug=row.slug, defaults=values)
         changes += created
         if not created:
-            changed = _assign(
-                track, name=row.name, kind=row.kind, position=row.position, summary=row.summary
-            )
+            changed = _assign(track, **values)
             if changed:
                 track.save(update_fields=changed)
                 changes += 1
@@ -306,7 +332,7 @@ def _write(valid: ValidTracks) -> int:
     return changes
 
 
-def _write_levels(track: Track, row: _TrackRow, levels_by_key: dict[str, Level]) -> int:
+def _write_levels(track: Track, row: TrackFile, levels_by_key: dict[str, Level]) -> int:
     changes = 0
     existing = {level.slug: level for level in track.levels.all()}
     moved = [
@@ -343,7 +369,7 @@ def _write_levels(track: Track, row: _TrackRow, levels_by_key: dict[str, Level])
     return changes
 
 
-def _write_requirements(level: Level, row: _LevelRow, skill_ids: dict[str, int]) -> int:
+def _write_requirements(level: Level, row: LevelFile, skill_ids: dict[str, int]) -> int:
     wanted = {skill_ids[slug]: p for slug, p in row.requirements.items()}
     stored = {r.skill_id: r for r in level.requirements.all()}
     gone = [r.pk for skill_id, r in stored.items() if skill_id not in wanted]
@@ -364,15 +390,17 @@ def _write_requirements(level: Level, row: _LevelRow, skill_ids: dict[str, int])
     return len(gone) + len(changed) + len(new)
 
 
-def _write_transitions(valid: ValidTracks, levels_by_key: dict[str, Level]) -> int:
+def _write_transitions(valid: TracksFile, levels_by_key: dict[str, Level]) -> int:
     """The file's levels get exactly the file's outgoing transitions."""
     in_file = {level.pk for level in levels_by_key.values()}
-    others = {k for t in valid.transitions for k in t[:2]} - set(levels_by_key)
+    others = {end for t in valid.transitions for end in (t.from_, t.to)} - set(levels_by_key)
     for level in Level.objects.select_related("track").filter(
         track__slug__in={k.split("/")[0] for k in others}
     ):
         levels_by_key.setdefault(level.key, level)
-    wanted = {(levels_by_key[a].pk, levels_by_key[b].pk): note for a, b, note in valid.transitions}
+    wanted = {
+        (levels_by_key[t.from_].pk, levels_by_key[t.to].pk): t.note for t in valid.transitions
+    }
     stored = {
         (t.from_level_id, t.to_level_id): t
         for t in Transition.objects.filter(from_level_id__in=in_file | {a for a, _ in wanted})

@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from core.audit import audit
 from salaries import moderation
 from salaries.forms import ImportUploadForm, RatesUploadForm
-from salaries.importer import Importer, roll_back
+from salaries.importing.run import Importer
+from salaries.importing.write import roll_back
 from salaries.models import (
     AliasSet,
     ExchangeRate,

@@ -18,7 +18,8 @@ from django.core.management.base import CommandError
 from django.db.models.functions import Lower
 
 from careers.models import Level, Track
-from salaries.importer import AIJOBS_SOURCE, Importer
+from salaries.importing.parse import AIJOBS_SOURCE
+from salaries.importing.run import Importer
 from salaries.models import (
     AliasSet,
     ImportBatch,

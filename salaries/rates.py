@@ -13,7 +13,9 @@ from typing import IO
 
 from django.db import transaction
 
-from salaries.importer import NUMBER, HashingReader, RowError, whole
+from salaries.importing.parse import NUMBER, whole
+from salaries.importing.read import HashingReader
+from salaries.importing.report import RowError
 from salaries.iso import is_currency
 from salaries.models import FIRST_YEAR, ExchangeRate
 from salaries.stats import invalidate

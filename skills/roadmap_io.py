@@ -19,24 +19,40 @@ Order in the file is the order on the page (sections, skills, resources); prereq
 are sorted by slug. A prerequisite names a skill in the same file or one already in the
 database. Export → import into an empty database → export gives the same bytes.
 
-Import validates everything first and reports every problem with its path in the file
-(`sections[2].skills[5].prerequisites[1]`); nothing is written unless all is valid. An
-existing roadmap (same slug) is updated in place; skills are shared between roadmaps, so
-they are matched by slug and updated, never deleted. Rows that do not change are not
-written, so importing the same file twice changes nothing.
+The format is `RoadmapFile` below (pydantic models, core.schemas). Import checks the whole
+file first and reports every problem with its path in the file
+(`sections[2].skills[5].prerequisites[1]: unknown prerequisite “cobol” …`): the file's
+shape and values, then (over its valid parts) slugs used twice, prerequisites and cycles.
+Nothing is written unless all is valid. An existing roadmap (same slug) is updated in
+place; skills are shared between roadmaps, so they are matched by slug and updated, never
+deleted. Rows that do not change are not written, so importing the same file twice
+changes nothing.
 """
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, slug_re, validate_slug
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.schemas import (
+    Exactly,
+    FileModel,
+    HttpUrl,
+    InvalidFile,
+    OneOf,
+    Problem,
+    Slug,
+    Text,
+    Tolerant,
+    TolerantModel,
+    check,
+    parse_json,
+    tolerant,
+)
 from core.versions import CONTENT, bump
 from skills.graph import find_cycle_in, rotate_to
 from skills.models import (
@@ -52,29 +68,50 @@ from skills.models import (
 
 FORMAT = "careerpath.roadmap/1"
 
-ROADMAP_KEYS = ("format", "slug", "title", "summary", "published", "sections")
-SECTION_KEYS = ("slug", "title", "summary", "skills")
-SKILL_KEYS = ("slug", "name", "kind", "description", "prerequisites", "resources")
-RESOURCE_KEYS = ("title", "url", "kind")
 
-_url_validator = URLValidator(schemes=["http", "https"])
+class RoadmapImportError(InvalidFile):
+    """The file is not a valid roadmap; `problems` lists every reason, by path."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
+# The format ------------------------------------------------------------------------------
 
-    def __str__(self) -> str:
-        return f"{self.path or '(file)'}: {self.message}"
+Title = Annotated[str, Text(200, required=True)]
+Markdown = Annotated[str, Text()]
 
 
-class RoadmapImportError(Exception):
-    """The file is not a valid roadmap; `problems` lists every reason."""
+class ResourceFile(FileModel):
+    title: Title
+    url: Annotated[str, HttpUrl(500)]
+    kind: Annotated[str, OneOf(ResourceKind)]
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+
+class SkillFile(FileModel):
+    slug: Slug
+    name: Title
+    kind: Annotated[str, OneOf(SkillKind)]
+    description: Markdown = ""
+    prerequisites: list[Slug] = []
+    resources: list[ResourceFile] = []
+
+
+class SectionFile(FileModel):
+    slug: Slug
+    title: Title
+    summary: Markdown = ""
+    skills: list[SkillFile]
+
+
+class RoadmapFile(FileModel):
+    format: Annotated[str, Exactly(FORMAT)]
+    slug: Slug
+    title: Title
+    summary: Markdown = ""
+    published: bool = False
+    sections: list[SectionFile]
+
+    @property
+    def skills(self) -> list[SkillFile]:
+        return [skill for section in self.sections for skill in section.skills]
 
 
 @dataclass
@@ -86,7 +123,6 @@ class ImportResult:
     changes: int = 0
     sections: int = 0
     skills: int = 0
-    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = _("created") if self.created else _("updated")
@@ -168,323 +204,136 @@ def dumps(data: dict[str, Any]) -> str:
 def loads(text: str | bytes) -> Any:
     """Parse a file's text; a syntax error becomes a RoadmapImportError with its place."""
     try:
-        if isinstance(text, bytes):
-            text = text.decode("utf-8-sig")
-        return json.loads(text)
-    except UnicodeDecodeError:
-        raise RoadmapImportError([Problem("", _("the file is not UTF-8 text"))]) from None
-    except json.JSONDecodeError as exc:
-        message = _("not valid JSON: %(msg)s at line %(line)d, column %(col)d") % {
-            "msg": exc.msg,
-            "line": exc.lineno,
-            "col": exc.colno,
-        }
-        raise RoadmapImportError([Problem("", message)]) from None
-    except ValueError:  # int()'s limit: a number of more than 4,300 digits
-        raise RoadmapImportError([Problem("", _("not valid JSON: a number is too long"))]) from None
-    except RecursionError:
-        raise RoadmapImportError([Problem("", _("not valid JSON: nested too deeply"))]) from None
-
-
-def _surrogate_at(data: Any) -> str | None:
-    """The path of the first key or string holding a lone surrogate (JSON's unpaired
-    \\udXXX escapes parse to one; no database can store it), else None."""
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str) and not _is_text(value):
-            return path
-        if isinstance(value, dict):
-            for key, item in reversed(value.items()):
-                if not _is_text(key):
-                    return path
-                stack.append((join_path(path, key), item))
-        elif isinstance(value, list):
-            stack.extend((join_path(path, i), item) for i, item in reversed(list(enumerate(value))))
-    return None
-
-
-def _is_text(value: str) -> bool:
-    """Can `value` be stored: is it free of lone surrogates?"""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        return parse_json(text)
+    except InvalidFile as exc:
+        raise RoadmapImportError(exc.problems) from None
 
 
 # Validation ------------------------------------------------------------------------------
 
 
-class Checker:
-    """Collects problems while walking the file; never stops at the first one."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
-
-    def keys(self, obj: Any, path: str, allowed: tuple[str, ...], required: tuple[str, ...]):
-        if not isinstance(obj, dict):
-            self.add(path, _("must be an object"))
-            return False
-        for key in obj:
-            if key not in allowed:
-                self.add(
-                    join_path(path, key),
-                    _("unknown field (expected one of: %(keys)s)") % {"keys": ", ".join(allowed)},
-                )
-        for key in required:
-            if key not in obj:
-                self.add(join_path(path, key), _("is missing"))
-        return True
-
-    def text(self, obj: dict, key: str, path: str, max_length: int, required: bool) -> str:
-        value = obj.get(key, "")
-        if not isinstance(value, str):
-            self.add(join_path(path, key), _("must be a string"))
-            return ""
-        if required and not value.strip():
-            self.add(join_path(path, key), _("must not be empty"))
-        if "\x00" in value:
-            self.add(join_path(path, key), _("must not contain a null character"))
-        if max_length and len(value) > max_length:
-            self.add(
-                join_path(path, key),
-                _("is too long (%(n)d characters, at most %(max)d)")
-                % {"n": len(value), "max": max_length},
-            )
-        return value
-
-    def unique(self, seen: dict[str, str], slug: str, path: str, kind: str) -> bool:
-        """Note where `slug` is first used in `seen`; report a later use (False)."""
-        if slug in seen:
-            self.add(
-                join_path(path, "slug"),
-                _("duplicate %(kind)s slug “%(slug)s” (first at %(first)s)")
-                % {"kind": kind, "slug": slug, "first": seen[slug]},
-            )
-            return False
-        if slug:
-            seen[slug] = path
-        return True
-
-    def slug(self, obj: dict, key: str, path: str, max_length: int = 60) -> str:
-        value = obj.get(key)
-        if not isinstance(value, str):
-            if key in obj:
-                self.add(join_path(path, key), _("must be a string"))
-            return ""
-        try:
-            validate_slug(value)
-        except ValidationError:
-            self.add(
-                join_path(path, key),
-                _("“%(value)s” is not a slug (letters, digits, hyphens, underscores)")
-                % {"value": value},
-            )
-            return ""
-        if len(value) > max_length:
-            self.add(
-                join_path(path, key), _("is longer than %(max)d characters") % {"max": max_length}
-            )
-            return ""
-        return value
-
-    def choice(self, obj: dict, key: str, path: str, choices: type) -> str:
-        value = obj.get(key)
-        if value not in choices.values:
-            self.add(
-                join_path(path, key),
-                _("“%(value)s” is not one of: %(choices)s")
-                % {"value": value, "choices": ", ".join(choices.values)},
-            )
-            return ""
-        return value
-
-    def items(self, obj: dict, key: str, path: str) -> list:
-        value = obj.get(key, [])
-        if not isinstance(value, list):
-            self.add(join_path(path, key), _("must be a list"))
-            return []
-        return value
-
-
-def join_path(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-@dataclass
-class _SkillRow:
-    slug: str
-    name: str
-    kind: str
-    description: str
-    prerequisites: list[str]
-    resources: list[tuple[str, str, str]]
-    path: str
-
-
-@dataclass
-class _SectionRow:
-    slug: str
-    title: str
-    summary: str
-    skills: list[_SkillRow]
-
-
-@dataclass
-class ValidRoadmap:
-    slug: str
-    title: str
-    summary: str
-    published: bool
-    sections: list[_SectionRow]
-
-    @property
-    def skills(self) -> list[_SkillRow]:
-        return [skill for section in self.sections for skill in section.skills]
-
-
-def validate(data: Any) -> ValidRoadmap:
+def validate(data: Any) -> RoadmapFile:
     """Check the whole file against the format and the database; raise with every problem."""
-    check = Checker()
-    where = _surrogate_at(data)
-    if where is not None:
-        check.add(where, _("holds a lone surrogate (an unpaired \\ud800-\\udfff escape): not text"))
-        raise RoadmapImportError(check.problems)
-    if not check.keys(data, "", ROADMAP_KEYS, ("format", "slug", "title", "sections")):
-        raise RoadmapImportError(check.problems)
-    if data.get("format") != FORMAT:
-        check.add("format", _("must be “%(format)s”") % {"format": FORMAT})
-    slug = check.slug(data, "slug", "")
-    title = check.text(data, "title", "", 200, required=True)
-    summary = check.text(data, "summary", "", 0, required=False)
-    published = data.get("published", False)
-    if not isinstance(published, bool):
-        check.add("published", _("must be true or false"))
-        published = False
-
-    sections: list[_SectionRow] = []
-    section_slugs: dict[str, str] = {}
-    skill_paths: dict[str, str] = {}
-    for i, raw_section in enumerate(check.items(data, "sections", "")):
-        path = join_path("sections", i)
-        if not check.keys(raw_section, path, SECTION_KEYS, ("slug", "title", "skills")):
-            continue
-        section_slug = check.slug(raw_section, "slug", path)
-        check.unique(section_slugs, section_slug, path, "section")
-        section = _SectionRow(
-            slug=section_slug,
-            title=check.text(raw_section, "title", path, 200, required=True),
-            summary=check.text(raw_section, "summary", path, 0, required=False),
-            skills=[],
-        )
-        for j, raw_skill in enumerate(check.items(raw_section, "skills", path)):
-            skill_path = join_path(join_path(path, "skills"), j)
-            row = _validate_skill(check, raw_skill, skill_path)
-            if row is None:
-                continue
-            if not check.unique(skill_paths, row.slug, skill_path, "skill"):
-                continue
-            section.skills.append(row)
-        sections.append(section)
-
-    roadmap = ValidRoadmap(slug, title, summary, published, sections)
-    _check_prerequisites(check, roadmap)
-    if check.problems:
-        raise RoadmapImportError(check.problems)
+    roadmap, problems = check(RoadmapFile, data, _relations)
+    if roadmap is None:
+        raise RoadmapImportError(problems)
     return roadmap
 
 
-def _validate_skill(check: Checker, raw: Any, path: str) -> _SkillRow | None:
-    if not check.keys(raw, path, SKILL_KEYS, ("slug", "name", "kind")):
-        return None
-    slug = check.slug(raw, "slug", path)
-    prerequisites: list[str] = []
-    seen: set[str] = set()
-    for k, requires in enumerate(check.items(raw, "prerequisites", path)):
-        item_path = join_path(join_path(path, "prerequisites"), k)
-        if not isinstance(requires, str) or len(requires) > 60 or not slug_re.match(requires):
-            check.add(item_path, _("must be a skill's slug"))
-        elif requires == slug:
-            check.add(item_path, _("a skill cannot require itself"))
-        elif requires in seen:
-            check.add(item_path, _("“%(slug)s” is listed twice") % {"slug": requires})
-        else:
-            seen.add(requires)
-            prerequisites.append(requires)
-    resources: list[tuple[str, str, str]] = []
-    for k, raw_resource in enumerate(check.items(raw, "resources", path)):
-        res_path = join_path(join_path(path, "resources"), k)
-        if not check.keys(raw_resource, res_path, RESOURCE_KEYS, RESOURCE_KEYS):
+class _SkillRefs(TolerantModel):
+    slug: Tolerant[Slug] = None
+    prerequisites: Tolerant[list[Tolerant[Slug]]] = None
+
+
+class _SectionRefs(TolerantModel):
+    slug: Tolerant[Slug] = None
+    skills: Tolerant[list[Tolerant[_SkillRefs]]] = None
+
+
+class _RoadmapRefs(TolerantModel):
+    sections: Tolerant[list[Tolerant[_SectionRefs]]] = None
+
+
+@dataclass
+class _SkillAt:
+    path: str
+    prerequisites: list[tuple[int, str]]  # (index in the file's list, slug)
+
+
+def _relations(data: Any) -> list[Problem]:
+    """Problems between the file's valid parts: a slug used twice, a prerequisite that is
+    the skill itself, listed twice or unknown, and a cycle of prerequisites."""
+    refs = tolerant(_RoadmapRefs, data)
+    problems: list[Problem] = []
+    sections_at: dict[str, str] = {}
+    skills_at: dict[str, str] = {}
+    skills: dict[str, _SkillAt] = {}  # slug → the skill's place and prerequisites, in order
+    for i, section in enumerate((refs.sections if refs else None) or []):
+        if section is None:
             continue
-        title = check.text(raw_resource, "title", res_path, 200, required=True)
-        url = raw_resource.get("url")
-        if not isinstance(url, str) or len(url) > 500 or "\x00" in url:
-            check.add(
-                join_path(res_path, "url"),
-                _("must be a URL of at most 500 characters, with no null character"),
+        path = f"sections[{i}]"
+        if section.slug is not None:
+            _note_slug(sections_at, section.slug, path, "section", problems)
+        for j, skill in enumerate(section.skills or []):
+            skill_path = f"{path}.skills[{j}]"
+            if skill is None or skill.slug is None:
+                continue
+            if not _note_slug(skills_at, skill.slug, skill_path, "skill", problems):
+                continue
+            skills[skill.slug] = _SkillAt(skill_path, _prerequisites(skill, skill_path, problems))
+    _check_prerequisites(skills, problems)
+    return problems
+
+
+def _note_slug(
+    seen: dict[str, str], slug: str, path: str, kind: str, problems: list[Problem]
+) -> bool:
+    """Note where `slug` is first used; report a later use (and return False)."""
+    if slug in seen:
+        problems.append(
+            Problem(
+                f"{path}.slug",
+                _("duplicate %(kind)s slug “%(slug)s” (first at %(first)s)")
+                % {"kind": kind, "slug": slug, "first": seen[slug]},
             )
-            url = ""
+        )
+        return False
+    seen[slug] = path
+    return True
+
+
+def _prerequisites(skill: _SkillRefs, path: str, problems: list[Problem]) -> list[tuple[int, str]]:
+    """The skill's valid prerequisites; the skill itself or a repeat is a problem."""
+    found: list[tuple[int, str]] = []
+    for k, slug in enumerate(skill.prerequisites or []):
+        where = f"{path}.prerequisites[{k}]"
+        if slug is None:
+            continue
+        if slug == skill.slug:
+            problems.append(Problem(where, _("a skill cannot require itself")))
+        elif any(slug == other for _, other in found):
+            problems.append(Problem(where, _("“%(slug)s” is listed twice") % {"slug": slug}))
         else:
-            try:
-                _url_validator(url)
-            except ValidationError:
-                check.add(
-                    join_path(res_path, "url"),
-                    _("“%(url)s” is not a valid http(s) URL") % {"url": url},
-                )
-        kind = check.choice(raw_resource, "kind", res_path, ResourceKind)
-        resources.append((title, url, kind))
-    return _SkillRow(
-        slug=slug,
-        name=check.text(raw, "name", path, 200, required=True),
-        kind=check.choice(raw, "kind", path, SkillKind),
-        description=check.text(raw, "description", path, 0, required=False),
-        prerequisites=prerequisites,
-        resources=resources,
-        path=path,
-    )
+            found.append((k, slug))
+    return found
 
 
-def _check_prerequisites(check: Checker, roadmap: ValidRoadmap) -> None:
+def _check_prerequisites(in_file: dict[str, _SkillAt], problems: list[Problem]) -> None:
     """Every prerequisite is known, and the graph with this file's edges has no cycle."""
-    in_file = {skill.slug: skill for skill in roadmap.skills if skill.slug}
-    wanted = {p for skill in in_file.values() for p in skill.prerequisites} - set(in_file)
+    wanted = {slug for skill in in_file.values() for _, slug in skill.prerequisites}
+    wanted -= set(in_file)
     known = set(Skill.objects.filter(slug__in=wanted).values_list("slug", flat=True))
     for skill in in_file.values():
-        for k, requires in enumerate(skill.prerequisites):
+        for k, requires in skill.prerequisites:
             if requires not in in_file and requires not in known:
-                check.add(
-                    join_path(join_path(skill.path, "prerequisites"), k),
-                    _(
-                        "unknown prerequisite “%(slug)s”: no skill with this slug in the file "
-                        "or the database"
+                problems.append(
+                    Problem(
+                        f"{skill.path}.prerequisites[{k}]",
+                        _(
+                            "unknown prerequisite “%(slug)s”: no skill with this slug in the "
+                            "file or the database"
+                        )
+                        % {"slug": requires},
                     )
-                    % {"slug": requires},
                 )
     # The graph after the import: stored edges of skills outside the file, plus the file's.
     stored = Prerequisite.objects.exclude(skill__slug__in=in_file).values_list(
         "skill__slug", "requires__slug"
     )
     edges = [*stored]
-    edges += [(s.slug, r) for s in in_file.values() for r in s.prerequisites]
+    edges += [(slug, r) for slug, skill in in_file.items() for _, r in skill.prerequisites]
     cycle = find_cycle_in(edges)
     if cycle:
-        order = {slug: n for n, slug in enumerate(in_file)}
-        on_cycle = sorted((s for s in set(cycle) if s in in_file), key=order.__getitem__)
-        start = in_file[on_cycle[0]] if on_cycle else None  # the first in the file
-        where = join_path(start.path, "prerequisites") if start else "sections"
-        if start:
-            cycle = rotate_to(cycle, start.slug)
-        check.add(
-            where,
-            _("prerequisites make a cycle (each needs the next): %(cycle)s")
-            % {"cycle": " → ".join(cycle)},
+        on_cycle = [slug for slug in in_file if slug in cycle]  # in the file's order
+        where = f"{in_file[on_cycle[0]].path}.prerequisites" if on_cycle else "sections"
+        if on_cycle:
+            cycle = rotate_to(cycle, on_cycle[0])
+        problems.append(
+            Problem(
+                where,
+                _("prerequisites make a cycle (each needs the next): %(cycle)s")
+                % {"cycle": " → ".join(cycle)},
+            )
         )
 
 
@@ -503,7 +352,7 @@ def import_roadmap(data: Any, *, dry_run: bool = False) -> ImportResult:
     return result
 
 
-def _write(valid: ValidRoadmap) -> ImportResult:
+def _write(valid: RoadmapFile) -> ImportResult:
     now = timezone.now()
     roadmap, created = Roadmap.objects.get_or_create(
         slug=valid.slug,
@@ -541,7 +390,7 @@ def _assign(obj: Any, **values: Any) -> list[str]:
     return changed
 
 
-def _write_skills(valid: ValidRoadmap, now, result: ImportResult) -> dict[str, Skill]:
+def _write_skills(valid: RoadmapFile, now, result: ImportResult) -> dict[str, Skill]:
     rows = valid.skills
     existing = Skill.objects.in_bulk([row.slug for row in rows], field_name="slug")
     to_create, to_update = [], []
@@ -561,7 +410,7 @@ def _write_skills(valid: ValidRoadmap, now, result: ImportResult) -> dict[str, S
     return Skill.objects.in_bulk([row.slug for row in rows], field_name="slug")
 
 
-def _write_prerequisites(valid: ValidRoadmap, skills: dict[str, Skill], result) -> None:
+def _write_prerequisites(valid: RoadmapFile, skills: dict[str, Skill], result) -> None:
     slugs = {p for row in valid.skills for p in row.prerequisites} | set(skills)
     ids = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "pk"))
     wanted = {(ids[row.slug], ids[p]) for row in valid.skills for p in row.prerequisites}
@@ -576,26 +425,26 @@ def _write_prerequisites(valid: ValidRoadmap, skills: dict[str, Skill], result) 
     result.changes += len(gone) + len(new)
 
 
-def _write_resources(valid: ValidRoadmap, skills: dict[str, Skill], result) -> None:
+def _write_resources(valid: RoadmapFile, skills: dict[str, Skill], result) -> None:
     stored: dict[int, list[tuple[str, str, str]]] = {}
     for res in Resource.objects.filter(skill__in=skills.values()).order_by("skill", "position"):
         stored.setdefault(res.skill_id, []).append((res.title, res.url, res.kind))
     stale, new = [], []
     for row in valid.skills:
         skill = skills[row.slug]
-        if stored.get(skill.pk, []) == row.resources:
+        if stored.get(skill.pk, []) == [(r.title, r.url, r.kind) for r in row.resources]:
             continue
         stale.append(skill.pk)
         new += [
-            Resource(skill=skill, title=title, url=url, kind=kind, position=n)
-            for n, (title, url, kind) in enumerate(row.resources, start=1)
+            Resource(skill=skill, title=r.title, url=r.url, kind=r.kind, position=n)
+            for n, r in enumerate(row.resources, start=1)
         ]
     Resource.objects.filter(skill_id__in=stale).delete()
     Resource.objects.bulk_create(new)
     result.changes += len(stale)
 
 
-def _write_sections(roadmap: Roadmap, valid: ValidRoadmap, result) -> dict[str, Section]:
+def _write_sections(roadmap: Roadmap, valid: RoadmapFile, result) -> dict[str, Section]:
     existing = {s.slug: s for s in roadmap.sections.all()}
     wanted = {row.slug for row in valid.sections}
     gone = [s.pk for slug, s in existing.items() if slug not in wanted]
@@ -628,7 +477,7 @@ def _write_sections(roadmap: Roadmap, valid: ValidRoadmap, result) -> dict[str, 
     return sections
 
 
-def _write_placements(roadmap, valid: ValidRoadmap, sections, skills, result) -> None:
+def _write_placements(roadmap, valid: RoadmapFile, sections, skills, result) -> None:
     stored = {p.skill_id: p for p in SkillPlacement.objects.filter(section__roadmap=roadmap)}
     keep: set[int] = set()
     new: list[SkillPlacement] = []

@@ -336,7 +336,7 @@ def test_loading_changed_tracks_updates_in_place(known_skills):
         (
             lambda d: d["tracks"][0]["levels"][1]["requirements"].update(git=5),
             "tracks[0].levels[1].requirements.git",
-            "1, 2, 3 or 4",
+            "must be a whole number from 1 to 4",
         ),
         (
             lambda d: d["tracks"][0]["levels"][0]["requirements"].update(cobol=2),
@@ -353,7 +353,37 @@ def test_loading_changed_tracks_updates_in_place(known_skills):
             "transitions[0].to",
             "not a known level",
         ),
-        (lambda d: d["tracks"][0]["levels"][0].update(colour="red"), "colour", "unknown field"),
+        (
+            lambda d: d["tracks"][0]["levels"][0].update(colour="red"),
+            "tracks[0].levels[0].colour",
+            "unknown field (expected one of: slug, name, rank, summary, responsibilities, "
+            "years_min, years_max, requirements)",
+        ),
+        (
+            lambda d: d["transitions"][0].update(via="x"),
+            "transitions[0].via",
+            "unknown field (expected one of: from, to, note)",
+        ),
+        (
+            lambda d: d["tracks"][0]["levels"][0].update(rank=10**30),
+            "tracks[0].levels[0].rank",
+            "must be a whole number from 1 to 32767",
+        ),
+        (
+            lambda d: d["tracks"][0].update(position=2**31),
+            "tracks[0].position",
+            "must be a whole number from 0 to 2147483647",
+        ),
+        (
+            lambda d: d["tracks"][0]["levels"][0].update(years_min=True),
+            "tracks[0].levels[0].years_min",
+            "must be a whole number",
+        ),
+        (
+            lambda d: d["transitions"][0].update(to="backend/senior"),
+            "transitions[0]",
+            "a level cannot lead to itself",
+        ),
     ],
 )
 def test_a_bad_tracks_file_is_refused_with_the_path_and_nothing_is_written(
@@ -363,7 +393,7 @@ def test_a_bad_tracks_file_is_refused_with_the_path_and_nothing_is_written(
     change(data)
     with pytest.raises(TracksImportError) as caught:
         load_tracks(data)
-    assert any(path in p.path and words in p.message for p in caught.value.problems), [
+    assert any(p.path == path and words in p.message for p in caught.value.problems), [
         str(p) for p in caught.value.problems
     ]
     assert not Track.objects.exists()

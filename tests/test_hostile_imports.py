@@ -1,4 +1,4 @@
-"""Hostile files for the importers: salary CSV, exchange-rate CSV, roadmap JSON.
+"""Hostile files for the importers: salary CSV, exchange-rate CSV, roadmap and tracks JSON.
 
 Whatever the cells hold (NUL bytes, 5,000-digit numbers, zero or tiny rates, odd
 Unicode, lone surrogates, deep nesting), an import either reports its problems and
@@ -17,7 +17,12 @@ from django.core.management.base import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salaries.importer import CONTRACT_OPTIONAL, CONTRACT_REQUIRED, Importer
+from careers.models import Level, LevelRequirement, Track, Transition
+from careers.tracks_io import FORMAT as TRACKS_FORMAT
+from careers.tracks_io import TracksImportError, load_tracks
+from core.schemas import parse_json
+from salaries.importing.parse import CONTRACT_OPTIONAL, CONTRACT_REQUIRED
+from salaries.importing.run import Importer
 from salaries.models import ExchangeRate, ImportBatch, SalaryDataPoint
 from salaries.rates import load_rates
 from skills.models import Resource, Roadmap, Section, Skill
@@ -369,6 +374,68 @@ def test_the_admin_roadmap_import_never_crashes(staff_client, value):
     response = staff_client.post("/admin/skills/roadmap/import/", {"file": deep})
     assert response.status_code == 200
     assert "nested too deeply" in response.content.decode()
+
+
+# Career tracks JSON -----------------------------------------------------------------------
+
+
+def tracks() -> dict:
+    return {
+        "format": TRACKS_FORMAT,
+        "tracks": [
+            {
+                "slug": "backend",
+                "name": "Backend",
+                "kind": "ic",
+                "position": 1,
+                "summary": "",
+                "levels": [
+                    {"slug": "junior", "name": "Junior", "rank": 1, "years_min": 0,
+                     "years_max": 2, "requirements": {"python": 2}},
+                    {"slug": "senior", "name": "Senior", "rank": 2, "requirements": {}},
+                ],
+            }
+        ],
+        "transitions": [{"from": "backend/junior", "to": "backend/senior", "note": ""}],
+    }  # fmt: skip
+
+
+TRACKS_PLACES = st.sampled_from(
+    [
+        ("format",),
+        ("tracks", 0, "slug"),
+        ("tracks", 0, "name"),
+        ("tracks", 0, "kind"),
+        ("tracks", 0, "position"),
+        ("tracks", 0, "levels", 0, "rank"),
+        ("tracks", 0, "levels", 0, "years_min"),
+        ("tracks", 0, "levels", 0, "years_max"),
+        ("tracks", 0, "levels", 0, "requirements"),
+        ("tracks", 0, "levels", 0, "requirements", "python"),
+        ("tracks", 0, "levels", 1, "slug"),
+        ("tracks", 0, "levels", 1, "responsibilities"),
+        ("transitions", 0, "from"),
+        ("transitions", 0, "note"),
+    ]
+)
+
+
+@given(place=TRACKS_PLACES, value=JSON_VALUE)
+@FAST
+def test_a_tracks_file_with_a_hostile_value_anywhere_is_refused_or_clean(db, place, value):
+    with rolled_back():
+        Skill.objects.create(slug="python", name="Python")
+        data = put_at(tracks(), place, value)
+        try:
+            load_tracks(parse_json(json.dumps(data).encode()))
+        except TracksImportError as exc:
+            assert exc.problems
+            for problem in exc.problems:
+                str(problem).encode("utf-8")  # every problem can be shown
+            assert not Track.objects.exists()
+            return
+        for model in (Track, Level, LevelRequirement, Transition):
+            assert_clean_rows(model.objects.all())
 
 
 def test_a_skipped_title_with_a_nul_is_kept_readable_in_the_batch(aliases):

@@ -226,6 +226,23 @@ def test_pages_go_out_compressed_to_browsers_that_accept_it(page_cache, owner_cl
         assert page_of(packed).count("</html>") == 1
 
 
+@pytest.mark.parametrize(
+    "url", ["/careers/", "/roadmaps/", "/accounts/login/", "/api/v1/openapi.json", "/healthz"]
+)
+def test_every_kind_of_response_goes_out_compressed_when_it_is_worth_it(client, url):
+    """Cached or not, HTML or JSON: Django's GZipMiddleware compresses what the browser takes
+    (responses under 200 bytes, such as /healthz, gain nothing and go out as they are)."""
+    build_content(12)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.status_code == 200
+    plain = client.get(url)
+    if len(plain.content) < 200:
+        assert not packed.has_header("Content-Encoding")
+    else:
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content)[:40] == plain.content[:40]
+
+
 def test_pages_with_my_data_are_kept_out_of_shared_and_back_caches(
     page_cache, client, owner_client
 ):

@@ -345,6 +345,46 @@ def test_every_problem_is_reported_at_once():
     ]
 
 
+def test_an_unknown_field_is_named_with_the_fields_allowed_there():
+    data = small_roadmap()
+    data["sections"][0]["skills"][0]["resources"][0]["link"] = "https://example.com/"
+    with pytest.raises(RoadmapImportError) as caught:
+        import_roadmap(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "sections[0].skills[0].resources[0].link: unknown field (expected one of: title, url, kind)"
+    ]
+
+
+def test_a_quoted_value_is_shown_as_written_braces_and_all():
+    data = small_roadmap()
+    data["sections"][0]["skills"][1]["kind"] = "{kind}\n"
+    data["sections"][1]["slug"] = "a" * 61
+    with pytest.raises(RoadmapImportError) as caught:
+        import_roadmap(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "sections[0].skills[1].kind: “{kind}\\n” is not one of: core, optional, alternative",
+        "sections[1].slug: is longer than 60 characters",
+    ]
+
+
+def test_a_skill_with_a_bad_field_still_has_its_prerequisites_checked():
+    data = small_roadmap()
+    rest = data["sections"][1]["skills"][0]
+    rest["name"] = ""
+    rest["prerequisites"] = ["cobol", "rest", 7]
+    data["sections"][1]["skills"][1]["slug"] = "rest"  # graphql now repeats rest's slug
+    with pytest.raises(RoadmapImportError) as caught:
+        import_roadmap(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "sections[1].skills[0].name: must not be empty",
+        "sections[1].skills[0].prerequisites[2]: must be a string",
+        "sections[1].skills[0].prerequisites[1]: a skill cannot require itself",
+        "sections[1].skills[1].slug: duplicate skill slug “rest” (first at sections[1].skills[0])",
+        "sections[1].skills[0].prerequisites[0]: unknown prerequisite “cobol”: no skill with "
+        "this slug in the file or the database",
+    ]
+
+
 @pytest.mark.parametrize(
     ("raw", "words"),
     [

@@ -84,7 +84,7 @@ def test_nothing_is_logged_when_nothing_was_pending(staff_client, salary_tracks)
 
 
 def test_rolling_back_imports_is_logged_per_batch(staff_client, staff, salary_tracks, tmp_path):
-    from salaries.importer import Importer
+    from salaries.importing.run import Importer
 
     rows = [["backend", "junior", "US", "USD", "85000", "2024"]] * 3
     for name in ("a.csv", "b.csv"):

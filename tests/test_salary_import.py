@@ -4,6 +4,7 @@ import io
 import os
 import time
 import tracemalloc
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,15 +12,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given
+from hypothesis import strategies as st
 
-from salaries.importer import Importer
+from salaries.importing.run import Importer
 from salaries.models import (
+    FIRST_YEAR,
     ImportBatch,
     SalaryDataPoint,
     Source,
     Statistic,
     Status,
 )
+from tests.hostile import FAST, rolled_back
 from tests.salary_support import AIJOBS_HEADER, CONTRACT_HEADER, write_csv
 
 GOOD_ROWS = [
@@ -504,3 +509,74 @@ def test_the_rollback_command_undoes_a_batch_or_a_source(salary_tracks, tmp_path
 
     with pytest.raises(CommandError, match="No live import batch"):
         call_command("rollback_salary_import", "--source", "S")
+
+
+# Any valid row is stored as written: one parser (its remembered results included) and the
+# bulk write, held against values computed here. --------------------------------------------
+
+LEVELS = {
+    "backend": ["junior", "Senior backend engineer", "principal"],
+    "Engineering management": ["cto", "team-lead"],
+}
+LEVEL_SLUGS = {"Senior backend engineer": "senior"}
+VALID_ROW = st.fixed_dictionaries(
+    {
+        "role_level": st.sampled_from([(r, lv) for r, levels in LEVELS.items() for lv in levels]),
+        "upper": st.booleans(),
+        "country": st.sampled_from(["US", "de", " gb ", "XX"]),
+        "currency": st.sampled_from(["USD", "eur", "GBP "]),
+        "amount": st.decimals(min_value="0.01", max_value="999999999999.99", places=2),
+        "year": st.integers(min_value=FIRST_YEAR, max_value=date.today().year + 1),
+        "statistic": st.sampled_from(["", "individual", "Median", "p75"]),
+        "sample_size": st.sampled_from(["", "1", "250"]),
+        "city": st.sampled_from(["", "Berlin", "São Paulo, SP"]),
+        "employment_type": st.sampled_from(["", "FT", "contract"]),
+        "remote": st.sampled_from(["", "yes", "50", "0"]),
+        "source_url": st.sampled_from(["", "https://example.com/survey"]),
+    }
+)
+FULL_HEADER = [*CONTRACT_HEADER, "statistic", "sample_size", "city", "employment_type", "remote"]
+FULL_HEADER += ["source_url"]
+
+
+def cells_of(row: dict) -> list[str]:
+    role, level = row["role_level"]
+    return [
+        role.upper() if row["upper"] else role, level, row["country"], row["currency"],
+        f"{row['amount']}", str(row["year"]), row["statistic"], row["sample_size"], row["city"],
+        row["employment_type"], row["remote"], row["source_url"],
+    ]  # fmt: skip
+
+
+def stored_of(row: dict) -> tuple:
+    role, level = row["role_level"]
+    remote = {"": "", "yes": "remote", "50": "hybrid", "0": "onsite"}[row["remote"]]
+    return (
+        "backend" if role == "backend" else "management",
+        LEVEL_SLUGS.get(level, level),
+        row["country"].strip().upper(),
+        row["currency"].strip().upper(),
+        row["amount"],
+        row["year"],
+        row["statistic"].lower() or "individual",
+        int(row["sample_size"]) if row["sample_size"] else None,
+        row["city"],
+        {"": "", "FT": "full_time", "contract": "contract"}[row["employment_type"]],
+        remote,
+        row["source_url"],
+    )
+
+
+@given(rows=st.lists(VALID_ROW, min_size=1, max_size=30))
+@FAST
+def test_any_valid_row_is_stored_as_written(salary_tracks, tmp_path, rows):
+    with rolled_back():
+        path = write_csv(tmp_path / "valid.csv", [cells_of(r) for r in rows], header=FULL_HEADER)
+        with path.open("rb") as file:
+            report = Importer(source_name="Generated", force=True).run(file, "valid.csv")
+        assert report.ok, report.errors
+        stored = SalaryDataPoint.objects.order_by("pk").values_list(
+            "track__slug", "level__slug", "country", "currency", "amount", "year", "statistic",
+            "sample_size", "city", "employment_type", "remote", "source_url",
+        )  # fmt: skip
+        assert list(stored) == [stored_of(r) for r in rows]

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from salaries.importer import Importer, RowError
+from salaries.importing.report import RowError
+from salaries.importing.run import Importer
 
 
 class ProgressBar:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from salaries.importer import roll_back
+from salaries.importing.write import roll_back
 from salaries.models import ImportBatch
 
 

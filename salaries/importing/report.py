@@ -1,0 +1,95 @@
+"""What an import found and what a person is told: every bad row, and a summary."""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from salaries.models import ImportBatch, Source
+
+MAX_KEPT_ERRORS = 10_000  # the rest are counted (and streamed to the caller's `on_error`)
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One problem: where (line and column), the value as written, and why it is refused."""
+
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}"
+        if self.column:
+            where += f", column {self.column}"
+        if self.column or self.value:
+            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            where += f", value {shown!r}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    format: str = ""
+    checksum: str = ""
+    rows: int = 0  # data rows read
+    valid: int = 0  # rows that become data points
+    skipped: Counter = field(default_factory=Counter)  # title → rows skipped
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_KEPT_ERRORS
+    error_count: int = 0
+    unknown_columns: list[str] = field(default_factory=list)
+    refused: str = ""  # why the import was refused (already imported)
+    dry_run: bool = False
+    source_name: str = ""
+    source: Source | None = None
+    batch: ImportBatch | None = None
+    on_error: Callable[[RowError], None] | None = field(default=None, repr=False)  # each, live
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0 and not self.refused
+
+    @property
+    def written(self) -> int:
+        return self.batch.row_count if self.batch else 0
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(self.skipped.values())
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(error)
+        if self.on_error is not None:
+            self.on_error(error)
+
+    def summary(self) -> str:
+        """One paragraph for a person: what happened and why."""
+        if self.error_count:
+            return f"{self.file_name}: {self.error_count:,} problem(s) found; nothing was imported."
+        if self.refused:
+            return self.refused
+        lines = []
+        if self.dry_run:
+            lines.append(
+                f"Dry run: {self.file_name} is valid; {self.valid:,} data point(s) would be "
+                f"imported into “{self.source_name}”. Nothing was written."
+            )
+        else:
+            lines.append(
+                f"Imported {self.written:,} data point(s) from {self.file_name} into "
+                f"“{self.source_name}” (batch #{self.batch.pk if self.batch else '?'})."
+            )
+        if self.skipped:
+            top = ", ".join(f"{title} {n:,}" for title, n in self.skipped.most_common(10))
+            more = len(self.skipped) - 10
+            lines.append(
+                f"Skipped {self.skipped_count:,} row(s) with no title alias or level mapping "
+                f"({len(self.skipped):,} title(s)): {top}"
+                + (f", and {more:,} more." if more > 0 else ".")
+            )
+        if self.unknown_columns:
+            lines.append("Ignored unknown column(s): " + ", ".join(self.unknown_columns) + ".")
+        return "\n".join(lines)
