@@ -95,7 +95,8 @@ def test_every_manifest_validates_against_the_kubernetes_schema(manifests):
 
 
 def test_the_python_build_equals_kubectls():
-    need(which("kubectl") is not None, "kubectl")
+    if not which("kubectl"):
+        pytest.skip("kubectl is not installed (optional: the Python build is used instead)")
     key = lambda m: (m["kind"], m["metadata"]["name"])  # noqa: E731
     ours = sorted(kustomize.build(OVERLAY), key=key)
     theirs = sorted(kubectl_build(OVERLAY), key=key)
