@@ -181,6 +181,24 @@ def test_configuration_comes_from_the_configmap_and_the_secret(by_kind):
     assert "EXAMPLE VALUES" in (OVERLAY / "configmap.yaml").read_text()
 
 
+def test_the_example_configuration_passes_djangos_deployment_checks(by_kind):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "careerpath.settings",
+        **by_kind["ConfigMap"]["careerpath-config"]["data"],
+        **by_kind["Secret"]["careerpath-secret"]["stringData"],
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_web_probes_ask_healthz_as_the_settings_accept(by_kind):
     (web,) = by_kind["Deployment"]["careerpath-web"]["spec"]["template"]["spec"]["containers"]
     config = by_kind["ConfigMap"]["careerpath-config"]["data"]
