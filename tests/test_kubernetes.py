@@ -288,7 +288,8 @@ def pod_env(by_kind, container: dict, **overrides: str) -> dict[str, str]:
     for unreachable in ("DATABASE_REPLICA_URL", "CACHE_URL", "EMAIL_URL"):
         env.pop(unreachable)  # the example hosts do not exist here
     env["DATABASE_URL"] = "sqlite:////tmp/careerpath.sqlite3"
-    env["TASKS_BACKEND"] = "immediate"  # until the task queue's package is installed
+    if importlib.util.find_spec("django_tasks_db") is None:
+        env["TASKS_BACKEND"] = "immediate"  # until the task queue's package is installed
     env.update(overrides)
     return env
 
