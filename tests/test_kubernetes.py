@@ -8,7 +8,6 @@ tests/kustomize.py (the few kustomize features the overlay uses, in Python); whe
 are available a test holds them equal.
 """
 
-import importlib.util
 import os
 import shutil
 import signal
@@ -23,6 +22,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
+from django.apps import apps
 from django.core.management import get_commands
 from kubernetes_validate.utils import latest_version
 from packaging.version import Version
@@ -34,8 +34,8 @@ from tests.helpers import ROOT, free_port, need, which
 OVERLAY = ROOT / "deploy" / "kubernetes" / "overlays" / "example"
 NAMESPACE = "careerpath"
 IMAGE = "registry.example.com/careerpath:2026.11.0"
-# Commands a package brings that is added later (issue 15's task queue): each must exist
-# once its package is installed.
+# Commands an app brings that is added later (issue 15's task queue): each must exist
+# once that app is in INSTALLED_APPS.
 FROM_PACKAGES = {"prune_db_task_results": "django_tasks_db"}
 
 Manifest = dict[str, Any]
@@ -136,8 +136,8 @@ def test_each_scheduled_job_is_a_cronjob_at_its_time_with_an_existing_command(by
         assert container["command"] == ["python", "manage.py", *job.command]
         name = job.command[0]
         package = FROM_PACKAGES.get(name)
-        if package and importlib.util.find_spec(package) is None:
-            continue  # checked once the package is installed
+        if package and not apps.is_installed(package):
+            continue  # checked once the app is installed
         assert name in commands, f"{job.name}: manage.py {name} does not exist"
 
 
@@ -288,8 +288,8 @@ def pod_env(by_kind, container: dict, **overrides: str) -> dict[str, str]:
     for unreachable in ("DATABASE_REPLICA_URL", "CACHE_URL", "EMAIL_URL"):
         env.pop(unreachable)  # the example hosts do not exist here
     env["DATABASE_URL"] = "sqlite:////tmp/careerpath.sqlite3"
-    if importlib.util.find_spec("django_tasks_db") is None:
-        env["TASKS_BACKEND"] = "immediate"  # until the task queue's package is installed
+    if not apps.is_installed("django_tasks_db"):
+        env["TASKS_BACKEND"] = "immediate"  # until the task queue's app is installed
     env.update(overrides)
     return env
 
@@ -334,7 +334,7 @@ def test_migrate_job_web_and_cronjobs_work_on_a_read_only_root(by_kind, tmp_path
         spec = by_kind["CronJob"][f"careerpath-{job.name}"]["spec"]
         (container,) = spec["jobTemplate"]["spec"]["template"]["spec"]["containers"]
         package = FROM_PACKAGES.get(job.command[0])
-        if package and importlib.util.find_spec(package) is None:
+        if package and not apps.is_installed(package):
             continue
         result = run(container)
         assert result.returncode == 0, f"{job.name}: {result.stdout}{result.stderr}"
