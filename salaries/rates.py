@@ -1,7 +1,8 @@
-"""Load a yearly exchange-rate table from CSV: `currency,year,rate_to_usd`.
+"""Exchange rates: load a yearly table from CSV (`currency,year,rate_to_usd`), and find
+the years and currencies of approved points that no rate converts.
 
-All or nothing: every bad row is reported and nothing changes. Existing rates for the
-same currency and year are replaced.
+Loading is all or nothing: every bad row is reported and nothing changes. Existing rates
+for the same currency and year are replaced.
 """
 
 import csv
@@ -12,13 +13,14 @@ from decimal import Decimal
 from typing import IO
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 
 from salaries.importing.parse import NUMBER, whole
 from salaries.importing.read import HashingReader
 from salaries.importing.report import RowError
 from salaries.iso import is_currency
-from salaries.models import FIRST_YEAR, ExchangeRate
-from salaries.stats import invalidate
+from salaries.models import FIRST_YEAR, ExchangeRate, SalaryDataPoint
+from salaries.stats import BASE_CURRENCY, invalidate
 
 COLUMNS = ("currency", "year", "rate_to_usd")
 PRECISION = Decimal("1e-10")  # the column's 10 decimal places
@@ -146,3 +148,28 @@ def _rate(raw: str) -> tuple[Decimal | None, str]:
     if rate <= 0:
         return None, "too small (rounds to 0 at 10 decimal places)"
     return rate, ""
+
+
+@dataclass(frozen=True, slots=True)
+class MissingRate:
+    """Approved points of one year in one currency that no exchange rate converts."""
+
+    year: int
+    currency: str
+    points: int
+
+
+def missing_rates() -> list[MissingRate]:
+    """Each (year, currency) of approved points with no rate to USD, with its point count,
+    oldest year first: the points every converted statistic leaves out. One query."""
+    rate = ExchangeRate.objects.filter(currency=OuterRef("currency"), year=OuterRef("year"))
+    rows = (
+        SalaryDataPoint.objects.approved()
+        .exclude(currency=BASE_CURRENCY)
+        .filter(~Exists(rate))
+        .order_by()
+        .values("year", "currency")
+        .annotate(points=Count("pk"))
+        .order_by("year", "currency")
+    )
+    return [MissingRate(row["year"], row["currency"], row["points"]) for row in rows]

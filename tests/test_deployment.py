@@ -10,8 +10,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
-from tests.helpers import ROOT, free_port, need, port_open, which
+from careerpath.schedule import SCHEDULE
+from tests.helpers import ROOT, TEST_ONLY_ENV, free_port, manage, need, port_open, which
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +41,7 @@ def test_compose_file_validates(tmp_path):
     assert "service_healthy" in result.stdout
 
     services = service_blocks(result.stdout)
-    assert set(services) == {"db", "redis", "migrate", "web", "proxy"}
+    assert set(services) == {"db", "redis", "migrate", "web", "worker", "scheduler", "proxy"}
     # Redis is health-checked; the one-off migrate service runs the entrypoint's migrate step.
     assert "redis-cli" in services["redis"]
     assert "healthcheck:" in services["redis"]
@@ -62,6 +64,22 @@ def test_compose_file_validates(tmp_path):
     # The proxy is the only service with a host port, and it uses the config in the repo.
     assert [name for name, block in services.items() if "ports:" in block] == ["proxy"]
     assert "docker/nginx.conf:/etc/nginx/conf.d/default.conf" in services["proxy"]
+
+    # Every app service queues background work in PostgreSQL for the workers.
+    for name in ("migrate", "web", "worker", "scheduler"):
+        assert "TASKS_BACKEND: database" in services[name], name
+    # Workers and the scheduler run the same image in their entrypoint modes, start after
+    # the migration, and restart; workers scale (no fixed name, no port) and may finish
+    # a task when stopped; neither runs the image's HTTP health check.
+    for name in ("worker", "scheduler"):
+        block = services[name]
+        assert "image: careerpath:latest" in block, name
+        assert f"command:\n    - {name}" in block, name
+        assert "migrate:\n        condition: service_completed_successfully" in block, name
+        assert "restart: unless-stopped" in block, name
+        assert "healthcheck:\n      test:\n      - NONE" in block, name
+        assert "ports:" not in block and "container_name" not in block, name
+    assert "stop_grace_period: 2m" in services["worker"]
 
 
 def service_blocks(config: str) -> dict[str, str]:
@@ -165,3 +183,80 @@ def test_entrypoint_migrate_mode_migrates_and_exits(tmp_path):
     wrong = subprocess.run([entrypoint, "serve-please"], env=env, capture_output=True, text=True)
     assert wrong.returncode == 2
     assert "usage" in wrong.stderr
+
+
+def sqlite_env(database: Path, **extra: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV},
+        "PYTHON": sys.executable,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "0",
+        "SECRET_KEY": "entrypoint-test-secret-key-" + "x" * 40,
+        **extra,
+    }
+
+
+def test_wait_for_db_migrated_waits_for_the_migrations(tmp_path):
+    """What web (MIGRATE=0), workers and the scheduler wait on before they start."""
+    env = sqlite_env(tmp_path / "db.sqlite3")
+    waiting = manage("wait_for_db", "--migrated", "--timeout", "1", env=env)
+    assert waiting.returncode == 1
+    assert "migration(s) not applied yet" in waiting.stdout + waiting.stderr
+    assert manage("migrate", "--noinput", env=env).returncode == 0
+    ready = manage("wait_for_db", "--migrated", "--timeout", "1", env=env)
+    assert ready.returncode == 0, ready.stderr
+    assert "The database is answering." in ready.stdout
+
+
+def test_entrypoint_scheduler_mode_waits_lists_the_jobs_and_stops_on_sigterm(tmp_path):
+    """The compose `scheduler` service: after the migration, it lists the schedule, sleeps
+    until the next job, and ends at once (exit 0) when docker stops it."""
+    database = tmp_path / "scheduler.sqlite3"
+    entrypoint = str(Path(ROOT) / "docker" / "entrypoint.sh")
+    env = sqlite_env(database, DB_WAIT_SECONDS="120")
+    log_path = tmp_path / "scheduler.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [entrypoint, "scheduler"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            # It waits for a migration that another process (compose's `migrate`) runs.
+            assert wait_until(lambda: "not applied yet" in log_path.read_text(), 60)
+            migrated = subprocess.run(
+                [entrypoint, "migrate"], env=env, capture_output=True, text=True, timeout=180
+            )
+            assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+            assert wait_until(lambda: "Next: " in log_path.read_text(), 60), log_path.read_text()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+    output = log_path.read_text()
+    for job in SCHEDULE:
+        assert f"manage.py {' '.join(job.command)}" in output
+    assert "Received Terminated: stopping" in output
+
+
+def test_entrypoint_worker_mode_runs_db_worker(tmp_path):
+    """The compose `worker` service runs `manage.py db_worker` with the given options."""
+    if not apps.is_installed("django_tasks_db"):
+        pytest.skip("the task queue's app (django-tasks-db) is added later")
+    database = tmp_path / "worker.sqlite3"
+    entrypoint = str(Path(ROOT) / "docker" / "entrypoint.sh")
+    env = sqlite_env(database, TASKS_BACKEND="database")
+    migrated = subprocess.run([entrypoint, "migrate"], env=env, capture_output=True, timeout=180)
+    assert migrated.returncode == 0
+    result = subprocess.run(
+        [entrypoint, "worker", "--batch"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return False
