@@ -26,6 +26,7 @@ from typing import Any
 
 from django.forms.utils import ErrorDict
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -78,16 +79,23 @@ class RowMaker:
         self.skill_url = reverse("tracking:skill_detail", args=[SLUG_MARK])
         self.needs = gettext("Needs")
         self.kind_labels = {kind: str(label) for kind, label in SkillKind.choices}
-        statuses = [(value, capfirst(label)) for value, label in Status.choices]
-        self.status_words = dict(statuses)
+        self.status_words = {value: str(capfirst(label)) for value, label in Status.choices}
         self.levels = {value: str(label) for value, label in Proficiency.choices}
         self.status_label = gettext("Status of %(name)s")
         self.chip_label = gettext("Status of %(name)s: %(status)s")
         self.proficiency_label = gettext("Proficiency in %(name)s")
+
+    @cached_property
+    def choices(self) -> dict[str, dict[Any, SafeString]]:
+        """The `<option>` lists of each field, by the value selected ("" for none): made
+        for the first row being edited, shared by the others."""
+        statuses = list(self.status_words.items())
         levels = [(value, f"{value} · {label}") for value, label in self.levels.items()]
-        self.status_options = {value: options(statuses, value) for value, _ in statuses}
-        self.proficiency_options = {value: options(levels, value) for value, _ in levels}
-        self.no_options = {"status": options(statuses, None), "proficiency": options(levels, None)}
+        status = {value: options(statuses, value) for value, _ in statuses}
+        proficiency = {value: options(levels, value) for value, _ in levels}
+        status[""] = options(statuses, None)
+        proficiency[""] = options(levels, None)
+        return {"status": status, "proficiency": proficiency}
 
     def url_of(self, slug: str) -> str:
         """A skill's page (as `Skill.get_absolute_url`, without resolving it each time)."""
@@ -169,12 +177,12 @@ class RowMaker:
             status_label=self.status_label % {"name": skill.name},
             focus=mark_safe(" autofocus") if autofocus else EMPTY,
             status_invalid=invalid("status"),
-            status_options=self.status_options.get(status, self.no_options["status"]),
+            status_options=self.choices["status"].get(status, self.choices["status"][""]),
             status_error=error("status"),
             proficiency_label=self.proficiency_label % {"name": skill.name},
             proficiency_invalid=invalid("proficiency"),
-            proficiency_options=self.proficiency_options.get(
-                proficiency, self.no_options["proficiency"]
+            proficiency_options=self.choices["proficiency"].get(
+                proficiency, self.choices["proficiency"][""]
             ),
             proficiency_error=error("proficiency"),
             row_error=format_html(ROW_ERROR, errors["row"]) if errors.get("row") else EMPTY,
