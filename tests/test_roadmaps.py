@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from skills import demo
 from skills.graph import find_cycle, find_cycle_in
 from skills.models import Prerequisite, Roadmap, Section, SkillPlacement
 from tests.content_data import build_content, clear_content
@@ -18,6 +19,7 @@ from tests.factories import (
     SectionFactory,
     SkillFactory,
 )
+from tracking.models import SkillProgress
 
 pytestmark = pytest.mark.django_db
 
@@ -286,9 +288,6 @@ def test_roadmap_pages_run_a_constant_number_of_queries_from_10_to_300_skills(
 def test_the_demo_roadmap_signed_in_is_small(owner_client, owner):
     """Issue 14: at most 80 KB of HTML signed in (before compression), with a section
     being edited too; a person's progress shown."""
-    from skills import demo
-    from tracking.models import SkillProgress
-
     demo.load()
     roadmap = Roadmap.objects.get(slug="backend")
     placements = SkillPlacement.objects.filter(section__roadmap=roadmap).select_related("skill")

@@ -662,3 +662,16 @@ def test_skill_page_query_count_does_not_grow(
     grow_roadmap(roadmap, owner, 200)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert owner_client.get("/skills/python/").status_code == 200
+
+
+def test_htmx_row_of_a_draft_roadmap_is_not_shown_to_people_who_cannot_see_it(
+    owner_client, owner, db
+):
+    draft = RoadmapFactory(slug="draft", published=False)
+    section = SectionFactory(roadmap=draft, slug="hidden", title="Hidden part")
+    PlacementFactory(section=section, skill=SkillFactory(slug="secret", name="Secret"))
+    body = owner_client.post(
+        "/track/secret/", {"status": "done", "section": section.pk}, **HTMX
+    ).content.decode()
+    assert 'class="skill-row"' not in body and "Hidden part" not in body
+    assert 'id="track-skill"' in body  # the skill's own form instead

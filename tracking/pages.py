@@ -167,7 +167,11 @@ def roadmap_context(
 
 
 def row_context(
-    user: AbstractBaseUser, roadmap: Roadmap, skill_id: int, state: State, errors: dict | None
+    user: AbstractBaseUser,
+    roadmap: Roadmap,
+    skill_id: int,
+    state: State,
+    errors: dict[str, str] | None,
 ) -> dict[str, Any]:
     """An htmx answer for one row: the row (editing) in `state`, and the progress counts
     of its section (`section`) and of the roadmap (`roadmap_progress`), as saved."""

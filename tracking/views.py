@@ -224,7 +224,7 @@ def tracked_answer(
 ) -> HttpResponse:
     """htmx on /track/<skill>/: the roadmap row of the posted `section` when it holds
     the skill, else the skill page's form."""
-    roadmap = roadmap_of_section(skill, request.POST.get("section", ""))
+    roadmap = roadmap_of_section(request, skill, request.POST.get("section", ""))
     if roadmap is not None:
         if valid:
             message = saved_message(skill, progress)
@@ -241,14 +241,18 @@ def tracked_answer(
     return render(request, "tracking/_skill_form.html", context)
 
 
-def roadmap_of_section(skill: Skill, raw_section: str) -> Roadmap | None:
+def roadmap_of_section(request: HttpRequest, skill: Skill, raw_section: str) -> Roadmap | None:
     """The roadmap of the section numbered `raw_section` (a form's value), if it holds
-    the skill."""
+    the skill and the person may see it."""
     if not raw_section.isdigit():
         return None
     placement = (
         SkillPlacement.objects.select_related("section__roadmap")
-        .filter(section_id=int(raw_section), skill=skill)
+        .filter(
+            section_id=int(raw_section),
+            skill=skill,
+            section__roadmap__in=Roadmap.objects.visible_to(request.user),
+        )
         .first()
     )
     return placement.section.roadmap if placement else None
