@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models.functions import Lower
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from careers.models import LevelRequirement
 from skills.models import Roadmap, Skill, SkillKind, SkillPlacement
-from skills.tree import roadmap_tree
+from skills.tree import SectionNode, roadmap_tree
 from tracking.forms import ProgressForm
 from tracking.models import SkillProgress, Status, completion_percent
 from tracking.rows import DEFAULT_STATE, RowMaker, State
@@ -127,25 +127,20 @@ def roadmap_context(
     maker = RowMaker(roadmap, tracking=tracking, in_roadmap={skill.slug for skill in skills})
     saved = states(request.user, roadmap) if tracking else {}
     shown = shown or {}
-    overall = Tally(name=roadmap.title)
-    sections = []
-    for node in tree:
-        section = SectionPage(name=node.title, slug=node.slug, summary=node.summary)
+    sections, overall = tally(roadmap, tree, saved)
+    for node, section in zip(tree, sections, strict=True):
         section.editing = tracking and any(
             skill.slug == edit or skill.skill_id in shown for skill in node.skills
         )
         for skill in node.skills:
-            state = saved.get(skill.skill_id, DEFAULT_STATE)
-            section.count(state[0])
-            overall.count(state[0])
             if skill.skill_id in shown:
                 state, errors = shown[skill.skill_id]
                 row = maker.row(skill, state, editing=True, errors=errors)
             else:
+                state = saved.get(skill.skill_id, DEFAULT_STATE)
                 focus = skill.slug == edit
                 row = maker.row(skill, state, editing=section.editing, autofocus=focus)
             section.skill_rows.append(row)
-        sections.append(section)
     context: dict[str, Any] = {
         "roadmap": roadmap,
         "sections": sections,
@@ -179,19 +174,32 @@ def row_context(
     maker = RowMaker(
         roadmap, tracking=True, in_roadmap={skill.slug for node in tree for skill in node.skills}
     )
-    saved = states(user, roadmap)
-    overall = Tally(name=roadmap.title)
+    sections, overall = tally(roadmap, tree, states(user, roadmap))
     context: dict[str, Any] = {"roadmap": roadmap, "roadmap_progress": overall}
+    for node, section in zip(tree, sections, strict=True):
+        for skill in node.skills:
+            if skill.skill_id == skill_id:
+                context["section"] = section
+                context["row"] = maker.row(skill, state, editing=True, errors=errors)
+                return context
+    raise Http404("This skill is no longer on this roadmap.")  # removed meanwhile
+
+
+def tally(
+    roadmap: Roadmap, tree: list[SectionNode], saved: dict[int, State]
+) -> tuple[list[SectionPage], Tally]:
+    """Each section (still without rows) with the person's progress counted, and the
+    roadmap's counts."""
+    overall = Tally(name=roadmap.title)
+    sections = []
     for node in tree:
-        section = SectionPage(name=node.title, slug=node.slug)
+        section = SectionPage(name=node.title, slug=node.slug, summary=node.summary)
         for skill in node.skills:
             status = saved.get(skill.skill_id, DEFAULT_STATE)[0]
             section.count(status)
             overall.count(status)
-            if skill.skill_id == skill_id and "row" not in context:
-                context["section"] = section
-                context["row"] = maker.row(skill, state, editing=True, errors=errors)
-    return context
+        sections.append(section)
+    return sections, overall
 
 
 def parse_since(raw: str) -> datetime | None:
