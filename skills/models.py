@@ -74,7 +74,7 @@ class Roadmap(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("skills:roadmap_detail", args=[self.slug])
+        return reverse("tracking:roadmap_detail", args=[self.slug])
 
 
 class Section(models.Model):
@@ -139,7 +139,7 @@ class Skill(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("skills:skill_detail", args=[self.slug])
+        return reverse("tracking:skill_detail", args=[self.slug])
 
     @cached_property
     def prerequisite_list(self) -> list["Skill"]:

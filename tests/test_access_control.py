@@ -57,6 +57,8 @@ PRIVATE_MARKERS = (BIO, DISPLAY_NAME, NOTE, TOKEN_NAME, AMOUNT_SHOWN, "97531")
 LEVEL_NAME = "Level Zq7x"
 READY = f"100% ready for {LEVEL_NAME}"  # the owner meets every requirement; nobody else does
 PROGRESS_COUNT = 3
+ROADMAP_SLUG = "zq-roadmap"
+SKILL_SLUG = "zq-skill"
 
 
 @dataclass
@@ -76,9 +78,9 @@ class World:
 def world(owner, other_user) -> World:
     track = TrackFactory(slug="zq-track", name="Track Zq7x")
     level = LevelFactory(track=track, slug="zq-level", name=LEVEL_NAME, rank=1)
-    skill = SkillFactory(slug="zq-skill", name="Skill Zq7x")
+    skill = SkillFactory(slug=SKILL_SLUG, name="Skill Zq7x")
     RequirementFactory(level=level, skill=skill, proficiency=2)
-    roadmap = RoadmapFactory(slug="zq-roadmap", title="Roadmap Zq7x")
+    roadmap = RoadmapFactory(slug=ROADMAP_SLUG, title="Roadmap Zq7x")
     PlacementFactory(section=SectionFactory(roadmap=roadmap), skill=skill)
     ProgressFactory(user=owner, skill=skill, status="done", proficiency=4, notes=NOTE)
     for _ in range(PROGRESS_COUNT - 1):
@@ -246,6 +248,14 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         lambda w: f"/u/{w.profile.handle}/", lambda w: BIO, anon=404, other=404
     ),
     "me/export/": person(fixed("/me/export/"), lambda w: BIO),
+    # The roadmap's one form: the owner's row changes; another person's saves their own.
+    "roadmaps/<slug:slug>/track/": person_post(
+        lambda w: f"/roadmaps/{w.roadmap.slug}/track/",
+        lambda w, u: {"skill": w.skill.slug, "status": "learning", "proficiency": "1"},
+        anon=f"/accounts/login/?next=/roadmaps/{ROADMAP_SLUG}/",
+        other=f"/roadmaps/{ROADMAP_SLUG}/#skill-{SKILL_SLUG}",
+        owner=f"/roadmaps/{ROADMAP_SLUG}/#skill-{SKILL_SLUG}",
+    ),
     "track/<slug:slug>/": person_post(
         lambda w: f"/track/{w.skill.slug}/",
         lambda w, u: {"status": "learning", "proficiency": "1", "notes": "changed", "next": "/"},

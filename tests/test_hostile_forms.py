@@ -120,11 +120,54 @@ def test_tracking_refuses_or_stores_valid_values(owner_client, content, data, ht
             assert len(progress.notes) <= NOTES_MAX_LENGTH
 
 
+ROADMAP_ROW = st.fixed_dictionaries(
+    {},
+    optional={
+        "skill": st.just("python") | TEXT,
+        "status": st.sampled_from(["done", "learning"]) | TEXT,
+        "proficiency": st.sampled_from(["0", "4"]) | TEXT,
+    },
+)
+
+
+@given(
+    rows=st.lists(ROADMAP_ROW, max_size=3),
+    since=st.sampled_from(["", "2020-01-01T00:00:00+00:00", "9999-99-99", "NaN"]) | TEXT,
+    htmx=st.booleans(),
+)
+@FAST
+def test_a_roadmap_form_refuses_or_stores_valid_values(owner_client, content, rows, since, htmx):
+    """Any rows (a field missing, any text in any field), any `since`, with or without htmx."""
+    body = [("since", since)] + [(name, value) for row in rows for name, value in row.items()]
+    headers = {"HX-Request": "true"} if htmx else {}
+    with rolled_back():
+        response = owner_client.post(
+            "/roadmaps/backend/track/",
+            urlencode(body),
+            content_type="application/x-www-form-urlencoded",
+            headers=headers,
+        )
+        assert_not_5xx(response)
+        if response.status_code == 302:
+            assert response.url.startswith("/roadmaps/backend/")
+        assert_clean_rows(SkillProgress.objects.all())
+        assert_clean_rows(ProgressEvent.objects.all())
+        for progress in SkillProgress.objects.all():
+            assert 0 <= progress.proficiency <= 4
+
+
+@given(edit=TEXT, htmx=st.booleans())
+@FAST
+def test_a_roadmap_section_editor_answers_any_skill_named(owner_client, content, edit, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = owner_client.get(f"/roadmaps/backend/?{urlencode({'edit': edit})}", headers=headers)
+    assert response.status_code in (200, 404)
+
+
 @pytest.mark.parametrize("body", RAW_BODIES)
-def test_tracking_a_body_that_is_not_utf8_stores_no_garbage(owner_client, content, body):
-    response = owner_client.post(
-        "/track/python/", body, content_type="application/x-www-form-urlencoded"
-    )
+@pytest.mark.parametrize("url", ["/track/python/", "/roadmaps/backend/track/"])
+def test_tracking_a_body_that_is_not_utf8_stores_no_garbage(owner_client, content, body, url):
+    response = owner_client.post(url, body, content_type="application/x-www-form-urlencoded")
     assert_not_5xx(response)
     assert_clean_rows(SkillProgress.objects.all())
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from skills import demo
 from skills.graph import find_cycle_in
 from skills.models import Prerequisite, Roadmap, Section, SkillPlacement
 from tests.content_data import build_content, clear_content
@@ -18,6 +19,7 @@ from tests.factories import (
     SectionFactory,
     SkillFactory,
 )
+from tracking.models import SkillProgress
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +156,7 @@ def test_roadmap_page_shows_sections_skills_kinds_and_prerequisites(client):
     Prerequisite.objects.create(skill=rest, requires=outside)
     PlacementFactory(section=internet, skill=http, kind="core", position=1)
     PlacementFactory(section=apis, skill=rest, kind="optional", position=1)
-    response = client.get(reverse("skills:roadmap_detail", args=["backend"]))
+    response = client.get(reverse("tracking:roadmap_detail", args=["backend"]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "2 skills in 2 sections" in html
@@ -164,7 +166,6 @@ def test_roadmap_page_shows_sections_skills_kinds_and_prerequisites(client):
     assert 'class="skill-kind badge kind-optional">optional<' in html
     assert 'href="#skill-http">HTTP</a>' in html  # on this page: an anchor
     assert 'href="/skills/outside/">Outside skill</a>' in html  # elsewhere: its page
-    assert "issue 4" not in html  # the placeholders are template comments
 
 
 def test_draft_roadmap_is_hidden_from_the_public_but_staff_can_preview_it(
@@ -284,15 +285,20 @@ def test_roadmap_pages_run_a_constant_number_of_queries_from_10_to_300_skills(
     assert html.count('class="skill-row"') == 300
 
 
-def test_the_skill_row_partial_renders_on_its_own_with_prerequisites():
-    """Issue 4 re-renders single rows (htmx): the partial must not depend on the page."""
-    from django.template.loader import render_to_string
-
-    http = SkillFactory(slug="http", name="HTTP")
-    rest = SkillFactory(slug="rest", name="REST")
-    Prerequisite.objects.create(skill=rest, requires=http)
-    placement = PlacementFactory(skill=rest, kind="alternative")
-    html = render_to_string("skills/_skill_row.html", {"placement": placement})
-    assert 'id="skill-rest"' in html
-    assert "kind-alternative" in html
-    assert 'href="/skills/http/">HTTP</a>' in html
+def test_the_demo_roadmap_signed_in_is_small(owner_client, owner):
+    """Issue 14: at most 80 KB of HTML signed in (before compression), with a section
+    being edited too; a person's progress shown."""
+    demo.load()
+    roadmap = Roadmap.objects.get(slug="backend")
+    placements = SkillPlacement.objects.filter(section__roadmap=roadmap).select_related("skill")
+    for i, placement in enumerate(placements[::3]):
+        status = ("done", "learning", "skipped")[i % 3]
+        SkillProgress.objects.record(owner, placement.skill, {"status": status, "proficiency": 2})
+    page = owner_client.get("/roadmaps/backend/")
+    assert page.content.count(b'class="skill-row"') == placements.count() >= 100
+    assert len(page.content) <= 80_000
+    biggest = max(roadmap.sections.all(), key=lambda section: section.placements.count())
+    first = biggest.placements.order_by("position").first().skill.slug
+    editing = owner_client.get(f"/roadmaps/backend/?edit={first}")
+    assert editing.content.count(b'name="status"') == biggest.placements.count()
+    assert len(editing.content) <= 80_000

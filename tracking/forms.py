@@ -1,10 +1,12 @@
-"""The tracking form: any of status, proficiency, notes and evidence link for one skill."""
+"""The tracking form: any of status, proficiency, notes and evidence link for one skill;
+and the rows of a roadmap's form, each checked by it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -80,3 +82,18 @@ class ProgressForm(forms.Form):
     def changes(self) -> dict[str, Any]:
         """The validated values of the fields that were submitted."""
         return {name: self.cleaned_data[name] for name in self.submitted()}
+
+
+def roadmap_rows(data: QueryDict) -> list[tuple[str, dict[str, str]]] | None:
+    """The rows a roadmap form posts, in document order: (skill slug, its status and
+    proficiency). Each row sends a `skill`, a `status` and a `proficiency`; the lists
+    are zipped. None when they do not line up or a skill comes twice."""
+    skills = data.getlist("skill")
+    statuses = data.getlist("status")
+    levels = data.getlist("proficiency")
+    if not (len(skills) == len(statuses) == len(levels)) or len(set(skills)) != len(skills):
+        return None
+    return [
+        (slug, {"status": status, "proficiency": level})
+        for slug, status, level in zip(skills, statuses, levels, strict=True)
+    ]

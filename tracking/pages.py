@@ -1,66 +1,241 @@
-"""Tracking on the roadmap and skill pages (their views live in `skills.views`).
+"""The roadmap and skill pages: content with a signed-in person's progress.
 
-Each function adds a signed-in person's progress to an already built page, in a
-fixed number of queries however many skills the roadmap has or the person tracked:
-one for the person's progress on the page's skills, one for each level of progress
-bars (sections, roadmap), counted in the database.
+A roadmap page reads its tree (skills.tree, three queries) and the person's status and
+proficiency on its skills (one query); the progress bars are counted from those rows,
+as `tracking.models.progress_counts` counts them in the database: per placement, done,
+learning and skipped. A fixed number of queries however big the roadmap.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models.functions import Lower
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from skills.models import Roadmap, Section, Skill
+from careers.models import LevelRequirement
+from skills.models import Roadmap, Skill, SkillKind, SkillPlacement
+from skills.tree import SectionNode, roadmap_tree
 from tracking.forms import ProgressForm
-from tracking.models import SkillProgress, roadmaps_with_progress, sections_with_progress
+from tracking.models import SkillProgress, Status, completion_percent
+from tracking.rows import DEFAULT_STATE, RowMaker, State
 
-COUNTS = ("progress_total", "progress_done", "progress_learning", "progress_skipped")
+COUNTED = {Status.DONE: "progress_done", Status.LEARNING: "progress_learning"}
+COUNTED[Status.SKIPPED] = "progress_skipped"
 
 
-def roadmap_tracking(
-    request: HttpRequest, roadmap: Roadmap, sections: list[Section]
-) -> dict[str, Any]:
-    """Give each row `.progress` and each section its progress counts (see progress_counts).
+@dataclass(slots=True)
+class Tally:
+    """One person's progress on a set of placements (a section's, a roadmap's), and what
+    its progress bar says (tracking/_section_progress.html). The counts have the names
+    of tracking.models.progress_counts."""
 
-    `sections` are the page's sections with `.rows` (their placements) loaded.
-    Returns the template context to add: `tracking` (is the person signed in) and
-    `roadmap_progress` (the roadmap annotated with the person's counts).
-    """
-    user = request.user
-    if not user.is_authenticated:
-        return {"tracking": False}
-    progress = (
+    name: str = ""  # what is counted: a section's or a roadmap's title
+    progress_total: int = 0
+    progress_done: int = 0
+    progress_learning: int = 0
+    progress_skipped: int = 0
+
+    def count(self, status: str) -> None:
+        self.progress_total += 1
+        name = COUNTED.get(status)
+        if name:
+            setattr(self, name, getattr(self, name) + 1)
+
+    @property
+    def percent(self) -> int:
+        return completion_percent(self.progress_done, self.progress_total, self.progress_skipped)
+
+    @property
+    def bar_label(self) -> str:
+        return _("%(name)s: %(percent)s%% done") % {"name": self.name, "percent": self.percent}
+
+    @property
+    def counts(self) -> str:
+        """ "3 of 10 done · 1 learning · 2 skipped"."""
+        done, total = self.progress_done, self.progress_total
+        parts = [ngettext("%(done)s of %(total)s done", "%(done)s of %(total)s done", total)]
+        parts[0] %= {"done": done, "total": total}
+        if self.progress_learning:
+            count = self.progress_learning
+            parts.append(ngettext("%(count)s learning", "%(count)s learning", count))
+            parts[-1] %= {"count": count}
+        if self.progress_skipped:
+            count = self.progress_skipped
+            parts.append(ngettext("%(count)s skipped", "%(count)s skipped", count))
+            parts[-1] %= {"count": count}
+        return " · ".join(parts)
+
+
+@dataclass(slots=True)
+class SectionPage(Tally):
+    """A section as its page shows it: its rows, and its progress counts."""
+
+    slug: str = ""
+    summary: str = ""
+    skill_rows: list[SafeString] = field(default_factory=list)  # tracking.rows
+    editing: bool = False  # its rows have controls
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+    @property
+    def skill_count(self) -> str:
+        count = len(self.skill_rows)
+        return ngettext("%(count)s skill", "%(count)s skills", count) % {"count": count}
+
+
+# A row shown as it was submitted rather than as saved: its state and errors.
+Shown = tuple[State, dict[str, str]]
+
+
+def states(user: AbstractBaseUser | AnonymousUser, roadmap: Roadmap) -> dict[int, State]:
+    """{skill id: (status, proficiency)} of the person's progress on the roadmap's skills."""
+    rows = (
         SkillProgress.objects.for_user(user)
         .filter(skill__placements__section__roadmap=roadmap)
-        .by_skill_id()
+        .values_list("skill_id", "status", "proficiency")
     )
-    counted = {
-        section.pk: section
-        for section in sections_with_progress(Section.objects.filter(roadmap=roadmap), user)
-    }
-    for section in sections:
-        for name in COUNTS:
-            setattr(section, name, getattr(counted.get(section.pk), name, 0))
-        for row in section.rows:
-            row.progress = progress.get(row.skill_id)
-    return {
-        "tracking": True,
-        "roadmap_progress": roadmaps_with_progress(
-            Roadmap.objects.filter(pk=roadmap.pk), user
-        ).get(),
-    }
+    return {skill_id: (status, proficiency) for skill_id, status, proficiency in rows}
 
 
-def skill_tracking(request: HttpRequest, skill: Skill) -> dict[str, Any]:
-    """The person's progress on one skill and the form to change it."""
-    user = request.user
-    if not user.is_authenticated:
-        return {"tracking": False}
-    progress = SkillProgress.objects.for_user(user).filter(skill=skill).first()
-    return {
-        "tracking": True,
-        "progress": progress,
-        "track_form": ProgressForm(progress=progress),
+def roadmap_context(
+    request: HttpRequest,
+    roadmap: Roadmap,
+    *,
+    edit: str = "",
+    shown: dict[int, Shown] | None = None,
+) -> dict[str, Any]:
+    """The roadmap page's context: `sections` (SectionPage) and, signed in, the roadmap's
+    progress counts and what the page's form needs.
+
+    `edit` names a skill (its slug): signed in, its section is edited, its status focused.
+    `shown` (by skill id) replaces the saved state of rows whose save was refused; their
+    sections are edited too, to show why.
+    """
+    tracking = request.user.is_authenticated
+    tree = roadmap_tree(roadmap)
+    skills = [skill for node in tree for skill in node.skills]
+    maker = RowMaker(roadmap, tracking=tracking, in_roadmap={skill.slug for skill in skills})
+    saved = states(request.user, roadmap) if tracking else {}
+    shown = shown or {}
+    sections, overall = tally(roadmap, tree, saved)
+    for node, section in zip(tree, sections, strict=True):
+        section.editing = tracking and any(
+            skill.slug == edit or skill.skill_id in shown for skill in node.skills
+        )
+        for skill in node.skills:
+            if skill.skill_id in shown:
+                state, errors = shown[skill.skill_id]
+                row = maker.row(skill, state, editing=True, errors=errors)
+            else:
+                state = saved.get(skill.skill_id, DEFAULT_STATE)
+                focus = skill.slug == edit
+                row = maker.row(skill, state, editing=section.editing, autofocus=focus)
+            section.skill_rows.append(row)
+    context: dict[str, Any] = {
+        "roadmap": roadmap,
+        "sections": sections,
+        "skill_count": len(skills),
+        "core_count": sum(skill.kind == SkillKind.CORE for skill in skills),
+        "is_draft": not roadmap.published,
+        "tracking": tracking,
     }
+    if tracking:
+        context.update(
+            {
+                "roadmap_progress": overall,
+                "editing": any(section.editing for section in sections),
+                "save_url": maker.save_url,
+                "since": timezone.now().isoformat(),
+            }
+        )
+    return context
+
+
+def row_context(
+    user: AbstractBaseUser,
+    roadmap: Roadmap,
+    skill_id: int,
+    state: State,
+    errors: dict[str, str] | None,
+) -> dict[str, Any]:
+    """An htmx answer for one row: the row (editing) in `state`, and the progress counts
+    of its section (`section`) and of the roadmap (`roadmap_progress`), as saved."""
+    tree = roadmap_tree(roadmap)
+    maker = RowMaker(
+        roadmap, tracking=True, in_roadmap={skill.slug for node in tree for skill in node.skills}
+    )
+    sections, overall = tally(roadmap, tree, states(user, roadmap))
+    context: dict[str, Any] = {"roadmap": roadmap, "roadmap_progress": overall}
+    for node, section in zip(tree, sections, strict=True):
+        for skill in node.skills:
+            if skill.skill_id == skill_id:
+                context["section"] = section
+                context["row"] = maker.row(skill, state, editing=True, errors=errors)
+                return context
+    raise Http404("This skill is no longer on this roadmap.")  # removed meanwhile
+
+
+def tally(
+    roadmap: Roadmap, tree: list[SectionNode], saved: dict[int, State]
+) -> tuple[list[SectionPage], Tally]:
+    """Each section (still without rows) with the person's progress counted, and the
+    roadmap's counts."""
+    overall = Tally(name=roadmap.title)
+    sections = []
+    for node in tree:
+        section = SectionPage(name=node.title, slug=node.slug, summary=node.summary)
+        for skill in node.skills:
+            status = saved.get(skill.skill_id, DEFAULT_STATE)[0]
+            section.count(status)
+            overall.count(status)
+        sections.append(section)
+    return sections, overall
+
+
+def parse_since(raw: str) -> datetime | None:
+    """The time a roadmap page was built (its form's `since`), or None if it is not one."""
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return when if timezone.is_aware(when) else None
+
+
+def skill_context(request: HttpRequest, skill: Skill) -> dict[str, Any]:
+    """The skill page's context: the skill, where it is placed and required, and, signed
+    in, the person's progress on it and the form to change it."""
+    roadmaps = Roadmap.objects.visible_to(request.user)
+    placements = (
+        SkillPlacement.objects.filter(skill=skill, section__roadmap__in=roadmaps)
+        .select_related("section__roadmap")
+        .order_by("section__roadmap__position", "section__roadmap__title")
+    )
+    requirements = (
+        LevelRequirement.objects.filter(skill=skill)
+        .select_related("level__track")
+        .order_by("level__track__position", "level__track__name", "level__rank")
+    )
+    context: dict[str, Any] = {
+        "skill": skill,
+        "prerequisites": skill.prerequisites.order_by(Lower("name")),
+        "unlocks": skill.unlocks.order_by(Lower("name")),
+        "resources": skill.resources.order_by("position"),
+        "placements": placements,
+        "requirements": requirements,
+        "tracking": request.user.is_authenticated,
+    }
+    if context["tracking"]:
+        progress = SkillProgress.objects.for_user(request.user).filter(skill=skill).first()
+        context["progress"] = progress
+        context["track_form"] = ProgressForm(progress=progress)
+    return context

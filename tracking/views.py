@@ -1,29 +1,185 @@
-"""Tracking a skill: `POST /track/<skill-slug>/`.
+"""Pages with a person's progress, and tracking.
 
-A plain form POST saves and redirects back to `next` with a message (PRG). An htmx
-request (header `HX-Request: true`) gets back only the swapped part: the skill's row
-on a roadmap, plus out-of-band updates of that section's and the roadmap's progress
-bars; or, on the skill's own page, the tracking form.
+- `GET /roadmaps/<slug>/`: a roadmap, with the signed-in person's status and proficiency
+  on each skill. `?edit=<skill>` edits that skill's section: its rows get controls,
+  which belong to the page's one form (with htmx, header `HX-Request: true`, the answer
+  is that section alone). The form is posted to:
+- `POST /roadmaps/<slug>/track/`: without JavaScript, every editing row at once (the
+  changed ones are saved, then back to the page with a message: PRG); with htmx, one
+  row, answered by that row and, out of band, its section's and the roadmap's progress
+  bars (tracking.rows.render_row).
+- `GET /skills/<slug>/`: a skill, with the person's full tracking form.
+- `POST /track/<slug>/`: one skill's status, proficiency, notes or evidence link: a
+  plain form saves and redirects back to `next`; htmx gets back the skill page's form
+  (`full`), or the roadmap row of the section named by `section`.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
 
-from skills.models import Skill
-from tracking import rows
-from tracking.forms import ProgressForm
+from core.pages import render_page
+from core.versions import CONTENT
+from skills.models import Roadmap, Skill, SkillPlacement
+from tracking.forms import ProgressForm, roadmap_rows
 from tracking.models import SkillProgress
+from tracking.pages import parse_since, roadmap_context, row_context, skill_context
+from tracking.rows import State, form_errors
+from tracking.saving import Saved, save_rows, state_of
 
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def to_sign_in(request: HttpRequest, next_url: str) -> HttpResponse:
+    """Anonymous: to the sign-in page, back to `next_url` after it."""
+    to_login = redirect_to_login(next_url)
+    if is_htmx(request):  # htmx would swap a redirect's page into the row
+        response = HttpResponse(status=401)
+        response["HX-Redirect"] = to_login.url
+        return response
+    return to_login
+
+
+@require_safe
+def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    edit = request.GET.get("edit", "")  # a skill whose section to edit
+    if edit and is_htmx(request):
+        return section_editor(request, slug, edit)
+
+    def build() -> dict:
+        roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
+        return roadmap_context(request, roadmap, edit=edit)
+
+    # Signed in, the page shows my progress: render_page adds my own version to its key.
+    response = render_page(request, "tracking/roadmap_detail.html", build, scopes=[CONTENT])
+    patch_vary_headers(response, ["HX-Request"])  # htmx gets a section alone
+    return response
+
+
+def section_editor(request: HttpRequest, slug: str, edit: str) -> HttpResponse:
+    """htmx, from a row's status chip: that row's section, editing, in place of the row
+    (HX-Retarget), its status focused."""
+    roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
+    if not request.user.is_authenticated:
+        return to_sign_in(request, f"{roadmap.get_absolute_url()}?edit={edit}")
+    context = roadmap_context(request, roadmap, edit=edit)
+    section = next((s for s in context["sections"] if s.editing), None)
+    if section is None:
+        raise Http404("No such skill on this roadmap.")
+    context["section"] = section
+    response = render(request, "tracking/_section.html", context)
+    # The chip is a boosted link: swap the section, stay where you are, keep the URL.
+    response["HX-Retarget"] = f"#section-{section.slug}"
+    response["HX-Reswap"] = "outerHTML show:none"
+    response["HX-Push-Url"] = "false"
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_safe
+def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    skill = get_object_or_404(Skill, slug=slug)
+    return render(request, "tracking/skill_detail.html", skill_context(request, skill))
+
+
+@require_POST
+def track_roadmap(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
+    back = roadmap.get_absolute_url()
+    if not request.user.is_authenticated:
+        return to_sign_in(request, back)
+    submitted = roadmap_rows(request.POST)
+    if is_htmx(request):
+        if submitted is None or len(submitted) != 1:
+            return HttpResponseBadRequest()
+        return save_one_row(request, roadmap, submitted)
+    if submitted is None:
+        messages.error(request, _("Nothing was saved: the form was incomplete. Please try again."))
+        return redirect(back)
+
+    since = parse_since(request.POST.get("since", ""))
+    saved = save_rows(request.user, roadmap, submitted, since)
+    if saved.changed:
+        messages.success(request, saved_rows_message(saved))
+    if saved.unknown:
+        count = len(saved.unknown)
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d skill is no longer on this roadmap: it was not saved.",
+                "%(count)d skills are no longer on this roadmap: they were not saved.",
+                count,
+            )
+            % {"count": count},
+        )
+    if saved.refused:
+        # Back to the page as posted: refused rows with their errors, nothing lost.
+        refused = saved.refused.items()
+        shown = {skill_id: (state, errors) for skill_id, (_p, state, errors) in refused}
+        context = roadmap_context(request, roadmap, shown=shown)
+        context["refused"] = [placement for _id, (placement, _state, _errors) in refused]
+        return render(request, "tracking/roadmap_detail.html", context)
+    if not saved.changed and not saved.unknown:
+        messages.info(request, _("Nothing to save: no status or proficiency was changed."))
+    if saved.changed:
+        return redirect(f"{back}#skill-{saved.changed[0][0].skill.slug}")
+    return redirect(back)
+
+
+def save_one_row(
+    request: HttpRequest, roadmap: Roadmap, submitted: list[tuple[str, dict[str, str]]]
+) -> HttpResponse:
+    """htmx: save one row and answer with it, and its progress bars out of band."""
+    saved = save_rows(request.user, roadmap, submitted)
+    if saved.unknown:
+        return HttpResponse(status=404)
+    if saved.refused:
+        placement, state, errors = next(iter(saved.refused.values()))
+        return row_answer(request, roadmap, placement.skill, state, errors=errors)
+    placement, progress = (saved.changed or saved.unchanged)[0]
+    message = saved_message(placement.skill, progress) if progress else ""
+    return row_answer(request, roadmap, placement.skill, state_of(progress), saved=message)
+
+
+def row_answer(
+    request: HttpRequest,
+    roadmap: Roadmap,
+    skill: Skill,
+    state: State,
+    *,
+    saved: str = "",
+    errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    """What an htmx save of a roadmap row gets back: the row, editing, in `state`; then
+    out of band the progress bars of its section and roadmap, and the screen-reader
+    announcement (`saved`, or that the row was not saved when there are `errors`)."""
+    context = row_context(request.user, roadmap, skill.pk, state, errors)
+    if errors:
+        context["announcement"] = _("%(name)s was not saved.") % {"name": skill.name}
+    else:
+        context["announcement"] = saved
+    return render(request, "tracking/_row_response.html", context)
+
+
+def saved_rows_message(saved: Saved) -> str:
+    if len(saved.changed) == 1:
+        placement, progress = saved.changed[0]
+        return saved_message(placement.skill, progress)
+    names = ", ".join(placement.skill.name for placement, _progress in saved.changed)
+    count = len(saved.changed)
+    return ngettext(
+        "Saved %(count)d change: %(names)s.", "Saved %(count)d changes: %(names)s.", count
+    ) % {"count": count, "names": names}
 
 
 def safe_next(request: HttpRequest, skill: Skill) -> str:
@@ -41,26 +197,64 @@ def track(request: HttpRequest, slug: str) -> HttpResponse:
     skill = get_object_or_404(Skill, slug=slug)
     next_url = safe_next(request, skill)
     if not request.user.is_authenticated:
-        to_login = redirect_to_login(next_url)
-        if is_htmx(request):  # htmx would swap a redirect's page into the row
-            response = HttpResponse(status=401)
-            response["HX-Redirect"] = to_login.url
-            return response
-        return to_login
+        return to_sign_in(request, next_url)
 
     progress = SkillProgress.objects.for_user(request.user).filter(skill=skill).first()
     form = ProgressForm(request.POST, progress=progress)
-    if form.is_valid():
+    valid = form.is_valid()
+    if valid:
         progress, _event = SkillProgress.objects.record(request.user, skill, form.changes())
-        if is_htmx(request):
-            return rows.render_tracked(request, skill, progress, next_url)
+    if is_htmx(request):
+        return tracked_answer(request, skill, progress, next_url, form, valid)
+    if valid:
         messages.success(request, saved_message(skill, progress))
         return redirect(next_url)
-
-    if is_htmx(request):
-        return rows.render_tracked(request, skill, progress, next_url, form=form)
     context = {"skill": skill, "form": form, "next": next_url}
     return render(request, "tracking/track_form.html", context)
+
+
+def tracked_answer(
+    request: HttpRequest,
+    skill: Skill,
+    progress: SkillProgress | None,
+    next_url: str,
+    form: ProgressForm,
+    valid: bool,
+) -> HttpResponse:
+    """htmx on /track/<skill>/: the roadmap row of the posted `section` when it holds
+    the skill, else the skill page's form."""
+    roadmap = roadmap_of_section(request, skill, request.POST.get("section", ""))
+    if roadmap is not None:
+        if valid:
+            message = saved_message(skill, progress)
+            return row_answer(request, roadmap, skill, state_of(progress), saved=message)
+        errors = form_errors(form.errors)
+        return row_answer(request, roadmap, skill, state_of(progress), errors=errors)
+    context = {
+        "skill": skill,
+        "progress": progress,
+        "form": ProgressForm(progress=progress) if valid else form,
+        "track_next": next_url,
+        "saved": valid,
+    }
+    return render(request, "tracking/_skill_form.html", context)
+
+
+def roadmap_of_section(request: HttpRequest, skill: Skill, raw_section: str) -> Roadmap | None:
+    """The roadmap of the section numbered `raw_section` (a form's value), if it holds
+    the skill and the person may see it."""
+    if not raw_section.isdigit():
+        return None
+    placement = (
+        SkillPlacement.objects.select_related("section__roadmap")
+        .filter(
+            section_id=int(raw_section),
+            skill=skill,
+            section__roadmap__in=Roadmap.objects.visible_to(request.user),
+        )
+        .first()
+    )
+    return placement.section.roadmap if placement else None
 
 
 def saved_message(skill: Skill, progress: SkillProgress) -> str:

@@ -1,6 +1,6 @@
 """Public roadmaps: published ones only."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
@@ -12,7 +12,8 @@ from api.auth import PUBLIC, PUBLIC_OPENAPI
 from api.conditional import etag
 from api.pagination import Pagination
 from api.schemas import RoadmapListItemOut, RoadmapOut, responses
-from skills.models import Roadmap, Section, Skill, SkillPlacement
+from skills.models import Roadmap
+from skills.tree import roadmap_tree
 
 router = Router(tags=["roadmaps"], auth=PUBLIC)
 
@@ -43,39 +44,26 @@ def get_roadmap(
     response: HttpResponse,
     slug: str = Path(..., description="The roadmap's slug.", example="backend"),
 ):
-    placements = SkillPlacement.objects.select_related("skill").prefetch_related(
-        Prefetch("skill__prerequisites", queryset=Skill.objects.only("id", "slug", "name"))
-    )
-    roadmap = get_object_or_404(
-        Roadmap.objects.published().prefetch_related(
-            Prefetch(
-                "sections",
-                queryset=Section.objects.prefetch_related(
-                    Prefetch("placements", queryset=placements)
-                ),
-            )
-        ),
-        slug=slug,
-    )
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+    tree = roadmap_tree(roadmap)
     sections = [
         {
             "slug": section.slug,
             "title": section.title,
             "skills": [
                 {
-                    "slug": placement.skill.slug,
-                    "name": placement.skill.name,
-                    "kind": placement.kind,
-                    "prerequisites": [p.slug for p in placement.skill.prerequisites.all()],
+                    "slug": skill.slug,
+                    "name": skill.name,
+                    "kind": skill.kind,
+                    "prerequisites": [needed.slug for needed in skill.prerequisites],
                 }
-                for placement in section.placements.all()
+                for skill in section.skills
             ],
         }
-        for section in roadmap.sections.all()
+        for section in tree
     ]
     changed = max(
-        [roadmap.updated_at]
-        + [p.skill.updated_at for s in roadmap.sections.all() for p in s.placements.all()]
+        [roadmap.updated_at] + [skill.updated_at for section in tree for skill in section.skills]
     )
     response["Last-Modified"] = http_date(changed.timestamp())
     return {

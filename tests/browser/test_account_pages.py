@@ -107,6 +107,9 @@ def test_roadmap_with_controls_fits_a_phone(page, person):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto("/roadmaps/backend/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto("/roadmaps/backend/?edit=http")  # a section's controls
+    assert page.locator("select").count() >= 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.goto("/profile/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.goto("/u/ada/")

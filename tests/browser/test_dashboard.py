@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.roadmap import save_row
 from tests.factories import UserFactory
 from tests.test_dashboard import make_world, set_profile
 
@@ -23,13 +24,12 @@ def sign_in(page, email: str) -> None:
 
 def set_skill(page, name: str, status: str, proficiency: str) -> None:
     """Change a skill's status and then its proficiency on the roadmap, as a person does:
-    each change saves at once (htmx) and swaps the row; wait for each swap."""
-    row = page.locator(".skill-row", has=page.get_by_label(f"Status of {name}"))
-    with page.expect_response(lambda r: "/track/" in r.url and r.request.method == "POST"):
-        row.get_by_label(f"Status of {name}").select_option(status)
+    its status chip opens the section's controls; each change saves at once (htmx) and
+    swaps the row; wait for each swap."""
+    save_row(page, name, "status", status)
+    row = page.locator(".skill-row", has=page.get_by_label(f"Status of {name}", exact=True))
     expect(row.locator(f"select.status-{status}")).to_have_count(1)
-    with page.expect_response(lambda r: "/track/" in r.url and r.request.method == "POST"):
-        row.get_by_label(f"Proficiency in {name}").select_option(proficiency)
+    save_row(page, name, "proficiency", proficiency)
     expect(row.locator(f"option[value='{proficiency}'][selected]")).to_have_count(1)
 
 

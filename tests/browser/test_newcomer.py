@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from skills import demo
 from skills.models import Roadmap
+from tests.browser.roadmap import save_row
 from tracking.models import ProgressEvent, SkillProgress
 
 pytestmark = pytest.mark.browser
@@ -28,13 +29,13 @@ def first_skills(roadmap: Roadmap, count: int) -> list[tuple[str, str]]:
 
 
 def track(page, slug: str, name: str, status: str) -> None:
-    """Choose a status in the skill's row and wait for htmx to save it and swap the row."""
-    select = page.get_by_label(f"Status of {name}", exact=True)
-    with page.expect_response(lambda r: r.url.endswith(f"/track/{slug}/")) as answer:
-        select.select_option(status)
-    assert answer.value.status == 200
-    assert answer.value.request.headers.get("hx-request") == "true"
-    expect(page.get_by_label(f"Status of {name}", exact=True)).to_have_value(status)
+    """Choose a status in the skill's row; htmx posts that row only, saves and swaps it."""
+    posted = save_row(page, name, "status", status)
+    assert posted["skill"] == [slug] and posted["status"] == [status]
+
+
+def chip(page, name: str, status: str):
+    return page.get_by_role("link", name=f"Status of {name}: {status}", exact=True)
 
 
 def test_newcomer_signs_up_builds_a_profile_and_tracks_skills(page, backend_roadmap):
@@ -82,17 +83,18 @@ def test_newcomer_signs_up_builds_a_profile_and_tracks_skills(page, backend_road
     # The proficiency control works the same way, by keyboard too.
     proficiency = page.get_by_label(f"Proficiency in {skills[0][1]}", exact=True)
     proficiency.focus()
-    with page.expect_response(lambda r: r.url.endswith(f"/track/{skills[0][0]}/")):
+    with page.expect_response(lambda r: r.url.endswith("/roadmaps/backend/track/")):
         page.keyboard.press("ArrowDown")
         page.keyboard.press("ArrowDown")
     expect(page.get_by_label(f"Proficiency in {skills[0][1]}", exact=True)).to_have_value("2")
+    expect(page.get_by_label(f"Proficiency in {skills[0][1]}", exact=True)).to_be_focused()
 
-    # A reload shows what was saved.
+    # A reload shows what was saved, compact: a chip for each status.
     page.reload()
     for _slug, name in skills[:3]:
-        expect(page.get_by_label(f"Status of {name}", exact=True)).to_have_value("done")
-    expect(page.get_by_label(f"Status of {skills[3][1]}", exact=True)).to_have_value("learning")
-    expect(page.get_by_label(f"Proficiency in {skills[0][1]}", exact=True)).to_have_value("2")
+        expect(chip(page, name, "Done")).to_be_visible()
+    expect(chip(page, skills[3][1], "Learning")).to_be_visible()
+    expect(page.locator(f"#skill-{skills[0][0]} .skill-level")).to_have_text("working")
     expect(section_bar).to_have_attribute("value", expected)
 
     saved = dict(
@@ -128,16 +130,28 @@ def signed_in_as_ada(browser, live_server, *, javascript: bool):
 
 
 def test_tracking_works_without_javascript(browser, live_server, backend_roadmap):
-    """The plain form: a Save button, POST, redirect back to the row, a message."""
+    """The plain form: a status chip opens its section's controls, a person changes two
+    rows and saves once (POST, redirect back to the first changed row, a message)."""
     context, page = signed_in_as_ada(browser, live_server, javascript=False)
     page.goto("/roadmaps/backend/")
-    slug, name = first_skills(backend_roadmap, 1)[0]
-    row = page.locator(f"#skill-{slug}")
-    row.get_by_label(f"Status of {name}", exact=True).select_option("done")
-    row.get_by_role("button", name=f"Save {name}").click()
+    (slug, name), (other_slug, other_name), (third_slug, _third) = first_skills(backend_roadmap, 3)
+    page.get_by_role("link", name=f"Status of {name}: Not started").click()
+    expect(page).to_have_url(re.compile(rf"/roadmaps/backend/\?edit={slug}$"))
+    expect(page.get_by_label(f"Status of {name}", exact=True)).to_be_focused()
+    page.get_by_label(f"Status of {name}", exact=True).select_option("done")
+    page.get_by_label(f"Proficiency in {other_name}", exact=True).select_option("3")
+    page.locator(f"#skill-{slug}").locator("xpath=ancestor::details").get_by_role(
+        "button", name="Save changes"
+    ).click()
     expect(page).to_have_url(re.compile(rf"/roadmaps/backend/#skill-{slug}$"))
-    expect(page.get_by_text(f"Saved: {name} is done")).to_be_visible()
-    expect(page.get_by_label(f"Status of {name}", exact=True)).to_have_value("done")
+    expect(page.get_by_text(f"Saved 2 changes: {name}, {other_name}.")).to_be_visible()
+    expect(chip(page, name, "Done")).to_be_visible()
+    expect(page.locator(f"#skill-{other_slug} .skill-level")).to_have_text("practitioner")
+    saved = dict(
+        SkillProgress.objects.filter(user__username="ada").values_list("skill__slug", "status")
+    )
+    assert saved == {slug: "done", other_slug: "not_started"}  # the third was left alone
+    assert third_slug not in saved
     context.close()
 
 
@@ -156,13 +170,13 @@ def test_a_cached_roadmap_comes_compressed_and_its_forms_work(
     if javascript:
         track(page, slug, name, "done")
     else:
-        row = page.locator(f"#skill-{slug}")
-        row.get_by_label(f"Status of {name}", exact=True).select_option("done")
-        row.get_by_role("button", name=f"Save {name}").click()
+        page.get_by_role("link", name=f"Status of {name}: Not started").click()
+        page.get_by_label(f"Status of {name}", exact=True).select_option("done")
+        page.get_by_role("button", name="Save changes").first.click()
         expect(page.get_by_text(f"Saved: {name} is done")).to_be_visible()
     page.reload()
-    expect(page.get_by_label(f"Status of {name}", exact=True)).to_have_value("done")
-    expect(page.get_by_label(f"Status of {other_name}", exact=True)).to_have_value("not_started")
+    expect(chip(page, name, "Done")).to_be_visible()
+    expect(chip(page, other_name, "Not started")).to_be_visible()
     assert SkillProgress.objects.get(user__username="ada", skill__slug=slug).status == "done"
     assert not SkillProgress.objects.filter(user__username="ada", skill__slug=other_slug).exists()
     context.close()

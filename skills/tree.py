@@ -1,0 +1,75 @@
+"""A roadmap's tree, read in order: its sections, the skills placed in each, each skill's
+prerequisites. One read model for the roadmap page (tracking) and the API.
+
+Plain data rather than model instances: a roadmap page reads a hundred skills or more,
+and building model objects through prefetches was most of the page's database time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from skills.models import Prerequisite, Roadmap, Section, SkillKind, SkillPlacement
+
+
+@dataclass(slots=True)
+class Needed:
+    """A skill to learn first."""
+
+    slug: str
+    name: str
+
+
+@dataclass(slots=True)
+class PlacedSkill:
+    """A skill as placed in a section: its kind there and what it needs first."""
+
+    skill_id: int
+    slug: str
+    name: str
+    kind: SkillKind
+    updated_at: datetime
+    prerequisites: list[Needed] = field(default_factory=list)  # by name
+
+
+@dataclass(slots=True)
+class SectionNode:
+    id: int
+    slug: str
+    title: str
+    summary: str
+    skills: list[PlacedSkill] = field(default_factory=list)  # in position order
+
+
+def roadmap_tree(roadmap: Roadmap) -> list[SectionNode]:
+    """The roadmap's sections in position order, each with its skills in position order,
+    each skill with its prerequisites by name. Three queries however big the roadmap."""
+    sections = {
+        id_: SectionNode(id_, slug, title, summary)
+        for id_, slug, title, summary in Section.objects.filter(roadmap=roadmap)
+        .order_by("position")
+        .values_list("id", "slug", "title", "summary")
+    }
+    skills: dict[int, list[PlacedSkill]] = {}  # a list: a skill might be placed twice
+    placements = (
+        SkillPlacement.objects.filter(section__roadmap=roadmap)
+        .order_by("section_id", "position")
+        .values_list(
+            "section_id", "kind", "skill_id", "skill__slug", "skill__name", "skill__updated_at"
+        )
+    )
+    for section_id, kind, skill_id, slug, name, updated_at in placements:
+        placed = PlacedSkill(skill_id, slug, name, SkillKind(kind), updated_at)
+        sections[section_id].skills.append(placed)
+        skills.setdefault(skill_id, []).append(placed)
+    on_roadmap = SkillPlacement.objects.filter(section__roadmap=roadmap).values("skill_id")
+    links = (
+        Prerequisite.objects.filter(skill__in=on_roadmap)
+        .order_by("requires__name", "requires_id")
+        .values_list("skill_id", "requires__slug", "requires__name")
+    )
+    for skill_id, slug, name in links:
+        for placed in skills[skill_id]:
+            placed.prerequisites.append(Needed(slug, name))
+    return list(sections.values())
