@@ -175,8 +175,8 @@ def wrk(
 
 
 def tracked_row() -> tuple[str, str]:
-    """The benchmark person's tracking POST for the first skill of the Backend roadmap:
-    its path and the extra form fields the roadmap row sends."""
+    """The benchmark person's tracking POST for the first skill of the Backend roadmap, as
+    htmx sends it from the roadmap page: its path and the row's own extra field."""
     from skills.models import SkillPlacement
 
     placement = (
@@ -185,7 +185,7 @@ def tracked_row() -> tuple[str, str]:
         .order_by("section__position", "position")
         .first()
     )
-    return f"/track/{placement.skill.slug}/", f"&section={placement.section_id}"
+    return "/roadmaps/backend/track/", f"&skill={placement.skill.slug}"
 
 
 def bench_pages(args: argparse.Namespace, env: dict[str, str]) -> None:

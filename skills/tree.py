@@ -3,6 +3,8 @@ prerequisites. One read model for the roadmap page (tracking) and the API.
 
 Plain data rather than model instances: a roadmap page reads a hundred skills or more,
 and building model objects through prefetches was most of the page's database time.
+The tree is cached until content changes (core/cache.py), so a page rendered after a
+person's progress changed reads only their progress.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.cache import cached
+from core.versions import CONTENT
 from skills.models import Prerequisite, Roadmap, Section, SkillKind, SkillPlacement
 
 
@@ -44,7 +48,13 @@ class SectionNode:
 
 def roadmap_tree(roadmap: Roadmap) -> list[SectionNode]:
     """The roadmap's sections in position order, each with its skills in position order,
-    each skill with its prerequisites by name. Three queries however big the roadmap."""
+    each skill with its prerequisites by name. Three queries however big the roadmap, none
+    while content is unchanged."""
+    return cached("skills:roadmap-tree", roadmap.pk, [CONTENT], lambda: read_tree(roadmap))
+
+
+def read_tree(roadmap: Roadmap) -> list[SectionNode]:
+    """The tree as the database has it now (see roadmap_tree)."""
     sections = {
         id_: SectionNode(id_, slug, title, summary)
         for id_, slug, title, summary in Section.objects.filter(roadmap=roadmap)
