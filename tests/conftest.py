@@ -16,6 +16,16 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.markexpr = ""
 
 
+@pytest.fixture(autouse=True)
+def _mail_through_tasks(settings):
+    """Mail goes through a task, as configured (Django's test set-up makes every mailer
+    the local-memory one): the queuing mailer, delivering to `mail.outbox`."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "accounts.mail.TaskEmailBackend", "OPTIONS": {"mailer": "delivery"}},
+        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner", email="owner@example.com")
