@@ -153,7 +153,7 @@ def record_failure(model: type[Upload], upload_id: int, exc: BaseException) -> N
             error=printable(f"{type(exc).__name__}: {exc}")[:2000],
             finished_at=timezone.now(),
         )
-    except DatabaseError:
+    except (DatabaseError, ValueError):  # the database is away; `upload_id` is no id
         logger.exception("Could not record the failure of upload %s", upload_id)
 
 
