@@ -20,6 +20,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django.tasks import Task, TaskResult, TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,6 @@ def _status(task: Task, task_id: str) -> TaskResultStatus | None:
 
 def _requeue_running(task_id: str) -> bool:
     """Put a RUNNING task of django-tasks-db back in the queue (READY), keeping its id."""
-    from django_tasks_db.models import DBTaskResult
-
     updated = DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.READY, started_at=None
     )
