@@ -246,7 +246,11 @@ class ImportUploadAdmin(admin.ModelAdmin):
         return False
 
     def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
     ) -> HttpResponse:
         """The upload's page: queued, then running (with how far), then the result with
         every problem found. Reloads itself (no JavaScript) until the import has ended."""

@@ -161,7 +161,11 @@ class RoadmapUploadAdmin(admin.ModelAdmin):
         return False
 
     def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
     ) -> HttpResponse:
         """The upload's page: queued, running, then the result with every problem found.
         Reloads itself (no JavaScript) until the import has ended."""

@@ -26,6 +26,7 @@ from salaries.models import ImportBatch, ImportProgress, ImportUpload, SalaryDat
 from salaries.stats import salary_stats, stats_by_level
 from salaries.tasks import import_upload, queue_import, requeue_unfinished
 from tests.factories import UserFactory
+from tests.task_support import run_worker
 
 IMPORT = "/admin/salaries/importbatch/import/"
 GOOD = b"role,level,country,currency,amount,year\n" + b"".join(
@@ -42,33 +43,11 @@ def csv_file(content: bytes, name: str = "survey.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="text/csv")
 
 
-@pytest.fixture
-def queued(settings):
-    """Tasks wait in the database for a worker, as in production."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker() -> str:
-    """`manage.py db_worker` until the queue is empty; what it said on stderr."""
-    err = io.StringIO()
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        "--interval",
-        "0",
-        stdout=io.StringIO(),
-        stderr=err,
-    )
-    return err.getvalue()
-
-
 # The page ----------------------------------------------------------------------------
 
 
 def test_an_upload_answers_with_its_page_which_follows_the_queued_import(
-    queued, salary_tracks, staff_client, staff
+    queued_tasks, salary_tracks, staff_client, staff
 ):
     response = staff_client.post(IMPORT, {"file": csv_file(GOOD), "source": "Survey"})
 
@@ -177,14 +156,19 @@ def test_running_an_import_twice_imports_it_once(salary_tracks):
     assert SalaryDataPoint.objects.count() == 6
 
 
-def test_a_lost_database_is_retried_with_a_back_off(queued, salary_tracks, monkeypatch):
+def test_a_lost_database_is_retried_with_a_back_off(queued_tasks, salary_tracks, monkeypatch):
     upload = queue_import(io.BytesIO(GOOD), "s.csv", source_name="S")
     first_task = upload.task_id
 
-    def database_away(*args, **kwargs):
-        raise OperationalError("server closed the connection unexpectedly")
+    real_run = Importer.run
+    failures = [OperationalError("server closed the connection unexpectedly")]
 
-    monkeypatch.setattr(Importer, "run", database_away)
+    def database_away_once(self, *args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return real_run(self, *args, **kwargs)
+
+    monkeypatch.setattr(Importer, "run", database_away_once)
     run_worker()
 
     failed = DBTaskResult.objects.get(id=first_task)
@@ -197,7 +181,7 @@ def test_a_lost_database_is_retried_with_a_back_off(queued, salary_tracks, monke
     assert timedelta(seconds=9) < wait < timedelta(seconds=12)
     assert not SalaryDataPoint.objects.exists()
 
-    monkeypatch.undo()  # the database is back
+    # The database is back; the back-off has passed.
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     run_worker()
     upload.refresh_from_db()
@@ -216,7 +200,7 @@ def test_without_a_queue_a_lost_database_fails_the_upload(salary_tracks, monkeyp
     assert upload.error == "OperationalError: server closed the connection unexpectedly"
 
 
-def test_a_worker_starting_queues_again_what_a_stopped_worker_left(queued, salary_tracks):
+def test_a_worker_starting_queues_again_what_a_stopped_worker_left(queued_tasks, salary_tracks):
     abandoned = queue_import(io.BytesIO(GOOD), "a.csv", source_name="A")
     waiting = queue_import(io.BytesIO(GOOD), "b.csv", source_name="B")
     # The first was claimed by a worker that was then killed: RUNNING for ever.
@@ -239,7 +223,7 @@ def test_a_worker_starting_queues_again_what_a_stopped_worker_left(queued, salar
     assert (task.status, task.worker_ids[0]) == ("SUCCESSFUL", "killed")
 
 
-def test_an_import_whose_task_was_lost_is_queued_anew(queued, salary_tracks):
+def test_an_import_whose_task_was_lost_is_queued_anew(queued_tasks, salary_tracks):
     upload = queue_import(io.BytesIO(GOOD), "a.csv", source_name="A")
     DBTaskResult.objects.filter(id=upload.task_id).delete()  # pruned, say
 
@@ -271,7 +255,7 @@ def test_statistics_are_warm_after_an_import(salary_tracks, django_capture_on_co
 # `manage.py import_salaries --queue` ----------------------------------------------------
 
 
-def test_the_command_queues_the_file_and_prints_the_task_id(queued, salary_tracks, tmp_path):
+def test_the_command_queues_the_file_and_prints_the_task_id(queued_tasks, salary_tracks, tmp_path):
     path = tmp_path / "survey.csv"
     path.write_bytes(GOOD)
     out, err = io.StringIO(), io.StringIO()

@@ -5,40 +5,21 @@ The suite's mailers are configured as in production (tests/conftest.py), deliver
 worker does with it when tasks wait in the database, and a mail server that is away.
 """
 
-import io
 import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives, send_mail
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from accounts.tasks import refused_for_good
 from tests.helpers import free_port
-
-
-@pytest.fixture
-def queued(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker() -> None:
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        "--interval",
-        "0",
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-    )
+from tests.task_support import run_worker
 
 
 @pytest.mark.django_db
-def test_a_password_reset_mail_waits_for_a_worker_then_arrives(queued, client, owner):
+def test_a_password_reset_mail_waits_for_a_worker_then_arrives(queued_tasks, client, owner):
     response = client.post("/accounts/password/reset/", {"email": "owner@example.com"})
 
     assert response.status_code == 302  # answered before any mail server was asked
@@ -95,7 +76,7 @@ def test_a_message_arrives_as_it_was_written():
 
 
 @pytest.mark.django_db
-def test_a_message_with_a_bad_header_fails_where_it_is_sent(queued):
+def test_a_message_with_a_bad_header_fails_where_it_is_sent(queued_tasks):
     message = EmailMultiAlternatives("Hi", "Body", to=["a@example.com"], headers={"Bcc": "x"})
     with pytest.raises(ValueError, match="Bcc is not a valid email header"):
         message.send()
@@ -103,7 +84,7 @@ def test_a_message_with_a_bad_header_fails_where_it_is_sent(queued):
 
 
 @pytest.mark.django_db
-def test_a_mail_server_that_is_away_is_tried_again_later(queued, settings):
+def test_a_mail_server_that_is_away_is_tried_again_later(queued_tasks, settings):
     settings.MAILERS = {
         **settings.MAILERS,
         "delivery": {

@@ -4,13 +4,10 @@ tests/test_admin_content.py covers what an import does (with the immediate backe
 the suite's default); here the import waits in the database for a worker.
 """
 
-import io
 import json
 
-import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -18,29 +15,10 @@ from django_tasks_db.models import DBTaskResult
 from skills.models import Roadmap, RoadmapUpload
 from skills.tasks import import_roadmap_upload, queue_import, requeue_unfinished
 from tests.factories import UserFactory
+from tests.task_support import run_worker
 from tests.test_roadmap_import_export import small_roadmap
 
 IMPORT = "/admin/skills/roadmap/import/"
-
-
-@pytest.fixture
-def queued(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker() -> str:
-    err = io.StringIO()
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        "--interval",
-        "0",
-        stdout=io.StringIO(),
-        stderr=err,
-    )
-    return err.getvalue()
 
 
 def roadmap_file(data: dict | bytes) -> SimpleUploadedFile:
@@ -48,7 +26,7 @@ def roadmap_file(data: dict | bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile("backend.json", raw, content_type="application/json")
 
 
-def test_an_upload_is_queued_and_its_page_follows_it(queued, staff_client, staff):
+def test_an_upload_is_queued_and_its_page_follows_it(queued_tasks, staff_client, staff):
     response = staff_client.post(IMPORT, {"file": roadmap_file(small_roadmap())})
 
     upload = RoadmapUpload.objects.get()
@@ -71,14 +49,14 @@ def test_an_upload_is_queued_and_its_page_follows_it(queued, staff_client, staff
     assert DBTaskResult.objects.get(id=upload.task_id).status == "SUCCESSFUL"
 
 
-def test_a_file_that_is_not_json_is_refused_at_once(queued, staff_client):
+def test_a_file_that_is_not_json_is_refused_at_once(queued_tasks, staff_client):
     response = staff_client.post(IMPORT, {"file": roadmap_file(b"{nope")})
     assert response.status_code == 200
     assert "not valid JSON" in response.content.decode()
     assert not RoadmapUpload.objects.exists() and not DBTaskResult.objects.exists()
 
 
-def test_every_problem_is_listed_by_path_and_nothing_written(queued, staff_client):
+def test_every_problem_is_listed_by_path_and_nothing_written(queued_tasks, staff_client):
     data = small_roadmap()
     data["sections"][1]["skills"][0]["prerequisites"] = ["cobol"]
     data["sections"][0]["skills"][0]["resources"][0]["url"] = "javascript:alert(1)"
@@ -93,7 +71,7 @@ def test_every_problem_is_listed_by_path_and_nothing_written(queued, staff_clien
     assert not Roadmap.objects.exists()
 
 
-def test_an_import_runs_once_and_a_stopped_workers_import_runs_again(queued, db):
+def test_an_import_runs_once_and_a_stopped_workers_import_runs_again(queued_tasks, db):
     upload = queue_import(json.dumps(small_roadmap()).encode(), "backend.json")
     DBTaskResult.objects.filter(id=upload.task_id).update(
         status="RUNNING", started_at=timezone.now(), worker_ids=["killed"]
