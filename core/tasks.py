@@ -19,6 +19,7 @@ from typing import Any
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.tasks import Task, TaskResult, TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -85,3 +86,14 @@ def _requeue_running(task_id: str) -> bool:
         status=TaskResultStatus.READY, started_at=None
     )
     return updated == 1
+
+
+def result_admin_url(task: Task, task_id: str) -> str:
+    """The admin page of a queued task's result (state, error, traceback) where the
+    backend keeps results (the database backend), else ""."""
+    if not task_id or not task.get_backend().supports_get_result:
+        return ""
+    try:
+        return reverse("admin:django_tasks_database_dbtaskresult_change", args=[task_id])
+    except NoReverseMatch:
+        return ""

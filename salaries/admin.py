@@ -9,12 +9,13 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.audit import audit
+from core.tasks import result_admin_url
 from core.uploads import UploadState
 from salaries import moderation
 from salaries.forms import ImportUploadForm, RatesUploadForm
@@ -271,7 +272,7 @@ class ImportUploadAdmin(admin.ModelAdmin):
                 upload.state == UploadState.QUEUED
                 and timezone.now() - upload.created_at > WORKER_EXPECTED_WITHIN
             ),
-            "task_url": task_result_url(upload.task_id),
+            "task_url": result_admin_url(import_upload, upload.task_id),
             "refresh_seconds": REFRESH_SECONDS,
         }
         return TemplateResponse(request, "admin/salaries/importupload/progress.html", context)
@@ -280,17 +281,6 @@ class ImportUploadAdmin(admin.ModelAdmin):
 REFRESH_SECONDS = 2
 # A queued import still waiting after this long suggests no worker is running.
 WORKER_EXPECTED_WITHIN = timedelta(seconds=30)
-
-
-def task_result_url(task_id: str) -> str:
-    """The admin page of a queued task's result, where the backend keeps results (the
-    database backend), else ""."""
-    if not task_id or not import_upload.get_backend().supports_get_result:
-        return ""
-    try:
-        return reverse("admin:django_tasks_database_dbtaskresult_change", args=[task_id])
-    except NoReverseMatch:
-        return ""
 
 
 def rate_file_name(form: RatesUploadForm) -> str:

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.tasks import result_admin_url
 from skills.models import (
     Prerequisite,
     Resource,
@@ -22,7 +23,7 @@ from skills.models import (
 )
 from skills.ordering import OrderedInlineForm, OrderedInlineFormSet
 from skills.roadmap_io import RoadmapImportError, dumps, export_roadmap, loads
-from skills.tasks import queue_import
+from skills.tasks import import_roadmap_upload, queue_import
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -180,6 +181,7 @@ class RoadmapUploadAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": upload.file_name,
             "upload": upload,
+            "task_url": result_admin_url(import_roadmap_upload, upload.task_id),
             "refresh_seconds": REFRESH_SECONDS,
         }
         return TemplateResponse(request, "admin/skills/roadmapupload/progress.html", context)

@@ -47,6 +47,7 @@ def test_an_upload_is_queued_and_its_page_follows_it(queued_tasks, staff_client,
     assert 'href="/roadmaps/backend/"' in done
     assert 'http-equiv="refresh"' not in done
     assert DBTaskResult.objects.get(id=upload.task_id).status == "SUCCESSFUL"
+    assert f'href="/admin/django_tasks_database/dbtaskresult/{upload.task_id}/change/"' in done
 
 
 def test_a_file_that_is_not_json_is_refused_at_once(queued_tasks, staff_client):
