@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test bench lint format soak backup restore clean
+.PHONY: run worker test bench lint format soak backup restore clean
 
 $(PY):
 	@interp=$$(sh scripts/find-python) || exit 1; \
@@ -24,6 +24,11 @@ run: $(VENV)/.runtime
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# One worker in the foreground, running the tasks web processes queue in the database
+# (TASKS_BACKEND=database; serve with `TASKS_BACKEND=database make run`). README, "Background tasks".
+worker: $(VENV)/.runtime
+	DEBUG=$${DEBUG:-1} TASKS_BACKEND=$${TASKS_BACKEND:-database} $(PY) manage.py db_worker
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "dashboard",
     "ninja",
     "api",
+    # After careerpath, whose `db_worker` (re-queuing imports a stopped worker left
+    # unfinished) takes the place of this app's own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -223,20 +226,36 @@ _email_options = {
     "use_tls": _email.get("EMAIL_USE_TLS"),
     "use_ssl": _email.get("EMAIL_USE_SSL"),
 }
+# Every message is handed to a task (accounts/mail.py), which delivers it through the
+# `delivery` mailer: a slow or unreachable mail server never holds up a request.
 MAILERS = {
-    "default": {
+    "default": {"BACKEND": "accounts.mail.TaskEmailBackend", "OPTIONS": {"mailer": "delivery"}},
+    "delivery": {
         "BACKEND": _email["EMAIL_BACKEND"],
         "OPTIONS": (
             {k: v for k, v in _email_options.items() if v not in (None, "", False)}
             if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
             else {}
         ),
-    }
+    },
 }
 # Without EMAIL_URL, mail (password resets) goes to the log, as CONTRACT.md promises;
 # README.md tells operators to set EMAIL_URL, so Django's warning about it is not repeated.
 SILENCED_SYSTEM_CHECKS = [] if env.str("EMAIL_URL", default="") else ["mail.E001"]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Careerpath <careerpath@localhost>")
+
+# Background tasks (Django's django.tasks). TASKS_BACKEND=immediate (the default) runs each
+# task in the process that queues it, so `make run` needs nothing but Python;
+# TASKS_BACKEND=database queues them in the database (django-tasks-db), in the queuing
+# transaction, for `make worker` (`manage.py db_worker`) processes to run.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate").strip().lower()
+if TASKS_BACKEND not in TASK_BACKENDS:
+    config_error(f"TASKS_BACKEND={TASKS_BACKEND!r} must be immediate or database.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Accounts (django-allauth): sign in with email and password; the username is derived.
 AUTHENTICATION_BACKENDS = [

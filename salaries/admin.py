@@ -1,26 +1,30 @@
-"""Curation: sources, data points and moderation, imports (upload, roll back), exchange
-rates (table upload), title aliases."""
+"""Curation: sources, data points and moderation, imports (upload, follow, roll back),
+exchange rates (table upload), title aliases."""
+
+from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.contrib.admin.models import ADDITION
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.audit import audit
+from core.tasks import result_admin_url
+from core.uploads import UploadState
 from salaries import moderation
 from salaries.forms import ImportUploadForm, RatesUploadForm
-from salaries.importing.run import Importer
 from salaries.importing.write import roll_back
 from salaries.models import (
     AliasSet,
     ExchangeRate,
     ImportBatch,
+    ImportUpload,
     PendingContribution,
     SalaryDataPoint,
     Source,
@@ -29,6 +33,7 @@ from salaries.models import (
 )
 from salaries.rates import load_rates
 from salaries.stats import invalidate
+from salaries.tasks import import_upload, queue_import
 
 
 @admin.register(Source)
@@ -194,33 +199,88 @@ class ImportBatchAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload a CSV: the same import as `manage.py import_salaries`."""
+        """Upload a CSV: stored and imported by a task (the same import as `manage.py
+        import_salaries`); the answer is at once the upload's page, which follows it."""
         if not request.user.has_perm("salaries.add_salarydatapoint"):
             raise PermissionDenied
         form = ImportUploadForm(request.POST or None, request.FILES or None)
-        report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            importer = Importer(
+            queued = queue_import(
+                upload,
+                upload.name,
                 source_name=form.cleaned_data["source"],
-                user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
                 force=form.cleaned_data["force"],
+                user=request.user,
             )
-            report = importer.run(upload, upload.name)
-            if report.ok and not report.dry_run:
-                if report.batch is not None:
-                    audit(request, [report.batch], report.summary(), ADDITION)
-                self.message_user(request, report.summary(), messages.SUCCESS)
-                return redirect("admin:salaries_importbatch_changelist")
+            return redirect(queued)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Import salary data"),
             "form": form,
-            "report": report,
         }
         return TemplateResponse(request, "admin/salaries/importbatch/import.html", context)
+
+
+@admin.register(ImportUpload)
+class ImportUploadAdmin(admin.ModelAdmin):
+    """Files queued for import: each one's page shows its progress, then its result."""
+
+    list_display = ["file_name", "source_name", "dry_run", "state", "created_by", "created_at"]
+    list_filter = ["state", "dry_run"]
+    list_select_related = ["created_by"]
+    search_fields = ["file_name", "source_name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).without_file()
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Whoever may import may follow imports, their own and their colleagues'.
+        return request.user.has_perm("salaries.add_salarydatapoint")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # uploads are made by the import form
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        """The upload's page: queued, then running (with how far), then the result with
+        every problem found. Reloads itself (no JavaScript) until the import has ended."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        upload = get_object_or_404(
+            ImportUpload.objects.without_file().select_related("progress", "batch", "created_by"),
+            pk=object_id if object_id.isdigit() else None,
+        )
+        progress = getattr(upload, "progress", None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": upload.file_name,
+            "upload": upload,
+            "progress": progress if progress is not None and progress.total else None,
+            "waiting": (
+                upload.state == UploadState.QUEUED
+                and timezone.now() - upload.created_at > WORKER_EXPECTED_WITHIN
+            ),
+            "task_url": result_admin_url(import_upload, upload.task_id),
+            "refresh_seconds": REFRESH_SECONDS,
+        }
+        return TemplateResponse(request, "admin/salaries/importupload/progress.html", context)
+
+
+REFRESH_SECONDS = 2
+# A queued import still waiting after this long suggests no worker is running.
+WORKER_EXPECTED_WITHIN = timedelta(seconds=30)
 
 
 def rate_file_name(form: RatesUploadForm) -> str:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from careers.models import Level, Track
+from core.uploads import Upload
 
 # Groups with fewer points than this show no figures anywhere (k-anonymity).
 MIN_GROUP_SIZE = 5
@@ -136,6 +137,59 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.source}"
+
+
+class ImportUpload(Upload):
+    """A CSV file queued for import (from the admin, or `import_salaries --queue`), and
+    what became of it (core/uploads.py; the import: salaries/tasks.py)."""
+
+    source_name = models.CharField(_("source name"), max_length=200, blank=True)
+    force = models.BooleanField(_("forced"), default=False)
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import batch"),
+    )
+
+    class Meta(Upload.Meta):
+        verbose_name = _("uploaded salary file")
+        verbose_name_plural = _("uploaded salary files")
+        indexes = [
+            # Workers look for unfinished imports when they start.
+            models.Index(fields=["state"], name="salary_upload_state"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        """Its page in the admin: progress while it runs, then the result."""
+        return reverse("admin:salaries_importupload_change", args=[self.pk])
+
+
+class ImportProgress(models.Model):
+    """How far a running import has read its file. Written through a database connection
+    of its own, outside the import's transaction, so that its page shows it live (a row
+    apart from the upload's, which that transaction keeps locked)."""
+
+    upload = models.OneToOneField(
+        ImportUpload, on_delete=models.CASCADE, primary_key=True, related_name="progress"
+    )
+    phase = models.CharField(_("phase"), max_length=32, blank=True)
+    done = models.PositiveBigIntegerField(_("bytes read"), default=0)
+    total = models.PositiveBigIntegerField(_("bytes in all"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import progress")
+        verbose_name_plural = _("import progress")
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}: {self.percent}%"
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
 
 
 class ExchangeRate(models.Model):

@@ -1,21 +1,29 @@
 """Curation of roadmaps and skills: inlines, ordering numbers, counts, import and export."""
 
-from typing import Any
-
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from skills.models import Prerequisite, Resource, Roadmap, Section, Skill, SkillPlacement
+from core.tasks import result_admin_url
+from skills.models import (
+    Prerequisite,
+    Resource,
+    Roadmap,
+    RoadmapUpload,
+    Section,
+    Skill,
+    SkillPlacement,
+)
 from skills.ordering import OrderedInlineForm, OrderedInlineFormSet
-from skills.roadmap_io import RoadmapImportError, dumps, export_roadmap, import_roadmap, loads
+from skills.roadmap_io import RoadmapImportError, dumps, export_roadmap, loads
+from skills.tasks import import_roadmap_upload, queue_import
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -81,36 +89,27 @@ class RoadmapAdmin(admin.ModelAdmin):
         return response
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a roadmap file: its syntax is checked at once, then a task imports it
+        (the same import as `manage.py import_roadmap`); the answer is the upload's page."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        problems = []
         if request.method == "POST":
             form = RoadmapImportForm(request.POST, request.FILES)
         else:
             form = RoadmapImportForm()
         if request.method == "POST" and form.is_valid():
-            dry_run = form.cleaned_data["dry_run"]
-            try:
-                result = import_roadmap(form.cleaned_data["file"], dry_run=dry_run)
-            except RoadmapImportError as exc:
-                problems = exc.problems
-            else:
-                if dry_run:
-                    messages.info(
-                        request,
-                        _("The file is valid; nothing was written (check only). %(summary)s")
-                        % {"summary": result.summary()},
-                    )
-                    return HttpResponseRedirect(request.path)
-                messages.success(request, result.summary())
-                url = reverse("admin:skills_roadmap_change", args=[result.roadmap.pk])
-                return HttpResponseRedirect(url)
+            upload = queue_import(
+                form.cleaned_data["file"],
+                request.FILES["file"].name,
+                dry_run=form.cleaned_data["dry_run"],
+                user=request.user,
+            )
+            return HttpResponseRedirect(upload.get_absolute_url())
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Import a roadmap from JSON"),
             "form": form,
-            "problems": problems,
         }
         return TemplateResponse(request, "admin/skills/roadmap/import.html", context)
 
@@ -127,14 +126,68 @@ class RoadmapImportForm(forms.Form):
         label=_("Check only, write nothing"), required=False, initial=False
     )
 
-    def clean_file(self) -> Any:
+    def clean_file(self) -> bytes:
+        """The file's bytes, once they parse as JSON (the rest is checked by the import)."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
+        content = upload.read()
         try:
-            return loads(upload.read())
+            loads(content)
         except RoadmapImportError as exc:
             raise forms.ValidationError([str(p) for p in exc.problems]) from None
+        return content
+
+
+@admin.register(RoadmapUpload)
+class RoadmapUploadAdmin(admin.ModelAdmin):
+    """Roadmap files queued for import: each one's page shows its state, then its result."""
+
+    list_display = ["file_name", "dry_run", "state", "roadmap", "created_by", "created_at"]
+    list_filter = ["state", "dry_run"]
+    list_select_related = ["roadmap", "created_by"]
+    search_fields = ["file_name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).without_file()
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Whoever may import roadmaps may follow imports, theirs and their colleagues'.
+        return request.user.has_perms(["skills.add_roadmap", "skills.change_roadmap"])
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # uploads are made by the import form
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        """The upload's page: queued, running, then the result with every problem found.
+        Reloads itself (no JavaScript) until the import has ended."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        upload = get_object_or_404(
+            RoadmapUpload.objects.without_file().select_related("roadmap", "created_by"),
+            pk=object_id if object_id.isdigit() else None,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": upload.file_name,
+            "upload": upload,
+            "task_url": result_admin_url(import_roadmap_upload, upload.task_id),
+            "refresh_seconds": REFRESH_SECONDS,
+        }
+        return TemplateResponse(request, "admin/skills/roadmapupload/progress.html", context)
+
+
+REFRESH_SECONDS = 2
 
 
 class PlacementForm(OrderedInlineForm):

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.queries import count_of
+from core.uploads import Upload
 from skills.graph import find_cycle_in, rotate_to
 
 
@@ -274,3 +275,29 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RoadmapUpload(Upload):
+    """A roadmap file queued for import from the admin, and what became of it
+    (core/uploads.py; the import: skills/tasks.py)."""
+
+    roadmap = models.ForeignKey(
+        Roadmap,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("roadmap"),
+    )
+
+    class Meta(Upload.Meta):
+        verbose_name = _("uploaded roadmap file")
+        verbose_name_plural = _("uploaded roadmap files")
+        indexes = [
+            # Workers look for unfinished imports when they start.
+            models.Index(fields=["state"], name="roadmap_upload_state"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        """Its page in the admin: progress while it runs, then the result."""
+        return reverse("admin:skills_roadmapupload_change", args=[self.pk])

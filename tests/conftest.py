@@ -16,6 +16,28 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.markexpr = ""
 
 
+@pytest.fixture(autouse=True)
+def _mail_through_tasks(settings):
+    """Mail goes through a task, as configured (Django's test set-up makes every mailer
+    the local-memory one): the queuing mailer, delivering to `mail.outbox`."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "accounts.mail.TaskEmailBackend", "OPTIONS": {"mailer": "delivery"}},
+        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+
+
+@pytest.fixture
+def queued_tasks(settings, monkeypatch):
+    """Tasks wait in the database for a worker, as in production (TASKS_BACKEND=database);
+    tests.task_support.run_worker() runs one in this process. The worker closes its
+    connection between tasks: here that connection holds the test's transaction, so it is
+    kept (tests/test_task_worker.py runs real worker processes)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner", email="owner@example.com")

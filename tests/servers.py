@@ -170,6 +170,41 @@ class Browser:
         assert match, f"no CSRF token in the form at {form_page or url}"
         return self.request(url, {"csrfmiddlewaretoken": match.group(1), **fields})
 
+    def upload(
+        self, url: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]]
+    ) -> Response:
+        """GET the form at url, then POST it as multipart/form-data with the CSRF token:
+        `files` maps a field to (file name, content)."""
+        form = self.get(url)
+        assert form.status == 200, (form.status, form.text[:500])
+        match = CSRF_FIELD.search(form.text)
+        assert match, f"no CSRF token in the form at {url}"
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in {"csrfmiddlewaretoken": match.group(1), **fields}.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
+        for name, (file_name, content) in files.items():
+            head = (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{file_name}"\r\nContent-Type: text/csv\r\n\r\n'
+            )
+            parts.append(head.encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(url, data=body)
+        request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+        parsed = urllib.parse.urlsplit(url)
+        request.add_header("Origin", f"{parsed.scheme}://{parsed.netloc}")
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return Response(
+                    response.status, response.url, response.read().decode(), dict(response.headers)
+                )
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.url, error.read().decode(), dict(error.headers))
+
     def session_key(self) -> str | None:
         return next((c.value for c in self.cookies if c.name == "sessionid"), None)
 

@@ -359,20 +359,23 @@ def upload(data: dict | bytes, name: str = "roadmap.json") -> SimpleUploadedFile
     return SimpleUploadedFile(name, raw, content_type="application/json")
 
 
-def test_admin_import_creates_the_roadmap_and_goes_to_it(staff_client):
+def test_admin_import_creates_the_roadmap_and_links_to_it(staff_client):
     response = staff_client.post("/admin/skills/roadmap/import/", {"file": upload(small_roadmap())})
     roadmap = Roadmap.objects.get(slug="backend")
     assert response.status_code == 302
-    assert response.url == f"/admin/skills/roadmap/{roadmap.pk}/change/"
     page = staff_client.get(response.url).content.decode()
     assert "Roadmap “backend” created: 2 sections, 4 skills" in page
+    assert f'href="/admin/skills/roadmap/{roadmap.pk}/change/"' in page
+    assert 'http-equiv="refresh"' not in page  # finished: the page stops reloading
 
 
 def test_admin_import_lists_every_problem_and_writes_nothing(staff_client):
     data = small_roadmap()
     data["sections"][0]["skills"][0]["resources"][0]["url"] = "javascript:alert(1)"
     data["sections"][1]["skills"][0]["prerequisites"] = ["cobol"]
-    response = staff_client.post("/admin/skills/roadmap/import/", {"file": upload(data)})
+    response = staff_client.post(
+        "/admin/skills/roadmap/import/", {"file": upload(data)}, follow=True
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "The file has 2 problems; nothing was imported." in html

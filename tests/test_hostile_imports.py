@@ -151,7 +151,7 @@ def test_the_admin_upload_reports_hostile_cells_and_imports_nothing(salary_track
     row[CONTRACT.index("city")] = "\x00"
     upload = SimpleUploadedFile("hostile.csv", csv_bytes(CONTRACT, [GOOD, row]), "text/csv")
     response = staff_client.post(
-        "/admin/salaries/importbatch/import/", {"file": upload, "source": "Hostile"}
+        "/admin/salaries/importbatch/import/", {"file": upload, "source": "Hostile"}, follow=True
     )
     assert response.status_code == 200
     page = response.content.decode()

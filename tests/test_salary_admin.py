@@ -14,6 +14,7 @@ PAGES = [
     "/admin/salaries/pendingcontribution/",
     "/admin/salaries/importbatch/",
     "/admin/salaries/importbatch/import/",
+    "/admin/salaries/importupload/",
     "/admin/salaries/exchangerate/",
     "/admin/salaries/exchangerate/load/",
     "/admin/salaries/aliasset/",

@@ -461,7 +461,7 @@ def test_the_admin_upload_lists_every_problem_and_imports_nothing(
     content = write_csv(tmp_path / "bad.csv", rows).read_bytes()
 
     response = staff_client.post(
-        "/admin/salaries/importbatch/import/", {"file": upload("bad.csv", content)}
+        "/admin/salaries/importbatch/import/", {"file": upload("bad.csv", content)}, follow=True
     )
 
     html = response.content.decode()
@@ -475,12 +475,12 @@ def test_the_admin_dry_run_and_refusal_write_nothing(salary_tracks, tmp_path, st
     content = write_csv(tmp_path / "survey.csv", GOOD_ROWS).read_bytes()
     url = "/admin/salaries/importbatch/import/"
 
-    dry = staff_client.post(url, {"file": upload("s.csv", content), "dry_run": "on"})
+    dry = staff_client.post(url, {"file": upload("s.csv", content), "dry_run": "on"}, follow=True)
     assert "would be imported" in dry.content.decode()
     assert SalaryDataPoint.objects.count() == 0
 
     staff_client.post(url, {"file": upload("s.csv", content), "source": "S"})
-    again = staff_client.post(url, {"file": upload("s.csv", content), "source": "S"})
+    again = staff_client.post(url, {"file": upload("s.csv", content), "source": "S"}, follow=True)
     assert "already imported" in again.content.decode()
     assert SalaryDataPoint.objects.count() == 3
 

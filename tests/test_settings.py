@@ -40,6 +40,7 @@ def test_check_deploy_is_clean_in_production():
         ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS"),
         ("CACHE_URL", "nosuchcache://x", "CACHE_URL"),
         ("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "X-Real-IP: 1.2.3.4", "X-Real-IP"),
+        ("TASKS_BACKEND", "celery", "TASKS_BACKEND"),
     ],
 )
 def test_bad_configuration_stops_with_one_clear_line(name, value, words):

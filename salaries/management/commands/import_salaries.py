@@ -1,4 +1,4 @@
-"""`manage.py import_salaries FILE.csv [--source NAME] [--dry-run] [--force]`."""
+"""`manage.py import_salaries FILE.csv [--source NAME] [--dry-run] [--force] [--queue]`."""
 
 from pathlib import Path
 
@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from salaries.importing.report import RowError
 from salaries.importing.run import Importer
+from salaries.models import Source
+from salaries.tasks import queue_import
 
 
 class ProgressBar:
@@ -60,11 +62,20 @@ class Command(BaseCommand):
             action="store_true",
             help="import even if this file was already imported into that source",
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="store the file in the database and queue its import for a worker; "
+            "print the task's id and exit",
+        )
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
+        if options["queue"]:
+            self.queue(path, options)
+            return
         progress = ProgressBar(self.stdout) if self.stdout.isatty() else None
 
         def on_error(error: RowError) -> None:
@@ -91,3 +102,28 @@ class Command(BaseCommand):
         if report.refused:
             raise CommandError(report.refused, returncode=1)
         self.stdout.write(self.style.SUCCESS(report.summary()))
+
+    def queue(self, path: Path, options: dict) -> None:
+        """Queue the import: the task's id on stdout (for scripts), the rest on stderr."""
+        source = options["source"].strip()
+        if len(source) > Source._meta.get_field("name").max_length or "\x00" in source:
+            raise CommandError("--source: at most 200 characters, and no NUL.")
+        try:
+            with path.open("rb") as file:
+                upload = queue_import(
+                    file,
+                    path.name,
+                    source_name=source,
+                    dry_run=options["dry_run"],
+                    force=options["force"],
+                )
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+        self.stdout.write(upload.task_id)
+        self.stderr.write(
+            f"Queued {upload.file_name} as upload #{upload.pk}; "
+            f"its page: {upload.get_absolute_url()}"
+        )
+        upload.refresh_from_db()
+        if upload.finished:  # the immediate backend has run it already
+            self.stderr.write(upload.error or upload.summary)
