@@ -25,8 +25,11 @@ run: $(VENV)/.runtime
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# In parallel with pytest-xdist, a test database per worker; TEST_WORKERS=0 runs serially.
+# loadgroup: tests spread one by one, except an xdist_group's, which share a worker.
+TEST_WORKERS ?= auto
 test: $(VENV)/.dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -54,9 +54,23 @@ def django_own(user_model) -> None:
     session.create()
 
 
+# The demo's 10,000 cited salary points cost a minute of XML loading and comparing on
+# SQLite and cover nothing a hundred rows do not: the biggest tables keep their first rows.
+MOST_ROWS = 100
+
+
+def trim_big_tables() -> None:
+    for model in apps.get_models():
+        manager = model._default_manager
+        if manager.count() > 10 * MOST_ROWS:
+            kept = list(manager.order_by("pk").values_list("pk", flat=True)[:MOST_ROWS])
+            manager.exclude(pk__in=kept).delete()
+
+
 @transaction.atomic
 def populate() -> None:
     call_command("load_demo", verbosity=0)
+    trim_big_tables()
     for model_factory in every_factory():
         model_factory.create_batch(3)
     django_own(get_user_model())

@@ -16,6 +16,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.markexpr = ""
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The `slow` tests (servers, backups; none uses the test database) first: under
+    pytest-xdist (`make test`) the workers start on these long ones and end together on
+    short ones. Otherwise pytest-django's order stands (transactional tests last)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner", email="owner@example.com")

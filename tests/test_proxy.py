@@ -13,7 +13,9 @@ import pytest
 from tests.helpers import ROOT, free_port, manage, need, which
 from tests.servers import Browser, Instance, production_env
 
-pytestmark = pytest.mark.slow
+# docker/entrypoint.sh runs collectstatic into the checkout's staticfiles/, so the tests
+# that start it share one xdist worker ("servers") rather than write those files at once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("servers")]
 
 SITE = (ROOT / "docker" / "nginx.conf").read_text()
 PASSWORD = "a-long-enough-password-for-the-admin"
