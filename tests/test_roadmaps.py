@@ -164,7 +164,6 @@ def test_roadmap_page_shows_sections_skills_kinds_and_prerequisites(client):
     assert 'class="skill-kind badge kind-optional">optional<' in html
     assert 'href="#skill-http">HTTP</a>' in html  # on this page: an anchor
     assert 'href="/skills/outside/">Outside skill</a>' in html  # elsewhere: its page
-    assert "issue 4" not in html  # the placeholders are template comments
 
 
 def test_draft_roadmap_is_hidden_from_the_public_but_staff_can_preview_it(
