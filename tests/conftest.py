@@ -74,7 +74,7 @@ def _forget_cached_salary_statistics():
 
 @pytest.fixture
 def salary_tracks(db):
-    """The demo tracks and levels (CONTRACT.md slugs), as {track slug: Track}."""
+    """The demo tracks and levels (docs/interface.md slugs), as {track slug: Track}."""
     from tests.salary_support import make_tracks
 
     return make_tracks()
