@@ -67,8 +67,10 @@ def test_the_shipped_nginx_config_is_valid(tmp_path):
     assert "proxy_pass $web;" in SITE
 
 
-@pytest.fixture
-def proxied(tmp_path):
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """nginx with the shipped site in front of one instance, for the module's tests."""
+    tmp_path = tmp_path_factory.mktemp("proxy")
     binary = nginx()
     env = production_env(
         f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
