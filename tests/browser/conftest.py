@@ -6,6 +6,9 @@ Every page a test opens is checked, when it loads and again at the end of the te
 - nothing is requested from outside the live server.
 A failing test leaves a screenshot in test-results/.
 
+Under pytest-xdist (`make test`) each worker has its own Chromium and live server (both
+session-scoped, so per worker) on its own test database.
+
 Chromium missing: the tests skip locally, but fail when CAREERPATH_REQUIRE_BROWSER=1
 (set by .ci/run) so CI never passes without running them.
 """
