@@ -30,8 +30,11 @@ run: $(VENV)/.runtime
 worker: $(VENV)/.runtime
 	DEBUG=$${DEBUG:-1} TASKS_BACKEND=$${TASKS_BACKEND:-database} $(PY) manage.py db_worker
 
+# In parallel with pytest-xdist, a test database per worker; TEST_WORKERS=0 runs serially.
+# loadgroup: tests spread one by one, except an xdist_group's, which share a worker.
+TEST_WORKERS ?= auto
 test: $(VENV)/.dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(PY) bench/run.py $(BENCH_ARGS)

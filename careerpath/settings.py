@@ -239,7 +239,7 @@ MAILERS = {
         ),
     },
 }
-# Without EMAIL_URL, mail (password resets) goes to the log, as CONTRACT.md promises;
+# Without EMAIL_URL, mail (password resets) goes to the log, as docs/interface.md promises;
 # README.md tells operators to set EMAIL_URL, so Django's warning about it is not repeated.
 SILENCED_SYSTEM_CHECKS = [] if env.str("EMAIL_URL", default="") else ["mail.E001"]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Careerpath <careerpath@localhost>")

@@ -245,7 +245,7 @@ class SalaryStats:
         return self.p75 - self.p25
 
     def as_dict(self) -> dict[str, Any]:
-        """The API's answer (CONTRACT.md), plus how many points had no exchange rate."""
+        """The API's answer (docs/interface.md), plus how many points had no exchange rate."""
         return {
             "count": self.count,
             "p25": self.p25,

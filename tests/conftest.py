@@ -38,6 +38,13 @@ def queued_tasks(settings, monkeypatch):
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The `slow` tests (servers, backups; none uses the test database) first: under
+    pytest-xdist (`make test`) the workers start on these long ones and end together on
+    short ones. Otherwise pytest-django's order stands (transactional tests last)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner", email="owner@example.com")
@@ -89,7 +96,7 @@ def _forget_cached_salary_statistics():
 
 @pytest.fixture
 def salary_tracks(db):
-    """The demo tracks and levels (CONTRACT.md slugs), as {track slug: Track}."""
+    """The demo tracks and levels (docs/interface.md slugs), as {track slug: Track}."""
     from tests.salary_support import make_tracks
 
     return make_tracks()

@@ -1,6 +1,8 @@
 """Helpers shared by tests that run the project as a separate process."""
 
 import os
+import random
+import re
 import shutil
 import socket
 import subprocess
@@ -38,10 +40,31 @@ def manage(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
     )
 
 
+def worker_id() -> str:
+    """This pytest-xdist worker's name (`gw0`, `gw1`, ...), or `main` without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+# Ports for servers a test starts (gunicorn, nginx): each xdist worker takes its own block
+# below the kernel's ephemeral range (32768 and up), so a port one worker picked cannot be
+# handed to another worker, or to any outgoing connection, before its server binds it.
+PORT_BLOCKS = range(20000, 32000, 1000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port free now, from this worker's block."""
+    number = re.fullmatch(r"gw(\d+)", worker_id())
+    block = PORT_BLOCKS[int(number[1]) % len(PORT_BLOCKS) if number else -1]
+    start = random.randrange(PORT_BLOCKS.step)
+    for offset in range(PORT_BLOCKS.step):
+        port = block + (start + offset) % PORT_BLOCKS.step
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {block}..{block + PORT_BLOCKS.step - 1}")
 
 
 def port_open(host: str, port: int) -> bool:

@@ -9,7 +9,7 @@ from careers.models import Level, Track
 from salaries.models import SalaryDataPoint, Source, Statistic, Status
 from salaries.stats import invalidate
 
-# The demo tracks' slugs (CONTRACT.md, careers/demo/tracks.json).
+# The demo tracks' slugs (docs/interface.md, careers/demo/tracks.json).
 TRACKS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "backend": (
         "Backend engineering",

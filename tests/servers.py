@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.helpers import ROOT, TEST_ONLY_ENV, free_port
+from tests.helpers import ROOT, TEST_ONLY_ENV, free_port, worker_id
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 SECRET_KEY = "two-instance-test-secret-key-shared-by-every-instance-0123456789"
@@ -31,10 +31,13 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 def fresh_postgres_database(
     prefix: str = "careerpath_test", server: str = POSTGRES
 ) -> Iterator[str]:
-    """A new, empty PostgreSQL database for the duration; its DATABASE_URL."""
+    """A new, empty PostgreSQL database for the duration; its DATABASE_URL.
+
+    Named for the xdist worker too, so parallel workers never share one.
+    """
     import psycopg
 
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{worker_id()}_{uuid.uuid4().hex[:8]}"
     admin = server.replace("postgres://", "postgresql://") + "/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')

@@ -23,6 +23,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
@@ -43,6 +44,7 @@ from tests.factories import (
     SectionFactory,
     SkillFactory,
     TrackFactory,
+    UserFactory,
 )
 from tracking.models import ProgressEvent, SkillProgress
 
@@ -74,8 +76,20 @@ class World:
     contribution: Contribution
 
 
-@pytest.fixture
-def world(owner, other_user) -> World:
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Written once for the module's 200 cases, in a transaction rolled back at its end:
+    each test runs in a savepoint of it (`db`), which takes the test's writes away with
+    it, as Django's TestCase.setUpTestData does."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_world(
+            UserFactory(username="owner", email="owner@example.com"),
+            UserFactory(username="other", email="other@example.com"),
+        )
+        transaction.set_rollback(True)
+
+
+def make_world(owner, other_user) -> World:
     track = TrackFactory(slug="zq-track", name="Track Zq7x")
     level = LevelFactory(track=track, slug="zq-level", name=LEVEL_NAME, rank=1)
     skill = SkillFactory(slug=SKILL_SLUG, name="Skill Zq7x")
@@ -442,8 +456,15 @@ def body(response) -> str:
     return content.decode(errors="replace")
 
 
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: "/" + r)
-def test_access(route, world, client, other_client, owner_client, request):
+def test_access(route, world, db, client, request):
+    owner_client, other_client = signed_in(world.owner), signed_in(world.other)
     for case in cases_for(route):
         url = case.url(world)
         owner = ("owner", owner_client, world.owner, case.owner)

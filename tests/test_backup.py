@@ -7,16 +7,18 @@ tests/backup_data.py fills the source database (demo content, every factory).
 
 import contextlib
 import json
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import ROOT, TEST_ONLY_ENV, manage, need, port_open, which
 
-pytestmark = pytest.mark.slow
+# One xdist worker for the module, so its tests share the source databases (`sources`).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("backup")]
 
 
 def run_script(name: str, *args: str, database_url: str) -> subprocess.CompletedProcess:
@@ -67,16 +69,30 @@ def engine(request):
     return request.param
 
 
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> Iterator[Callable[[str], tuple[str, dict[str, int]]]]:
+    """Made once per engine for this module's tests, which only read it (or copy it): a
+    database with people, content and Django's own rows; its URL and row counts."""
+    made: dict[str, tuple[str, dict[str, int]]] = {}
+    with contextlib.ExitStack() as stack:
+
+        def source(engine: str) -> tuple[str, dict[str, int]]:
+            if engine not in made:
+                folder = tmp_path_factory.mktemp(f"source-{engine}")
+                url = stack.enter_context(empty_database(engine, folder, "source"))
+                env = {"DEBUG": "1", "DATABASE_URL": url}
+                migrated = manage("migrate", "--noinput", env=env)
+                assert migrated.returncode == 0, migrated.stderr
+                filled = in_database(url, "from tests.backup_data import populate; populate()")
+                made[engine] = url, json.loads(filled.splitlines()[-1])
+            return made[engine]
+
+        yield source
+
+
 @pytest.fixture
-def source(engine, tmp_path):
-    """A database with people, content and Django's own rows; its URL and row counts."""
-    with empty_database(engine, tmp_path, "source") as url:
-        migrated = manage("migrate", "--noinput", env={"DEBUG": "1", "DATABASE_URL": url})
-        assert migrated.returncode == 0, migrated.stderr
-        counts = json.loads(
-            in_database(url, "from tests.backup_data import populate; populate()").splitlines()[-1]
-        )
-        yield url, counts
+def source(engine, sources):
+    return sources(engine)
 
 
 def project_models() -> list[str]:
@@ -133,13 +149,11 @@ def test_restore_into_an_empty_database_finds_every_row(engine, source, tmp_path
         assert fingerprint(restored_url) == before
 
 
-def test_clean_restore_replaces_what_the_database_holds(tmp_path):
-    source_url = f"sqlite:///{tmp_path / 'source.sqlite3'}"
-    assert (
-        manage("migrate", "--noinput", env={"DEBUG": "1", "DATABASE_URL": source_url}).returncode
-        == 0
-    )
-    in_database(source_url, "from tests.backup_data import populate; populate()")
+def test_clean_restore_replaces_what_the_database_holds(sources, tmp_path):
+    filled, _counts = sources("sqlite")
+    copy = tmp_path / "source.sqlite3"
+    shutil.copyfile(filled.removeprefix("sqlite:///"), copy)
+    source_url = f"sqlite:///{copy}"
     backup = tmp_path / "before.xml.gz"
     assert run_script("backup.py", str(backup), database_url=source_url).returncode == 0
     before = fingerprint(source_url)

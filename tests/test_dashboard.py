@@ -758,43 +758,84 @@ def test_nice_ceiling():
     assert charts.nice_ceiling(120) == (150, 50)
 
 
-def test_history_chart_geometry():
-    start = datetime.date(2026, 1, 1)
-    chart = charts.history_chart(
-        [(start, 0, 0), (start + datetime.timedelta(days=10), 4, 50)],
-        readiness_name="Ready",
-        done_name="Done",
+def chart_svg(html: str, title: str) -> str:
+    """The inline SVG whose <title> is `title`."""
+    return next(svg for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S) if title in svg)
+
+
+def labels(svg: str) -> list[str]:
+    return re.findall(r'<text class="chart-label"[^>]*>([^<]+)</text>', svg)
+
+
+def frame(svg: str) -> tuple[float, float]:
+    _x, _y, width, height = map(float, re.search(r'viewBox="([^"]+)"', svg)[1].split())
+    return width, height
+
+
+def line_points(path: str) -> list[tuple[float, float]]:
+    """The corners of an SVG path made of M, H and V commands."""
+    points: list[tuple[float, float]] = []
+    tokens = re.findall(r"[MHV]|-?\d+(?:\.\d+)?", path)
+    x = y = 0.0
+    while tokens:
+        command = tokens.pop(0)
+        if command == "M":
+            x, y = float(tokens.pop(0)), float(tokens.pop(0))
+        elif command == "H":
+            x = float(tokens.pop(0))
+        else:
+            y = float(tokens.pop(0))
+        points.append((x, y))
+    return points
+
+
+def test_the_history_chart_rises_with_readiness_within_its_frame(person, owner_client, world):
+    """Git done 10 days ago: the solid readiness line climbs from 0% to 17% (Git met) and
+    the dashed skills-done line from 1 to 2; both stay inside the drawing, with their axes
+    labelled."""
+    ProgressEvent.objects.create(
+        user=person,
+        skill=world["skills"]["git"],
+        created_at=timezone.now() - datetime.timedelta(days=10),
+        from_status="learning",
+        to_status="done",
+        from_proficiency=2,
+        to_proficiency=3,
     )
-    # Plot from x 48 to 584 and y 228 (bottom) to 16 (top); done axis 0..4.
-    readiness, done = chart.series
-    assert readiness.points == [(48.0, 228.0), (584.0, 122.0)]
-    assert done.points == [(48.0, 228.0), (584.0, 16.0)]
-    assert readiness.path == "M48.0 228.0 H584.0 V122.0"
-    assert done.css == "secondary"
-    assert [t.label for t in chart.y_ticks] == ["0%", "25%", "50%", "75%", "100%"]
-    assert [(t.at, t.label) for t in chart.y2_ticks] == [
-        (228.0, "0"),
-        (175.0, "1"),
-        (122.0, "2"),
-        (69.0, "3"),
-        (16.0, "4"),
-    ]
-    assert chart.x_ticks[0].at == 48.0
-    assert chart.x_ticks[-1].at == 584.0
-    assert chart.view_box == "0 0 640 260"
-    assert charts.history_chart([], readiness_name="", done_name="") is None
+    svg = chart_svg(owner_client.get(DASHBOARD).content.decode(), "Your progress over time")
+
+    assert {"0%", "25%", "50%", "75%", "100%"} <= set(labels(svg))
+    assert {"0", "1", "2"} <= set(labels(svg))  # skills done, on the right
+    width, height = frame(svg)
+    lines = dict(re.findall(r'<path class="chart-line ?([a-z]*)" d="([^"]+)"', svg))
+    readiness, done = line_points(lines[""]), line_points(lines["secondary"])
+    for x, y in readiness + done:
+        assert 0 <= x <= width and 0 <= y <= height, (x, y)
+    assert readiness[-1][1] < readiness[0][1]  # higher on the screen: more ready
+    assert done[-1][1] < done[0][1]
+    assert readiness[-1][0] > readiness[0][0]  # time runs left to right
 
 
-def test_bar_chart_geometry():
-    chart = charts.bar_chart([("A", 100, "2 of 2"), ("B", 50, "1 of 2")])
-    # Bars from x 220 to 568 (348 wide); rows 30 apart from y 8; 18 high.
-    assert [(b.y, b.width, b.label_y) for b in chart.bars] == [
-        (8.0, 348.0, 21.5),
-        (38.0, 174.0, 51.5),
-    ]
-    assert chart.height == 92
-    assert [t.at for t in chart.x_ticks] == [220.0, 307.0, 394.0, 481.0, 568.0]
-    assert charts.bar_chart([]) is None
+def test_the_compare_bars_are_as_long_as_each_sections_share(person, owner_client):
+    """Middle's Section A: 1 of 3 met, a bar a third of the 0 to 100% axis; Section B: 0 of 3."""
+    response = owner_client.get(reverse("dashboard:compare"), {"level": "backend/middle"})
+    svg = chart_svg(response.content.decode(), "Section A")
+
+    shown = labels(svg)
+    assert "1 of 3" in shown and "0 of 3" in shown
+    ticks = {
+        label: float(x)
+        for x, label in re.findall(r'<text class="chart-label" x="([\d.]+)"[^>]*>(\d+%)<', svg)
+    }
+    full = ticks["100%"] - ticks["0%"]
+    bars = {
+        name: float(width)
+        for width, name in re.findall(
+            r'<rect class="chart-bar"[^>]*width="([\d.]+)"[^>]*><title>([^:<]+):', svg
+        )
+    }
+    assert bars["Section A"] == pytest.approx(full / 3, rel=0.02)  # 33%
+    assert bars["Section B"] == 0
 
 
 # Compare ----------------------------------------------------------------------------------

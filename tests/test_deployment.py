@@ -13,29 +13,37 @@ import pytest
 from django.apps import apps
 
 from careerpath.schedule import SCHEDULE
-from tests.helpers import ROOT, TEST_ONLY_ENV, free_port, manage, need, port_open, which
+from tests.helpers import (
+    ROOT,
+    TEST_ONLY_ENV,
+    free_port,
+    manage,
+    need,
+    port_open,
+    which,
+    worker_id,
+)
 
-pytestmark = pytest.mark.slow
+# docker/entrypoint.sh runs collectstatic into the checkout's staticfiles/, so the tests
+# that start it share one xdist worker ("servers") rather than write those files at once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("servers")]
 
 
 def test_compose_file_validates(tmp_path):
     compose = which("docker-compose")
     need(compose is not None, "docker-compose (Debian's package)")
-    env_file = ROOT / ".env"
-    created = not env_file.exists()
-    if created:  # the compose file reads .env, as a self-hoster's copy of .env.example
-        env_file.write_text((ROOT / ".env.example").read_text())
-    try:
-        result = subprocess.run(
-            [compose, "-f", str(ROOT / "docker-compose.yml"), "config"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    finally:
-        if created:
-            env_file.unlink()
+    # The compose file reads .env, as a self-hoster's copy of .env.example. The copy goes
+    # in a project directory of its own: a .env in the checkout would be read by every
+    # manage.py that other tests (and other xdist workers) start meanwhile.
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    compose_file = str(ROOT / "docker-compose.yml")
+    result = subprocess.run(
+        [compose, "-f", compose_file, "--project-directory", str(tmp_path), "config"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "pg_isready" in result.stdout
     assert "service_healthy" in result.stdout
@@ -113,7 +121,7 @@ def wait_for(url: str, seconds: float) -> int | None:
 
 def test_entrypoint_waits_migrates_and_serves_healthz_on_postgresql(tmp_path):
     need(port_open("127.0.0.1", 5432), "PostgreSQL on 127.0.0.1:5432")
-    name = f"careerpath_entrypoint_{uuid.uuid4().hex[:8]}"
+    name = f"careerpath_entrypoint_{worker_id()}_{uuid.uuid4().hex[:8]}"
     admin_url = "postgres://postgres@127.0.0.1:5432/postgres"
     import psycopg
 

@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from accounts import deletion, export
+from accounts import deletion
 from accounts.models import Profile
 from tests.conftest import PASSWORD
 from tests.factories import LevelFactory, SkillFactory
@@ -99,19 +99,6 @@ def test_export_needs_sign_in(client, db):
     response = client.get("/me/export/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-
-
-def test_every_part_of_the_export_is_collected_by_the_hook(owner, tracked):
-    data = export.export_user_data(owner)
-    assert list(export.EXPORT_PARTS) == [
-        "account",
-        "profile",
-        "progress",
-        "events",
-        "salary_contributions",
-        "api_tokens",
-    ]
-    assert all(name in data for name in export.EXPORT_PARTS)
 
 
 # Deletion ------------------------------------------------------------------------

@@ -13,7 +13,9 @@ import pytest
 from tests.helpers import ROOT, free_port, manage, need, which
 from tests.servers import Browser, Instance, production_env
 
-pytestmark = pytest.mark.slow
+# docker/entrypoint.sh runs collectstatic into the checkout's staticfiles/, so the tests
+# that start it share one xdist worker ("servers") rather than write those files at once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("servers")]
 
 SITE = (ROOT / "docker" / "nginx.conf").read_text()
 PASSWORD = "a-long-enough-password-for-the-admin"
@@ -65,8 +67,10 @@ def test_the_shipped_nginx_config_is_valid(tmp_path):
     assert "proxy_pass $web;" in SITE
 
 
-@pytest.fixture
-def proxied(tmp_path):
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """nginx with the shipped site in front of one instance, for the module's tests."""
+    tmp_path = tmp_path_factory.mktemp("proxy")
     binary = nginx()
     env = production_env(
         f"sqlite:///{tmp_path / 'proxy.sqlite3'}",

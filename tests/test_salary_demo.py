@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
-from careerpath.management.commands.load_demo import LOADERS
 from salaries import demo
 from salaries.models import (
     AliasSet,
@@ -126,13 +125,14 @@ def test_curators_alias_edits_survive_the_loader(salary_tracks):
 
 
 def test_load_demo_runs_the_salary_loader_last_and_twice_changes_nothing(db):
-    assert LOADERS[-1] == "salaries.demo.load"
     out = io.StringIO()
 
     call_command("load_demo", stdout=out)
     before = counts()
     call_command("load_demo", stdout=io.StringIO())
 
-    assert "Salaries: " in out.getvalue()
+    # After the tracks: on an empty database, the cited points found their levels.
+    assert SalaryDataPoint.objects.filter(level__isnull=False).count() > 1000
+    assert out.getvalue().splitlines()[-2].startswith("Salaries: ")
     assert "Demo content is loaded." in out.getvalue()
     assert counts() == before

@@ -10,7 +10,9 @@ from django.urls import Resolver404, resolve
 
 from tests.helpers import ROOT, TEST_ONLY_ENV, need, port_open
 
-pytestmark = pytest.mark.slow
+# docker/entrypoint.sh runs collectstatic into the checkout's staticfiles/, so the tests
+# that start it share one xdist worker ("servers") rather than write those files at once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("servers")]
 
 
 def progress_api_exists() -> bool:

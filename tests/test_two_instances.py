@@ -11,7 +11,9 @@ import pytest
 from tests.helpers import manage, need, port_open
 from tests.servers import Browser, Instance, fresh_postgres_database, production_env
 
-pytestmark = pytest.mark.slow
+# docker/entrypoint.sh runs collectstatic into the checkout's staticfiles/, so the tests
+# that start it share one xdist worker ("servers") rather than write those files at once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("servers")]
 
 PASSWORD = "a-long-enough-password-for-the-admin"
 

@@ -6,6 +6,9 @@ Every page a test opens is checked, when it loads and again at the end of the te
 - nothing is requested from outside the live server.
 A failing test leaves a screenshot in test-results/.
 
+Under pytest-xdist (`make test`) each worker has its own Chromium and live server (both
+session-scoped, so per worker) on its own test database.
+
 Chromium missing: the tests skip locally, but fail when CAREERPATH_REQUIRE_BROWSER=1
 (set by .ci/run) so CI never passes without running them.
 """
@@ -45,6 +48,30 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_with_delete() -> Iterator[None]:
+    """After each browser test pytest-django empties every table (`flush`). On PostgreSQL
+    Django does that with TRUNCATE, which waits on the disk for each table's new files
+    (about a second a test here); deleting the few rows a test wrote does not. Django
+    makes foreign keys deferrable, so they are checked at the end of flush's transaction."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        # Table names come from the models, quoted.
+        deletes = [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
+        return ["SET CONSTRAINTS ALL DEFERRED;", *deletes]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
 
 
 @pytest.fixture(scope="session")

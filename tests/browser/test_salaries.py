@@ -1,5 +1,7 @@
 """The salaries pages in a real browser: phone width, dark mode, keyboard, axe."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -8,6 +10,17 @@ from tests.factories import UserFactory
 from tests.salary_support import add_points, level, make_tracks
 
 pytestmark = pytest.mark.browser
+
+
+def luminance(css_colour: str) -> float:
+    """WCAG relative luminance of a computed `rgb(r, g, b)` colour."""
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css_colour)[:3]]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: float, b: float) -> float:
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
 
 
 @pytest.fixture
@@ -39,7 +52,10 @@ def test_the_salaries_page_fits_a_phone_in_dark_mode(page, salary_data):
           return [bg, getComputedStyle(rect).fill, getComputedStyle(label).fill];
         }"""
     )
-    assert colours == ["rgb(13, 17, 23)", "rgb(29, 90, 77)", "rgb(158, 167, 179)"]
+    background, box, label = (luminance(colour) for colour in colours)
+    assert background < 0.05  # dark mode is dark
+    assert contrast(label, background) >= 4.5  # WCAG AA for text
+    assert contrast(box, background) >= 2  # the range box stands out from the page
     assert page.get_by_role("img", name="Pay by level, Backend engineering").is_visible()
     assert page.get_by_role("table").first.is_visible()
 
