@@ -45,7 +45,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    settings.PAGE_CACHE = settings.CACHE_USERS = False
+    settings.PAGE_CACHE = False
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
     with contextlib.redirect_stdout(io.StringIO()):

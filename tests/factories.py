@@ -153,3 +153,31 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"script {n}")
     prefix = factory.Sequence(lambda n: f"cp_{n:05d}")
     key_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class RoadmapUploadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "skills.RoadmapUpload"
+
+    file_name = factory.Sequence(lambda n: f"roadmap-{n}.json")
+    content = b'{"format": "careerpath.roadmap/1"}'
+    size = 34
+
+
+class ImportUploadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "salaries.ImportUpload"
+
+    file_name = factory.Sequence(lambda n: f"salaries-{n}.csv")
+    content = b"role,level,country,currency,amount,year\n"
+    size = 40
+
+
+class ImportProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "salaries.ImportProgress"
+
+    upload = factory.SubFactory(ImportUploadFactory)
+    phase = "checking"
+    done = 10
+    total = 40
