@@ -259,8 +259,14 @@ def test_the_service_ingress_autoscaler_and_budgets_point_at_the_right_pods(by_k
 
 def read_only_root(command: list[str], tmp: Path) -> list[str]:
     """`command` in a private mount namespace where / is read-only and `tmp` is /tmp,
-    as a pod with readOnlyRootFilesystem and an emptyDir on /tmp sees its files."""
-    script = 'mount --bind "$0" /tmp && mount -o remount,bind,ro / && exec "$@"'
+    as a pod with readOnlyRootFilesystem and an emptyDir on /tmp sees its files. A
+    checkout under /tmp (a fresh clone, CI) stays visible, read-only, at its own path."""
+    script = 'mount --rbind "$0" /tmp && mount -o remount,bind,ro / && exec "$@"'
+    if ROOT.is_relative_to("/tmp"):
+        inside = tmp / ROOT.relative_to("/tmp")
+        inside.mkdir(parents=True, exist_ok=True)
+        keep = f'mount --bind "{ROOT}" "{inside}" && mount -o remount,bind,ro "{inside}" && '
+        script = keep + script
     namespace = ["unshare", "--user", "--map-root-user", "--mount"]
     return [*namespace, "sh", "-c", script, str(tmp), *command]
 
