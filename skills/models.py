@@ -84,6 +84,15 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     position = models.PositiveIntegerField(_("position"))
+    choose_at_least = models.PositiveSmallIntegerField(
+        _("choose at least"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A section to choose from (for example one programming language): it counts as "
+            "complete when this many of its skills are done. Empty: every core skill counts."
+        ),
+    )
 
     class Meta:
         ordering = ["roadmap", "position"]
@@ -92,6 +101,11 @@ class Section(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["roadmap", "slug"], name="section_unique_slug"),
             models.UniqueConstraint(fields=["roadmap", "position"], name="section_unique_position"),
+            models.CheckConstraint(
+                condition=Q(choose_at_least__isnull=True) | Q(choose_at_least__gte=1),
+                name="section_choose_at_least_positive",
+                violation_error_message=_("“Choose at least” must be 1 or more, or empty."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -118,6 +132,15 @@ class Skill(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    effort_hours = models.PositiveSmallIntegerField(
+        _("effort (hours)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Our estimate of the focused hours a person needs to reach working proficiency, "
+            "with the prerequisites done. Empty: not estimated."
+        ),
+    )
     prerequisites = models.ManyToManyField(
         "self",
         through="Prerequisite",

@@ -7,9 +7,11 @@ The format, key by key and in this order (export writes exactly this; import acc
       "slug": "backend", "title": "...", "summary": "...", "published": true,
       "sections": [
         {"slug": "...", "title": "...", "summary": "...",
+         "choose": {"at_least": 1},                        (optional: a section to choose from)
          "skills": [
            {"slug": "...", "name": "...", "kind": "core|optional|alternative",
-            "description": "Markdown", "prerequisites": ["skill-slug", ...],
+            "description": "Markdown", "effort_hours": 12,  (optional: our estimate)
+            "prerequisites": ["skill-slug", ...],
             "resources": [{"title": "...", "url": "https://...", "kind": "docs|..."}]}
          ]}
       ]
@@ -49,6 +51,7 @@ from core.schemas import (
     Text,
     Tolerant,
     TolerantModel,
+    Whole,
     check,
     parse_json,
     tolerant,
@@ -85,19 +88,28 @@ class ResourceFile(FileModel):
     kind: Annotated[str, OneOf(ResourceKind)]
 
 
+EffortHours = Annotated[int, Whole(1, 2000)]
+
+
 class SkillFile(FileModel):
     slug: Slug
     name: Title
     kind: Annotated[str, OneOf(SkillKind)]
     description: Markdown = ""
+    effort_hours: EffortHours | None = None
     prerequisites: list[Slug] = []
     resources: list[ResourceFile] = []
+
+
+class ChooseFile(FileModel):
+    at_least: Annotated[int, Whole(1, 1000)]
 
 
 class SectionFile(FileModel):
     slug: Slug
     title: Title
     summary: Markdown = ""
+    choose: ChooseFile | None = None
     skills: list[SkillFile]
 
 
@@ -168,32 +180,33 @@ def export_roadmap(roadmap: Roadmap) -> dict[str, Any]:
     by_section: dict[int, list[dict[str, Any]]] = {s.pk: [] for s in sections}
     for placement in placements:
         skill = placement.skill
-        by_section[placement.section_id].append(
-            {
-                "slug": skill.slug,
-                "name": skill.name,
-                "kind": placement.kind,
-                "description": skill.description,
-                "prerequisites": prerequisites.get(skill.pk, []),
-                "resources": resources.get(skill.pk, []),
-            }
-        )
+        row: dict[str, Any] = {
+            "slug": skill.slug,
+            "name": skill.name,
+            "kind": placement.kind,
+            "description": skill.description,
+        }
+        if skill.effort_hours is not None:
+            row["effort_hours"] = skill.effort_hours
+        row["prerequisites"] = prerequisites.get(skill.pk, [])
+        row["resources"] = resources.get(skill.pk, [])
+        by_section[placement.section_id].append(row)
     return {
         "format": FORMAT,
         "slug": roadmap.slug,
         "title": roadmap.title,
         "summary": roadmap.summary,
         "published": roadmap.published,
-        "sections": [
-            {
-                "slug": section.slug,
-                "title": section.title,
-                "summary": section.summary,
-                "skills": by_section[section.pk],
-            }
-            for section in sections
-        ],
+        "sections": [_export_section(section, by_section[section.pk]) for section in sections],
     }
+
+
+def _export_section(section: Section, skills: list[dict[str, Any]]) -> dict[str, Any]:
+    row: dict[str, Any] = {"slug": section.slug, "title": section.title, "summary": section.summary}
+    if section.choose_at_least is not None:
+        row["choose"] = {"at_least": section.choose_at_least}
+    row["skills"] = skills
+    return row
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -225,8 +238,13 @@ class _SkillRefs(TolerantModel):
     prerequisites: Tolerant[list[Tolerant[Slug]]] = None
 
 
+class _ChooseRefs(TolerantModel):
+    at_least: Tolerant[int] = None
+
+
 class _SectionRefs(TolerantModel):
     slug: Tolerant[Slug] = None
+    choose: Tolerant[_ChooseRefs] = None
     skills: Tolerant[list[Tolerant[_SkillRefs]]] = None
 
 
@@ -254,6 +272,15 @@ def _relations(data: Any) -> list[Problem]:
         path = f"sections[{i}]"
         if section.slug is not None:
             _note_slug(sections_at, section.slug, path, "section", problems)
+        at_least = section.choose.at_least if section.choose else None
+        if at_least is not None and section.skills is not None and at_least > len(section.skills):
+            problems.append(
+                Problem(
+                    f"{path}.choose.at_least",
+                    _("asks for %(n)d of the section's skills, but it has %(count)d")
+                    % {"n": at_least, "count": len(section.skills)},
+                )
+            )
         for j, skill in enumerate(section.skills or []):
             skill_path = f"{path}.skills[{j}]"
             if skill is None or skill.slug is None:
@@ -397,12 +424,21 @@ def _write_skills(valid: RoadmapFile, now, result: ImportResult) -> dict[str, Sk
     for row in rows:
         skill = existing.get(row.slug)
         if skill is None:
-            to_create.append(Skill(slug=row.slug, name=row.name, description=row.description))
-        elif _assign(skill, name=row.name, description=row.description):
+            to_create.append(
+                Skill(
+                    slug=row.slug,
+                    name=row.name,
+                    description=row.description,
+                    effort_hours=row.effort_hours,
+                )
+            )
+        elif _assign(
+            skill, name=row.name, description=row.description, effort_hours=row.effort_hours
+        ):
             skill.updated_at = now
             to_update.append(skill)
     Skill.objects.bulk_create(to_create)
-    Skill.objects.bulk_update(to_update, ["name", "description", "updated_at"])
+    Skill.objects.bulk_update(to_update, ["name", "description", "effort_hours", "updated_at"])
     result.skills_created = len(to_create)
     result.skills_updated = len(to_update)
     result.changes += len(to_create) + len(to_update)
@@ -463,13 +499,21 @@ def _write_sections(roadmap: Roadmap, valid: RoadmapFile, result) -> dict[str, S
     sections: dict[str, Section] = {}
     for n, row in enumerate(valid.sections, start=1):
         section = existing.get(row.slug)
+        at_least = row.choose.at_least if row.choose else None
         if section is None:
             section = Section.objects.create(
-                roadmap=roadmap, slug=row.slug, title=row.title, summary=row.summary, position=n
+                roadmap=roadmap,
+                slug=row.slug,
+                title=row.title,
+                summary=row.summary,
+                position=n,
+                choose_at_least=at_least,
             )
             result.changes += 1
         else:
-            changed = _assign(section, title=row.title, summary=row.summary, position=n)
+            changed = _assign(
+                section, title=row.title, summary=row.summary, position=n, choose_at_least=at_least
+            )
             if changed:
                 section.save(update_fields=changed)
                 result.changes += 1

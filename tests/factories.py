@@ -106,6 +106,41 @@ class RequirementFactory(factory.django.DjangoModelFactory):
     proficiency = 2
 
 
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careers.Theme"
+
+    track = factory.SubFactory(TrackFactory)
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class CompetencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careers.Competency"
+
+    level = factory.SubFactory(LevelFactory)
+    theme = factory.SubFactory(ThemeFactory, track=factory.SelfAttribute("..level.track"))
+    criterion = factory.Sequence(lambda n: f"Explains trade-off {n} to the team.")
+    position = factory.Sequence(lambda n: n)
+
+
+class RequirementGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careers.RequirementGroup"
+
+    level = factory.SubFactory(LevelFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    at_least = 1
+    proficiency = 3
+
+    @factory.post_generation
+    def skills(self, create: bool, extracted, **kwargs) -> None:
+        if create:
+            self.skills.set(extracted if extracted is not None else [SkillFactory()])
+
+
 # Tracking (issue 4) -------------------------------------------------------------------
 
 
@@ -129,6 +164,15 @@ class ProgressEventFactory(factory.django.DjangoModelFactory):
     to_status = "learning"
     from_proficiency = 0
     to_proficiency = 1
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracking.CompetencyAssessment"
+
+    user = factory.SubFactory(UserFactory)
+    competency = factory.SubFactory(CompetencyFactory)
+    rating = "met"
 
 
 # Salaries and the API ------------------------------------------------------------------

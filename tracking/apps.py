@@ -8,7 +8,9 @@ class TrackingConfig(AppConfig):
 
     def ready(self) -> None:
         from core.versions import bump_on_change, user_scope
-        from tracking.models import ProgressEvent, SkillProgress
+        from tracking.models import CompetencyAssessment, ProgressEvent, SkillProgress
 
         # A person's cached pages are rendered again after any change to their progress.
-        bump_on_change(lambda row: user_scope(row.user_id), SkillProgress, ProgressEvent)
+        bump_on_change(
+            lambda row: user_scope(row.user_id), SkillProgress, ProgressEvent, CompetencyAssessment
+        )

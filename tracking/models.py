@@ -133,6 +133,52 @@ class SkillProgress(models.Model):
         return self.skill.get_absolute_url()
 
 
+class Rating(models.TextChoices):
+    """How a person rates themselves on a behaviour criterion (docs/content.md, "Scale")."""
+
+    NOT_YET = "not_yet", _("not yet")
+    MET = "met", _("met")
+
+
+class CompetencyAssessment(models.Model):
+    """A person's own rating of one behaviour criterion of a level, with a note or evidence.
+
+    No row means not assessed yet. Only the person sees it (and, in the teams issue, a
+    team they share it with)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessments"
+    )
+    competency = models.ForeignKey(
+        "careers.Competency", on_delete=models.CASCADE, related_name="assessments"
+    )
+    rating = models.CharField(_("rating"), max_length=8, choices=Rating, default=Rating.NOT_YET)
+    note = models.TextField(_("note"), blank=True, max_length=NOTES_MAX_LENGTH)
+    evidence_url = models.URLField(
+        _("evidence link"),
+        max_length=EVIDENCE_URL_MAX_LENGTH,
+        blank=True,
+        validators=[http_url],
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["user", "competency"]
+        verbose_name = _("competency self-assessment")
+        verbose_name_plural = _("competency self-assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "competency"], name="assessment_unique_competency"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=Rating.values), name="assessment_rating_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.competency} ({self.get_rating_display()})"
+
+
 class ProgressEventQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> ProgressEventQuerySet:
         if not user.is_authenticated:
