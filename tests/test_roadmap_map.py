@@ -21,7 +21,7 @@ from tests.factories import (
     SkillFactory,
 )
 from tests.test_headers import csp_directives, inline_code_in_page
-from tracking.map import COLUMNS, NODE_H, layout
+from tracking.map import COLUMNS, NODE_H, layout, name_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -122,19 +122,39 @@ def test_prerequisites_on_the_roadmap_are_edges_and_others_are_left_out(client, 
     html = client.get("/roadmaps/backend/map/").content.decode()
     edges = html[html.index('<g class="map-edges"') :]
     edges = edges[: edges.index("</g>")]
-    assert edges.count('class="map-edge"') == 2  # HTTP → Django, Python → Django
+    assert len(re.findall(r'class="map-edge( far)?"', edges)) == 2  # HTTP → Django, Python → Django
+    assert edges.count('class="map-edge far"') == 1  # HTTP is two bands up
     assert "kubernetes" not in html.lower()
 
 
-def test_a_long_name_is_shortened_with_the_whole_name_in_its_title(client, roadmap):
+def test_a_long_name_wraps_and_ends_on_a_whole_word_with_the_full_name_in_its_title(
+    client, roadmap
+):
     section = roadmap.sections.get(slug="web")
     name = "Observability with OpenTelemetry and friends"
     PlacementFactory(section=section, skill=SkillFactory(slug="otel", name=name), position=9)
     html = client.get("/roadmaps/backend/map/").content.decode()
     node = html[html.index('href="/skills/otel/"') :]
     node = node[: node.index("</a>")]
-    assert f"<title>{name}</title>" in node
-    assert ">Observability…</text>" in node
+    assert f'aria-label="{name}"><title>{name}</title>' in node
+    lines = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", node)
+    assert lines == ["Observability with", "OpenTelemetry and…"]
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("Git", ["Git"]),
+        ("Token authentication", ["Token", "authentication"]),
+        ("Load and performance testing", ["Load and", "performance testing"]),
+        ("Continuous integration and delivery", ["Continuous", "integration and…"]),
+        ("Pneumonoultramicroscopicsilicovolcanoconiosis", ["Pneumonoultramicro…"]),
+        ("Search engines (Elasticsearch / OpenSearch)", ["Search engines…"]),
+        ("Metrics (Prometheus)", ["Metrics", "(Prometheus)"]),
+    ],
+)
+def test_names_wrap_on_whole_words(name, lines):
+    assert name_lines(name) == lines
 
 
 def test_a_draft_roadmap_map_is_for_staff_only(client, owner_client, staff_client):
@@ -241,7 +261,7 @@ def test_layout_puts_sections_top_to_bottom_and_wraps_skills_into_rows():
     )
     assert len(plan.edges) == 1  # s999 is not on the roadmap
     start = second.nodes[0]
-    assert plan.edges[0].endswith(f"{start.y:.1f}")  # ends at the top of the skill needing it
+    assert plan.edges[0].path.endswith(f"{start.y:.1f}")  # ends at the top of the skill needing it
     assert plan.height >= second.y + second.height
 
 
@@ -297,4 +317,4 @@ def test_the_map_runs_a_constant_number_of_queries_from_10_to_300_skills(
     html = owner_client.get("/roadmaps/grown/map/").content.decode()
     assert html.count('<a class="map-node status-') == 300
     assert html.count('<a class="map-node status-done"') == len(content.skills[::7])
-    assert html.count('class="map-edge"') == 1 + 2 * 300 - 3  # the legend's, then 2 a skill
+    assert len(re.findall(r'class="map-edge( far)?"', html)) == 1 + 2 * 300 - 3  # the legend's, then 2 a skill

@@ -41,13 +41,13 @@ WIDTH = 960  # viewBox units; site.css keeps the map at least 50rem wide, scroll
 PAD = 16  # around the map and inside bands
 COLUMNS = 5
 NODE_W = 168
-NODE_H = 40
+NODE_H = 46  # two lines of a name
 GAP_X = (WIDTH - 2 * PAD - COLUMNS * NODE_W) / (COLUMNS - 1)
 ROW_GAP = 26  # between rows of a band: room for the curves
 TITLE_H = 36  # a band's title, above its nodes
 BAND_GAP = 22  # between bands
 LEGEND_H = 44  # the legend, above the first band
-NAME_CHARS = 18  # a node shows this much of a name, the rest in its <title>
+LINE_CHARS = 19  # a line of a node's name; a longer name wraps onto a second line, then "…"
 ICONS = {  # as the status chips of site.css
     Status.NOT_STARTED: "○",
     Status.LEARNING: "◐",
@@ -63,6 +63,7 @@ class Node:
     skill_id: int
     slug: str
     name: str
+    band: int  # its band's index
     x: float
     y: float
 
@@ -83,12 +84,21 @@ class Band:
     nodes: list[Node] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A prerequisite: SVG path data from the skill learnt first to the skill needing it.
+    `far` when it crosses a band: drawn lighter, so the near links read first."""
+
+    path: str
+    far: bool
+
+
 @dataclass(slots=True)
 class MapLayout:
     width: int
     height: float
     bands: list[Band]
-    edges: list[str]  # SVG path data, each from a prerequisite to the skill needing it
+    edges: list[Edge]  # the far ones first (drawn under the near ones)
 
     @property
     def skill_count(self) -> int:
@@ -101,16 +111,15 @@ def layout(tree: list[SectionNode], choose: dict[int, int | None]) -> MapLayout:
     bands: list[Band] = []
     first: dict[str, Node] = {}  # a skill placed twice is pointed at where it first is
     y = float(LEGEND_H)
-    for section in tree:
+    for index, section in enumerate(tree):
         rows = -(-len(section.skills) // COLUMNS)  # ceiling
         height = TITLE_H + rows * NODE_H + max(rows - 1, 0) * ROW_GAP + PAD
         band = Band(section.slug, section.title, choose.get(section.id), y, height)
-        for index, skill in enumerate(section.skills):
-            row, column = divmod(index, COLUMNS)
+        for place, skill in enumerate(section.skills):
+            row, column = divmod(place, COLUMNS)
             x = PAD + column * (NODE_W + GAP_X)
-            node = Node(
-                skill.skill_id, skill.slug, skill.name, x, y + TITLE_H + row * (NODE_H + ROW_GAP)
-            )
+            top = y + TITLE_H + row * (NODE_H + ROW_GAP)
+            node = Node(skill.skill_id, skill.slug, skill.name, index, x, top)
             band.nodes.append(node)
             first.setdefault(skill.slug, node)
         bands.append(band)
@@ -122,7 +131,9 @@ def layout(tree: list[SectionNode], choose: dict[int, int | None]) -> MapLayout:
             for needed in skill.prerequisites:
                 if needed.slug in first and (needed.slug, skill.slug) not in seen:
                     seen.add((needed.slug, skill.slug))
-                    edges.append(curve(first[needed.slug], first[skill.slug]))
+                    start, end = first[needed.slug], first[skill.slug]
+                    edges.append(Edge(curve(start, end), abs(start.band - end.band) > 1))
+    edges.sort(key=lambda edge: not edge.far)  # stable: in roadmap order otherwise
     height = y - BAND_GAP + PAD if bands else y
     return MapLayout(WIDTH, height, bands, edges)
 
@@ -187,14 +198,36 @@ def style_hash() -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def shorten(name: str) -> str:
-    """The name, or its start ending on a whole word where one is long enough, and "…"."""
-    if len(name) <= NAME_CHARS:
-        return name
-    start = name[: NAME_CHARS - 1]
-    if name[NAME_CHARS - 1] != " " and " " in start[NAME_CHARS // 2 :]:
-        start = start.rsplit(" ", 1)[0]
-    return start.rstrip() + "…"
+def name_lines(name: str) -> list[str]:
+    """A node's name in one or two lines of whole words; a name that does not fit ends
+    with "…" after a whole word (its full name is in the node's <title> and link name),
+    before an aside in brackets that would be cut (the words shown are the start of the
+    link's name, as screen readers and voice control expect)."""
+    lines = wrap(name)
+    shown = " ".join(lines)
+    if shown.endswith("…") and shown.count("(") > shown.count(")"):
+        lines = wrap(shown[: shown.rindex("(")].rstrip())
+        lines[-1] += "…"
+    return lines
+
+
+def wrap(name: str) -> list[str]:
+    words = name.split()
+    lines: list[str] = []
+    while words and len(lines) < 2:
+        line = words.pop(0)
+        if len(line) > LINE_CHARS:  # one long word: cut, there is no better place
+            lines.append(line[: LINE_CHARS - 1] + "…")
+            return lines
+        while words and len(line) + 1 + len(words[0]) <= LINE_CHARS:
+            line += " " + words.pop(0)
+        lines.append(line)
+    if words:  # more than fits: the last line ends with "…" after a whole word
+        last = lines[-1].split()
+        while len(last) > 1 and len(" ".join(last)) + 1 > LINE_CHARS:
+            last.pop()
+        lines[-1] = " ".join(last) + "…"
+    return lines
 
 
 def draw(
@@ -234,6 +267,20 @@ def draw(
         "</marker></defs>"
     )
     out.append(legend(words if tracking else None))
+    out.extend(
+        f'<rect class="map-band" x="{PAD / 2:.0f}" y="{band.y:.1f}" width="{plan.width - PAD}"'
+        f' height="{band.height:.1f}" rx="8"/>'
+        for band in plan.bands
+    )
+    out.append('<g class="map-edges" aria-hidden="true">')
+    out.extend(
+        f'<path class="map-edge{" far" if edge.far else ""}" d="{edge.path}"'
+        ' marker-end="url(#map-arrow)"/>'
+        for edge in plan.edges
+    )
+    out.append("</g>")
+    # Each section: its title (over the edges) as a heading, then its skills.
+    name_of = gettext("%(name)s — %(status)s")
     for band in plan.bands:
         label = escape(band.title)
         if band.choose:
@@ -243,19 +290,13 @@ def draw(
                 else gettext("choose at least %(count)d") % {"count": band.choose}
             )
             label += f'<tspan class="map-choose"> · {escape(choose)}</tspan>'
+        heading = f"map-band-{escape(band.slug)}"
         out.append(
-            f'<rect class="map-band" x="{PAD / 2:.0f}" y="{band.y:.1f}" width="{plan.width - PAD}"'
-            f' height="{band.height:.1f}" rx="8"/>'
-            f'<text class="map-band-title" x="{PAD:.0f}" y="{band.y + 24:.1f}">{label}</text>'
+            f'<g class="map-section" role="group" aria-labelledby="{heading}">'
+            f'<text class="map-band-title" id="{heading}" role="heading" aria-level="2"'
+            f' x="{PAD:.0f}" y="{band.y + 24:.1f}">{label}</text>'
         )
-    out.append('<g class="map-edges" aria-hidden="true">')
-    out.extend(f'<path class="map-edge" d="{d}" marker-end="url(#map-arrow)"/>' for d in plan.edges)
-    out.append("</g>")
-    name_of = gettext("%(name)s — %(status)s")
-    for band in plan.bands:
-        out.append(f'<g class="map-section" role="group" aria-label="{escape(band.title)}">')
-        for node in band.nodes:
-            out.append(node_svg(node, statuses, words, name_of, skill_url))
+        out.extend(node_svg(node, statuses, words, name_of, skill_url) for node in band.nodes)
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
@@ -277,7 +318,7 @@ def node_svg(
         status = statuses.get(node.skill_id, Status.NOT_STARTED)
         name = name_of % {"name": node.name, "status": words.get(status, status)}
         icon = (
-            f'<text class="map-icon" x="{x + 12:.1f}" y="{y + 25:.1f}" aria-hidden="true">'
+            f'<text class="map-icon" x="{x + 12:.1f}" y="{y + 28:.1f}" aria-hidden="true">'
             f"{ICONS.get(status, '')}</text>"
         )
         text_x = x + 32
@@ -286,8 +327,18 @@ def node_svg(
         f'<a class="map-node status-{escape(status)}" href="{url}" aria-label="{escape(name)}">'
         f"<title>{escape(name)}</title>"
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_W}" height="{NODE_H}" rx="8"/>{icon}'
-        f'<text class="map-name" x="{text_x:.1f}" y="{y + 25:.1f}" aria-hidden="true">'
-        f"{escape(shorten(node.name))}</text></a>"
+        f'<text class="map-name" aria-hidden="true">{name_svg(node.name, text_x, y)}</text></a>'
+    )
+
+
+def name_svg(name: str, x: float, y: float) -> str:
+    """The lines of a node's name: one in the middle of the node, or two."""
+    lines = name_lines(name)
+    if len(lines) == 1:
+        return f'<tspan x="{x:.1f}" y="{y + 28:.1f}">{escape(lines[0])}</tspan>'
+    return " ".join(  # the space keeps the words apart in the text (the link's visible name)
+        f'<tspan x="{x:.1f}" y="{y + 20 + 16 * i:.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
     )
 
 
