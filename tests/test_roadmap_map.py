@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
 
-from skills.models import Prerequisite
+from skills.models import Prerequisite, Section, Skill
 from skills.tree import Needed, PlacedSkill, SectionNode
 from tests.content_data import build_content, clear_content
 from tests.factories import (
@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from tests.test_headers import csp_directives, inline_code_in_page
 from tracking.map import COLUMNS, NODE_H, layout, name_lines
+from tracking.models import SkillProgress
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +107,6 @@ def test_the_map_shows_my_status_in_colour_icon_and_words(owner_client, owner, r
 
 
 def _skill_id(slug: str) -> int:
-    from skills.models import Skill
-
     return Skill.objects.get(slug=slug).pk
 
 
@@ -187,6 +186,21 @@ def test_the_roadmap_page_links_to_its_map(client, roadmap):
 def test_only_get_and_head(client, roadmap):
     assert client.post("/roadmaps/backend/map/").status_code == 405
     assert client.post("/roadmaps/backend/map.svg").status_code == 405
+
+
+def test_the_cached_map_follows_my_progress_and_the_content(owner_client, owner, roadmap):
+    """Pages are cached (core.pages): my change of status, or an edit of the roadmap,
+    shows at once."""
+    html = owner_client.get("/roadmaps/backend/map/").content.decode()
+    assert nodes(html)["/skills/git/"] == "Git — not started"
+    SkillProgress.objects.record(owner, Skill.objects.get(slug="git"), {"status": "learning"})
+    html = owner_client.get("/roadmaps/backend/map/").content.decode()
+    assert nodes(html)["/skills/git/"] == "Git — learning"
+    web = Section.objects.get(slug="web", roadmap=roadmap)
+    web.choose_at_least = 2
+    web.save()
+    html = owner_client.get("/roadmaps/backend/map/").content.decode()
+    assert 'Web<tspan class="map-choose"> · choose at least 2</tspan>' in html
 
 
 # The SVG file ------------------------------------------------------------------------------
@@ -317,4 +331,5 @@ def test_the_map_runs_a_constant_number_of_queries_from_10_to_300_skills(
     html = owner_client.get("/roadmaps/grown/map/").content.decode()
     assert html.count('<a class="map-node status-') == 300
     assert html.count('<a class="map-node status-done"') == len(content.skills[::7])
-    assert len(re.findall(r'class="map-edge( far)?"', html)) == 1 + 2 * 300 - 3  # the legend's, then 2 a skill
+    edges = re.findall(r'class="map-edge( far)?"', html)
+    assert len(edges) == 1 + 2 * 300 - 3  # the legend's, then two a skill (but the first two)
