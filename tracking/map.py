@@ -254,7 +254,8 @@ def draw(
         desc += " " + gettext("Each skill shows your status with its colour and an icon.")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {plan.width} {height}"'
-        f' width="{plan.width}" height="{height}" aria-labelledby="map-title map-desc">',
+        f' width="{plan.width}" height="{height}" aria-labelledby="map-title"'
+        ' aria-describedby="map-desc">',
         f'<title id="map-title">{escape(title)}</title>',
         f'<desc id="map-desc">{escape(desc)}</desc>',
     ]
