@@ -109,7 +109,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "careerpath.middleware.permissions_policy",
+    "careerpath.middleware.method_not_allowed_page",
 ]
+
+# Browser features no page uses, switched off (careerpath/middleware.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 ROOT_URLCONF = "careerpath.urls"
 WSGI_APPLICATION = "careerpath.wsgi.application"
