@@ -325,7 +325,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "careerpath.storage.MinifiedStaticFilesStorage"
         )
     },
 }
