@@ -66,7 +66,15 @@ def test_signed_in_account_pages_load_cleanly(page, person):
     ):
         response = page.goto(path)
         assert response.status == 200, path
+    # A destructive button looks destructive: not the accent of every primary button.
+    page.goto("/profile/delete/")
+    delete = page.get_by_role("button", name="Delete my account and all my data")
+    danger = delete.evaluate("b => getComputedStyle(b).backgroundColor")
     page.goto("/profile/")
+    save = page.get_by_role("button", name="Save profile")
+    primary = save.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert danger != primary
+    assert danger in ("rgb(179, 38, 30)", "rgb(255, 140, 130)")  # the error colour
     page.get_by_label("Handle").fill("Not OK!")
     page.get_by_role("button", name="Save profile").click()
     expect(page.locator(".form-errors")).to_be_visible()
