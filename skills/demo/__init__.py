@@ -1,4 +1,5 @@
-"""Careerpath's own demo roadmap: `backend.json` beside this file (careerpath.roadmap/1).
+"""Careerpath's own demo roadmaps: the files in `ROADMAP_FILES` beside this file
+(careerpath.roadmap/1), loaded in that order: backend first, whose skills the others share.
 
 The text is written by the project (not copied from elsewhere); links point to official
 documentation. `load()` is run by `manage.py load_demo` and is idempotent.
