@@ -81,3 +81,5 @@ def test_load_demo_publishes_the_roadmap_and_its_page_shows_it(client):
     ]:
         assert shown in html, shown
     assert html.count('class="skill-row"') == skills.count()
+    # A prerequisite from another roadmap links to its skill's page, not to a missing row.
+    assert '<a href="/skills/slo-and-incident-management/">' in html
