@@ -10,7 +10,7 @@ from pathlib import Path
 from skills.roadmap_io import import_roadmap, loads
 
 DEMO_DIR = Path(__file__).resolve().parent
-ROADMAP_FILES = ["backend.json", "frontend.json", "dba.json"]
+ROADMAP_FILES = ["backend.json", "frontend.json", "dba.json", "engineering-manager.json"]
 
 
 def load() -> str:
