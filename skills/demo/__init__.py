@@ -9,7 +9,7 @@ from pathlib import Path
 from skills.roadmap_io import import_roadmap, loads
 
 DEMO_DIR = Path(__file__).resolve().parent
-ROADMAP_FILES = ["backend.json", "devops.json"]
+ROADMAP_FILES = ["backend.json", "devops.json", "cloud-architect.json"]
 
 
 def load() -> str:
