@@ -138,6 +138,19 @@ def test_a_long_name_wraps_and_ends_on_a_whole_word_with_the_full_name_in_its_ti
     assert f'aria-label="{name}"><title>{name}</title>' in node
     lines = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", node)
     assert lines == ["Observability with", "OpenTelemetry and…"]
+    assert "textLength" not in node
+
+
+def test_a_long_word_keeps_a_line_to_itself_squeezed_to_the_nodes_width(client, roadmap):
+    name = "Internationalisation and localisation"
+    section = roadmap.sections.get(slug="web")
+    PlacementFactory(section=section, skill=SkillFactory(slug="i18n", name=name), position=9)
+    html = client.get("/roadmaps/backend/map/").content.decode()
+    node = html[html.index('href="/skills/i18n/"') :]
+    node = node[: node.index("</a>")]
+    first, second = re.findall(r"<tspan ([^>]*)>([^<]*)</tspan>", node)
+    assert first[1] == "Internationalisation" and 'lengthAdjust="spacingAndGlyphs"' in first[0]
+    assert second == (second[0], "and localisation") and "textLength" not in second[0]
 
 
 @pytest.mark.parametrize(
@@ -149,6 +162,7 @@ def test_a_long_name_wraps_and_ends_on_a_whole_word_with_the_full_name_in_its_ti
         ("Continuous integration and delivery", ["Continuous", "integration and…"]),
         ("Pneumonoultramicroscopicsilicovolcanoconiosis", ["Pneumonoultramicro…"]),
         ("Search engines (Elasticsearch / OpenSearch)", ["Search engines…"]),
+        ("Internationalisation and localisation", ["Internationalisation", "and localisation"]),
         ("Metrics (Prometheus)", ["Metrics", "(Prometheus)"]),
     ],
 )

@@ -48,6 +48,8 @@ TITLE_H = 36  # a band's title, above its nodes
 BAND_GAP = 22  # between bands
 LEGEND_H = 44  # the legend, above the first band
 LINE_CHARS = 19  # a line of a node's name; a longer name wraps onto a second line, then "…"
+LONG_WORD = 27  # a word up to this long has a line to itself, squeezed to fit; longer, cut
+TEXT_W = 128  # the width a node's name may take (beside its icon)
 ICONS = {  # as the status chips of site.css
     Status.NOT_STARTED: "○",
     Status.LEARNING: "◐",
@@ -216,7 +218,7 @@ def wrap(name: str) -> list[str]:
     lines: list[str] = []
     while words and len(lines) < 2:
         line = words.pop(0)
-        if len(line) > LINE_CHARS:  # one long word: cut, there is no better place
+        if len(line) > LONG_WORD:  # a very long word: cut, there is no better place
             lines.append(line[: LINE_CHARS - 1] + "…")
             return lines
         while words and len(line) + 1 + len(words[0]) <= LINE_CHARS:
@@ -333,13 +335,19 @@ def node_svg(
 
 
 def name_svg(name: str, x: float, y: float) -> str:
-    """The lines of a node's name: one in the middle of the node, or two."""
+    """The lines of a node's name: one in the middle of the node, or two. A line longer
+    than most (one long word) is squeezed to the node's width."""
     lines = name_lines(name)
-    if len(lines) == 1:
-        return f'<tspan x="{x:.1f}" y="{y + 28:.1f}">{escape(lines[0])}</tspan>'
+    tops = [y + 28] if len(lines) == 1 else [y + 20, y + 36]
     return " ".join(  # the space keeps the words apart in the text (the link's visible name)
-        f'<tspan x="{x:.1f}" y="{y + 20 + 16 * i:.1f}">{escape(line)}</tspan>'
-        for i, line in enumerate(lines)
+        f'<tspan x="{x:.1f}" y="{top:.1f}"'
+        + (
+            f' textLength="{TEXT_W}" lengthAdjust="spacingAndGlyphs"'
+            if len(line) > LINE_CHARS
+            else ""
+        )
+        + f">{escape(line)}</tspan>"
+        for top, line in zip(tops, lines, strict=True)
     )
 
 
