@@ -10,7 +10,8 @@ import pytest
 from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
 
-from skills.models import Prerequisite, Section, Skill
+from skills import demo
+from skills.models import Prerequisite, Roadmap, Section, Skill, SkillPlacement
 from skills.tree import Needed, PlacedSkill, SectionNode
 from tests.content_data import build_content, clear_content
 from tests.factories import (
@@ -215,6 +216,19 @@ def test_the_cached_map_follows_my_progress_and_the_content(owner_client, owner,
     web.save()
     html = owner_client.get("/roadmaps/backend/map/").content.decode()
     assert 'Web<tspan class="map-choose"> · choose at least 2</tspan>' in html
+
+
+def test_every_demo_roadmap_has_a_map_signed_in_and_out(client, owner_client):
+    demo.load()
+    roadmaps = Roadmap.objects.filter(published=True)
+    assert roadmaps.count() == len(demo.ROADMAP_FILES)
+    for roadmap in roadmaps:
+        placed = SkillPlacement.objects.filter(section__roadmap=roadmap).count()
+        for visitor in (client, owner_client):
+            for url in (f"/roadmaps/{roadmap.slug}/map/", f"/roadmaps/{roadmap.slug}/map.svg"):
+                response = visitor.get(url)
+                assert response.status_code == 200, url
+                assert response.content.count(b'<a class="map-node') == placed, url
 
 
 # The SVG file ------------------------------------------------------------------------------
