@@ -80,7 +80,7 @@ def test_the_map_page_draws_every_skill_as_a_link_to_its_page(client, roadmap):
     }
     assert 'href="/roadmaps/backend/">The roadmap as a list</a>' in html  # the text twin
     assert 'href="/roadmaps/backend/map.svg?download=1" download>Download SVG</a>' in html
-    assert 'Languages<tspan class="map-choose"> · choose one</tspan>' in html
+    assert 'Languages<tspan class="map-choose"> · choose 1 of 2</tspan>' in html
     assert "sign in</a> to see your progress on the map" in html
     assert inline_code_in_page(html) == []  # the map is styled by site.css (strict CSP)
 
@@ -211,11 +211,11 @@ def test_the_cached_map_follows_my_progress_and_the_content(owner_client, owner,
     SkillProgress.objects.record(owner, Skill.objects.get(slug="git"), {"status": "learning"})
     html = owner_client.get("/roadmaps/backend/map/").content.decode()
     assert nodes(html)["/skills/git/"] == "Git — learning"
-    web = Section.objects.get(slug="web", roadmap=roadmap)
-    web.choose_at_least = 2
-    web.save()
+    languages = Section.objects.get(slug="languages", roadmap=roadmap)
+    languages.choose_at_least = 2
+    languages.save()
     html = owner_client.get("/roadmaps/backend/map/").content.decode()
-    assert 'Web<tspan class="map-choose"> · choose at least 2</tspan>' in html
+    assert 'Languages<tspan class="map-choose"> · choose 2 of 2</tspan>' in html
 
 
 def test_every_demo_roadmap_has_a_map_signed_in_and_out(client, owner_client):
@@ -286,8 +286,8 @@ def placed(i: int, needs: tuple[int, ...] = ()) -> PlacedSkill:
 
 def test_layout_puts_sections_top_to_bottom_and_wraps_skills_into_rows():
     tree = [
-        SectionNode(1, "a", "A", "", [placed(i) for i in range(COLUMNS + 2)]),
-        SectionNode(2, "b", "B", "", [placed(100, needs=(0, 999))]),
+        SectionNode(1, "a", "A", "", skills=[placed(i) for i in range(COLUMNS + 2)]),
+        SectionNode(2, "b", "B", "", skills=[placed(100, needs=(0, 999))]),
     ]
     plan = layout(tree, {2: 1})
     first, second = plan.bands

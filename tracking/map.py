@@ -286,12 +286,11 @@ def draw(
     name_of = gettext("%(name)s — %(status)s")
     for band in plan.bands:
         label = escape(band.title)
-        if band.choose:
-            choose = (
-                gettext("choose one")
-                if band.choose == 1
-                else gettext("choose at least %(count)d") % {"count": band.choose}
-            )
+        if band.choose:  # as the roadmap page's section header says it
+            choose = gettext("choose %(n)s of %(count)s") % {
+                "n": band.choose,
+                "count": len(band.nodes),
+            }
             label += f'<tspan class="map-choose"> · {escape(choose)}</tspan>'
         heading = f"map-band-{escape(band.slug)}"
         out.append(
