@@ -357,7 +357,7 @@ def test_loading_changed_tracks_updates_in_place(known_skills):
             lambda d: d["tracks"][0]["levels"][0].update(colour="red"),
             "tracks[0].levels[0].colour",
             "unknown field (expected one of: slug, name, rank, summary, responsibilities, "
-            "years_min, years_max, requirements)",
+            "years_min, years_max, requirements, id, changes, groups, competencies)",
         ),
         (
             lambda d: d["transitions"][0].update(via="x"),
