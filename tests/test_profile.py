@@ -63,7 +63,10 @@ def test_every_new_account_has_a_private_profile(owner):
 def test_profile_saves_and_redirects_with_a_message(owner_client, owner, ladder):
     response = owner_client.post("/profile/", form_data(ladder), follow=True)
     assert response.redirect_chain == [("/profile/", 302)]
-    assert "Your profile is saved." in response.content.decode()
+    page = response.content.decode()
+    assert "Your profile is saved." in page
+    # Issue 22: and where to go next, as a link (not escaped markup).
+    assert '<a href="/roadmaps/">mark the skills you have on a roadmap</a>' in page
     profile = Profile.objects.get(user=owner)
     assert profile.handle == "ada"
     assert profile.current_level == ladder["middle"]
