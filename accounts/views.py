@@ -47,6 +47,9 @@ def profile(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("accounts:profile")
+    elif "track" in request.GET:
+        # htmx, when a track is chosen: the form again, as typed, with that track's levels.
+        form = ProfileForm(instance=instance, initial=request.GET.dict())
     else:
         form = ProfileForm(instance=instance)
     context = {"form": form, "profile": instance}

@@ -618,6 +618,10 @@ def test_skill_page_has_the_full_form(owner_client, owner, roadmap):
     assert 'id="track-skill"' in body
     assert "Async" in body and "https://e.org/x" in body
     assert '<label for="id_notes">' in body and '<label for="id_evidence_url">' in body
+    # Issue 22: "Last changed 0 minutes ago" went stale in the cached page; a date does not.
+    changed = SkillProgress.objects.get(user=owner, skill__slug="python").updated_at
+    assert f'Last changed on <time datetime="{changed.isoformat()}">' in body
+    assert "minutes ago" not in body
 
 
 def grow_roadmap(roadmap, owner, count):
