@@ -83,3 +83,24 @@ def test_no_skill_is_both_a_plain_requirement_and_in_a_group(demo):
         plain = set(group.level.requirements.values_list("skill_id", flat=True))
         assert not grouped & plain, group.level.key
         assert 1 <= group.at_least <= len(grouped)
+
+
+@pytest.mark.parametrize(
+    "track, roadmap",
+    [
+        ("backend", "backend"),
+        ("management", "engineering-manager"),
+        ("devops", "devops"),
+        ("cloud-architect", "cloud-architect"),
+        ("dba", "dba"),
+    ],
+)
+def test_each_track_asks_mostly_for_skills_of_its_own_roadmap(demo, track, roadmap):
+    own = set(
+        SkillPlacement.objects.filter(section__roadmap__slug=roadmap).values_list(
+            "skill__slug", flat=True
+        )
+    )
+    for level in Level.objects.filter(track__slug=track).select_related("track"):
+        asked = set(level.requirements.values_list("skill__slug", flat=True))
+        assert len(asked & own) > len(asked) / 2, level.key
