@@ -496,7 +496,7 @@ class LoadResult:
         return created + updated + deleted
 
     def summary(self) -> str:
-        """`levels: 3 created, 0 updated; themes: …` for the kinds a framework has."""
+        """`levels: 3 created, 0 updated, 0 removed; themes: …` (groups only when touched)."""
         parts = [
             _("%(kind)s: %(created)d created, %(updated)d updated, %(deleted)d removed")
             % {
@@ -506,6 +506,7 @@ class LoadResult:
                 "deleted": self.deleted[kind],
             }
             for kind in ("levels", "themes", "competencies", "groups")
+            if kind != "groups" or self.created[kind] + self.updated[kind] + self.deleted[kind]
         ]
         return "; ".join(parts) + "."
 
