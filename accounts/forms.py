@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import YEARS_MAX, Profile, reachable_levels
@@ -34,7 +35,7 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Your address on Careerpath: /u/handle/. Lowercase letters, digits, hyphens."),
     )
     track = forms.ModelChoiceField(
-        queryset=Track.objects.all(),
+        queryset=Track.objects.published(),
         required=False,
         label=_("Track"),
         empty_label=_("— choose a track —"),
@@ -91,9 +92,17 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["country"].help_text = _("Used to compare pay where you work.")
-        # Levels grouped by track (<optgroup>), read once for both selects.
+        # Any published track's levels (and the ones already chosen, should their track
+        # be unpublished since), grouped by track (<optgroup>), read once for both selects.
+        chosen = Q(pk__in=[self.instance.current_level_id, self.instance.target_level_id])
+        levels = Level.objects.in_order().filter(Q(track__published=True) | chosen)
+        self.fields["track"].queryset = Track.objects.filter(
+            Q(published=True) | Q(pk=self.instance.track_id)
+        )
+        for name in ("current_level", "target_level"):
+            self.fields[name].queryset = levels
         grouped: dict[str, list[tuple[int, str]]] = {}
-        for level in Level.objects.in_order():
+        for level in levels:
             grouped.setdefault(level.track.name, []).append((level.pk, level.name))
         for name in ("current_level", "target_level"):
             field = self.fields[name]
