@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import YEARS_MAX, Profile, reachable_levels
 from accounts.validators import HANDLE_MAX_LENGTH, HANDLE_MIN_LENGTH, handle_format
-from careers.models import Level, Track
+from careers.models import Level, Track, Transition
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -92,21 +93,61 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["country"].help_text = _("Used to compare pay where you work.")
-        # Any published track's levels (and the ones already chosen, should their track
-        # be unpublished since), grouped by track (<optgroup>), read once for both selects.
+        # The level lists offer the chosen track's levels only (the target list: those
+        # and where its career moves lead), grouped by track (<optgroup>), read in one
+        # query. With no track chosen, every track's levels. Only the lists shrink: what
+        # is valid is checked in clean(), with a message that says why.
+        # Only published tracks' levels are offered (and those already chosen, should
+        # their track be unpublished since).
+        track_id = self._chosen("track")
         chosen = Q(pk__in=[self.instance.current_level_id, self.instance.target_level_id])
-        levels = Level.objects.in_order().filter(Q(track__published=True) | chosen)
+        offered = Level.objects.in_order().filter(Q(track__published=True) | chosen)
         self.fields["track"].queryset = Track.objects.filter(
             Q(published=True) | Q(pk=self.instance.track_id)
         )
         for name in ("current_level", "target_level"):
-            self.fields[name].queryset = levels
-        grouped: dict[str, list[tuple[int, str]]] = {}
-        for level in levels:
-            grouped.setdefault(level.track.name, []).append((level.pk, level.name))
-        for name in ("current_level", "target_level"):
+            self.fields[name].queryset = offered
+        levels = list(offered)
+        moves = (
+            set(
+                Transition.objects.filter(from_level__track_id=track_id).values_list(
+                    "to_level__track_id", flat=True
+                )
+            )
+            if track_id
+            else set()
+        )
+        for name, track_ids in (
+            ("current_level", {track_id}),
+            ("target_level", {track_id, *moves}),
+        ):
+            grouped: dict[str, list[tuple[int, str]]] = {}
+            for level in levels:
+                if track_id is None or level.track_id in track_ids:
+                    grouped.setdefault(level.track.name, []).append((level.pk, level.name))
             field = self.fields[name]
             field.choices = [("", field.empty_label), *grouped.items()]
+        # With JavaScript, choosing a track brings its levels at once (htmx swaps the
+        # form from the profile page, asked for with the form's values).
+        self.fields["track"].widget.attrs.update(
+            {
+                "hx-get": reverse("accounts:profile"),
+                "hx-trigger": "change",
+                "hx-include": "closest form",
+                "hx-select": "#profile-form",
+                "hx-target": "#profile-form",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def _chosen(self, name: str) -> int | None:
+        """The id chosen for `name`: the submitted one, else the initial one."""
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        value = getattr(value, "pk", value)
+        try:
+            return int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
 
     def clean_display_name(self) -> str:
         return " ".join(self.cleaned_data["display_name"].split())
@@ -125,7 +166,7 @@ class ProfileForm(forms.ModelForm):
             elif current.track_id != track.pk:
                 self.add_error(
                     "current_level",
-                    _("%(level)s is not in the %(track)s track: pick one of its levels.")
+                    _("%(level)s is not a level of the %(track)s track. Pick one of its levels.")
                     % {"level": current.name, "track": track.name},
                 )
                 return cleaned
@@ -136,12 +177,15 @@ class ProfileForm(forms.ModelForm):
                 self.add_error(
                     "target_level",
                     _(
-                        "%(target)s is not within reach of %(current)s: choose a higher "
-                        "level in the same track, or one a career move leads to."
+                        "%(target)s (%(target_track)s) is not a step up from %(current)s "
+                        "(%(current_track)s). Choose a higher level in the same track, or "
+                        "one that a career move leads to."
                     )
                     % {
-                        "target": f"{target.track.name}: {target.name}",
-                        "current": f"{current.track.name}: {current.name}",
+                        "target": target.name,
+                        "target_track": target.track.name,
+                        "current": current.name,
+                        "current_track": current.track.name,
                     },
                 )
         return cleaned
