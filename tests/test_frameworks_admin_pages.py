@@ -252,3 +252,49 @@ def test_the_admin_edits_themes_groups_and_competencies_inline(staff_client, bac
     Theme.objects.create(track=other, slug="alien", name="Alien theme")
     assert "Alien theme" not in html  # only the level's own track's themes
     assert staff_client.get("/admin/careers/level/add/").status_code == 200
+
+
+def test_staff_add_a_theme_a_group_and_a_competency_in_the_admin(staff_client, backend):
+    from tests.test_admin_content import form_of
+
+    url = f"/admin/careers/track/{backend.pk}/change/"
+    data = form_of(staff_client, url)
+    new = int(data["themes-TOTAL_FORMS"]) - 1  # the blank extra row
+    data |= {
+        f"themes-{new}-name": "Ownership",
+        f"themes-{new}-slug": "ownership",
+        f"themes-{new}-position": "",  # blank: last
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    assert list(backend.themes.values_list("slug", flat=True)) == [
+        "delivery",
+        "people",
+        "ownership",
+    ]
+    senior = Level.objects.get(slug="senior")
+    url = f"/admin/careers/level/{senior.pk}/change/"
+    data = form_of(staff_client, url)
+    ownership = Theme.objects.get(slug="ownership")
+    row = int(data["competencies-TOTAL_FORMS"]) - 1
+    data |= {
+        f"competencies-{row}-theme": str(ownership.pk),
+        f"competencies-{row}-criterion": "Owns a service end to end.",
+        f"competencies-{row}-position": "5",
+    }
+    row = int(data["groups-TOTAL_FORMS"]) - 1
+    data |= {
+        f"groups-{row}-name": "Another language",
+        f"groups-{row}-at_least": "1",
+        f"groups-{row}-proficiency": "2",
+        f"groups-{row}-position": "2",
+        f"groups-{row}-skills": [str(SkillFactory(slug="rust", name="Rust").pk)],
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    assert senior.competencies.filter(theme=ownership).get().criterion == (
+        "Owns a service end to end."
+    )
+    assert list(
+        senior.groups.get(name="Another language").skills.values_list("slug", flat=True)
+    ) == ["rust"]

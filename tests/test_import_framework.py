@@ -249,3 +249,24 @@ def test_the_import_function_raises_with_every_problem():
         import_framework((DATA / "ft-bad.yml").read_bytes(), licence="MIT")
     assert len(caught.value.problems) == 7
     assert not Theme.objects.exists()
+
+
+def test_a_level_dropped_from_the_framework_stays_and_its_rank_is_explained(tmp_path):
+    run(str(FT), "--licence", "MIT")
+    text = FT.read_text()
+    start = text.index("  - id: platform-2")
+    text = text[:start] + text[text.index("  - id: platform-3") :]
+    text = text.replace("level: platform-2", "level: platform-3")
+    changed = tmp_path / "ft.yml"
+    changed.write_text(text)
+    message = fail(str(changed), "--licence", "MIT")
+    assert (
+        "levels (line 5): rank 2 is taken by the level “platform-engineering/platform-2”" in message
+    )
+    Level.objects.get(slug="platform-2").delete()  # staff retire it, then import again
+    out, _ = run(str(changed), "--licence", "MIT")
+    assert "levels: 0 created, 1 updated, 0 removed" in out
+    assert list(Level.objects.order_by("rank").values_list("slug", "rank")) == [
+        ("platform-1", 1),
+        ("platform-3", 2),
+    ]

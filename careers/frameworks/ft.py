@@ -189,6 +189,7 @@ def convert(text: str) -> Converted:
             }
         )
     out.came_from("tracks[0].name", "name")
+    out.came_from("tracks[0]", "levels")  # ranks held by levels the file no longer has
     out.came_from("tracks[0].summary", "summary")
     out.data = {
         "name": valid.name,

@@ -157,6 +157,7 @@ def convert(text: str) -> Converted:
         level = {"slug": f"level-{n}", "name": _("Level %(n)d") % {"n": n}, "rank": n, "id": str(n)}
         levels.append(level | {"competencies": competencies})
     out.came_from("tracks[0].name", "title")
+    out.came_from("tracks[0]", "levels")  # ranks held by levels the file no longer has
     body = body.strip()
     out.data = {
         "name": valid.title,
