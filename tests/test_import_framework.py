@@ -165,6 +165,9 @@ def test_every_problem_of_a_bad_ft_file_is_reported_with_its_line():
         assert expected in message
     assert "7 problems found; nothing was imported." in message
     assert not Track.objects.exists()
+    without_licence = fail(str(DATA / "ft-bad.yml"))
+    assert "(file): the file gives no licence" in without_licence
+    assert "8 problems found" in without_licence
 
 
 def test_every_problem_of_a_bad_monzo_file_is_reported_with_its_line():

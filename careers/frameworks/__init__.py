@@ -88,7 +88,12 @@ def import_framework(
     if fmt == "careerpath":
         data = _careerpath(text, licence, problems)
     else:
-        converted = READERS[fmt].convert(text)
+        try:
+            converted = READERS[fmt].convert(text)
+        except FrameworkImportError as exc:
+            if not licence:  # their files carry none: say so with the rest
+                problems.append(_no_licence(""))
+            raise FrameworkImportError(exc.problems + problems) from None
         data = _one_track(converted, licence, source_name, source_url, source_version)
         _require_licence(data, problems)
     if problems:
