@@ -27,7 +27,10 @@ def track_detail(request: HttpRequest, track: str) -> HttpResponse:
         Track.objects.visible_to(request.user).select_related("forked_from"), slug=track
     )
     levels = list(
-        track_obj.levels.annotate(requirement_count=Count("requirements")).order_by("rank")
+        track_obj.levels.annotate(
+            requirement_count=Count("requirements", distinct=True),
+            competency_count=Count("competencies", distinct=True),
+        ).order_by("rank")
     )
     for level in levels:
         level.track = track_obj  # get_absolute_url needs it; no query per level

@@ -54,6 +54,8 @@ def test_an_imported_track_shows_its_source_and_licence(client, imported):
     assert 'href="https://spdx.org/licenses/CC-BY-4.0.html"' in html
     assert "Behaviours each level expects" in html
     assert "Shipping" in html and "3 criteria" in html
+    assert "2 behaviours" in html  # platform-1's two criteria, in its ladder step
+    assert "0+ years" not in html  # the framework gives no years
     level = client.get("/careers/platform-engineering/platform-2/").content.decode()
     assert "Licence:" in level and "CC-BY-4.0" in level
 
