@@ -32,8 +32,9 @@ Everything is validated first, every problem reported with its path; nothing is 
 unless all is valid. Tracks and levels are matched by slug and updated in place; levels and
 tracks missing from the file are left alone (salaries may point at them), while each listed
 level's requirements, groups, competencies and outgoing transitions become exactly the
-file's (competencies matched by id when they have one, else by position; groups by
-position), and each listed track's themes exactly the file's (by slug). Unchanged rows are
+file's (competencies matched by id — unique in a track, so one may move to another
+level or theme and keep its row — else by position; groups by position), and each listed
+track's themes exactly the file's (by slug). Unchanged rows are
 not written, so loading the same file twice changes nothing.
 
 `export_tracks()` writes the same format back, keys in the order above, optional keys only
@@ -355,6 +356,7 @@ def _levels(track: _TrackRefs, path: str, needed: dict, problems: list[Problem])
     slugs_at: dict[str, str] = {}
     ranks_at: dict[int, str] = {}
     ids_at: dict[str, str] = {}
+    competency_ids_at: dict[str, str] = {}  # a competency's id is the track's, not the level's
     for j, level in enumerate(track.levels or []):
         if level is None:
             continue
@@ -377,7 +379,7 @@ def _levels(track: _TrackRefs, path: str, needed: dict, problems: list[Problem])
             if proficiency is not None:
                 needed.setdefault(skill_slug, []).append(f"{level_path}.requirements.{skill_slug}")
         _groups(level, level_path, needed, problems)
-        _competencies(level, level_path, found.themes, problems)
+        _competencies(level, level_path, found.themes, competency_ids_at, problems)
     found.ranks = set(ranks_at)
     return found
 
@@ -404,9 +406,12 @@ def _groups(level: _LevelRefs, path: str, needed: dict, problems: list[Problem])
 
 
 def _competencies(
-    level: _LevelRefs, path: str, themes: set[str] | None, problems: list[Problem]
+    level: _LevelRefs,
+    path: str,
+    themes: set[str] | None,
+    ids_at: dict[str, str],
+    problems: list[Problem],
 ) -> None:
-    ids_at: dict[str, str] = {}
     for c, competency in enumerate(level.competencies or []):
         if competency is None:
             continue
@@ -496,7 +501,7 @@ class LoadResult:
         return created + updated + deleted
 
     def summary(self) -> str:
-        """`levels: 3 created, 0 updated; themes: …` for the kinds a framework has."""
+        """`levels: 3 created, 0 updated, 0 removed; themes: …` (groups only when touched)."""
         parts = [
             _("%(kind)s: %(created)d created, %(updated)d updated, %(deleted)d removed")
             % {
@@ -506,6 +511,7 @@ class LoadResult:
                 "deleted": self.deleted[kind],
             }
             for kind in ("levels", "themes", "competencies", "groups")
+            if kind != "groups" or self.created[kind] + self.updated[kind] + self.deleted[kind]
         ]
         return "; ".join(parts) + "."
 
@@ -571,6 +577,7 @@ def _write(valid: TracksFile) -> LoadResult:
     )
     levels_by_key: dict[str, Level] = {}
     themes_by_track: dict[str, dict[str, Theme]] = {}
+    stale_themes: list[int] = []
     for i, row in enumerate(valid.tracks):
         source = row.source or SourceFile()
         values = {
@@ -590,20 +597,27 @@ def _write(valid: TracksFile) -> LoadResult:
             result.note("tracks", created=1)
         else:
             _save(track, result, "tracks", values)
-        themes_by_track[row.slug] = _write_themes(track, row, result)
+        themes_by_track[row.slug] = _write_themes(track, row, stale_themes, result)
         _write_levels(track, row, levels_by_key, result)
     for row in valid.tracks:
-        for level_row in row.levels:
-            level = levels_by_key[f"{row.slug}/{level_row.slug}"]
+        levels = [levels_by_key[f"{row.slug}/{lr.slug}"] for lr in row.levels]
+        for level, level_row in zip(levels, row.levels, strict=True):
             result.changes += _write_requirements(level, level_row, skill_ids)
             _write_groups(level, level_row, skill_ids, result)
-            _write_competencies(level, level_row, themes_by_track[row.slug], result)
+        _write_competencies(levels, row, themes_by_track[row.slug], result)
+    if stale_themes:
+        # Last, so that a competency moved to another theme was moved, not deleted.
+        Theme.objects.filter(pk__in=stale_themes).delete()
+        result.note("themes", deleted=len(stale_themes))
     result.changes += _write_transitions(valid, levels_by_key)
     return result
 
 
-def _write_themes(track: Track, row: TrackFile, result: LoadResult) -> dict[str, Theme]:
-    """The track's themes become exactly the file's, matched by slug."""
+def _write_themes(
+    track: Track, row: TrackFile, stale: list[int], result: LoadResult
+) -> dict[str, Theme]:
+    """The track's themes become the file's, matched by slug; those the file no longer
+    has are added to `stale`, for deletion once competencies are written."""
     stored = {theme.slug: theme for theme in track.themes.all()}
     themes = {}
     for position, theme_row in enumerate(row.themes):
@@ -620,9 +634,7 @@ def _write_themes(track: Track, row: TrackFile, result: LoadResult) -> dict[str,
         else:
             _save(theme, result, "themes", values)
         themes[theme.slug] = theme
-    if stored:
-        Theme.objects.filter(pk__in=[t.pk for t in stored.values()]).delete()
-        result.note("themes", deleted=len(stored))
+    stale += [t.pk for t in stored.values()]
     return themes
 
 
@@ -717,34 +729,43 @@ def _write_groups(
 
 
 def _write_competencies(
-    level: Level, row: LevelFile, themes: dict[str, Theme], result: LoadResult
+    levels: list[Level], row: TrackFile, themes: dict[str, Theme], result: LoadResult
 ) -> None:
-    """The level's competencies become exactly the file's: matched by id when the file
-    gives one, the others by position among the stored ones without an id."""
-    stored = list(level.competencies.order_by("position", "pk"))
+    """The listed levels' competencies become exactly the file's. One with an id is
+    matched by it across the track's listed levels (a criterion that moved to another
+    level keeps its row, and people's assessments of it); one without, by position
+    among its level's stored ones without an id."""
+    stored = list(Competency.objects.filter(level__in=levels).order_by("level", "position", "pk"))
     by_id = {c.external_id: c for c in stored if c.external_id}
-    without_id = [c for c in stored if not c.external_id]
+    without_id: dict[int, list[Competency]] = {}
+    for c in stored:
+        if not c.external_id:
+            without_id.setdefault(c.level_id, []).append(c)
     kept: set[int] = set()
-    for position, comp_row in enumerate(row.competencies):
-        values = {
-            "theme_id": themes[comp_row.theme].pk,
-            "criterion": comp_row.criterion,
-            "examples": "\n".join(comp_row.examples),
-            "proficiency": comp_row.proficiency,
-            "links": [link.model_dump() for link in comp_row.links],
-            "position": position,
-            "external_id": comp_row.id,
-        }
-        if comp_row.id:
-            competency = by_id.get(comp_row.id)
-        else:
-            competency = without_id.pop(0) if without_id else None
-        if competency is None:
-            competency = Competency.objects.create(level=level, **values)
-            result.note("competencies", created=1)
-        else:
-            _save(competency, result, "competencies", values)
-        kept.add(competency.pk)
+    for level, level_row in zip(levels, row.levels, strict=True):
+        spare = without_id.get(level.pk, [])
+        for position, comp_row in enumerate(level_row.competencies):
+            values = {
+                "level_id": level.pk,
+                "theme_id": themes[comp_row.theme].pk,
+                "criterion": comp_row.criterion,
+                "examples": "\n".join(comp_row.examples),
+                "proficiency": comp_row.proficiency,
+                "links": [link.model_dump() for link in comp_row.links],
+                "position": position,
+                "external_id": comp_row.id,
+            }
+            competency = None
+            if comp_row.id:
+                competency = by_id.get(comp_row.id)
+            elif spare:
+                competency = spare.pop(0)
+            if competency is None:
+                competency = Competency.objects.create(**values)
+                result.note("competencies", created=1)
+            else:
+                _save(competency, result, "competencies", values)
+            kept.add(competency.pk)
     gone = [c.pk for c in stored if c.pk not in kept]
     if gone:
         Competency.objects.filter(pk__in=gone).delete()

@@ -297,3 +297,31 @@ def test_export_runs_a_constant_number_of_queries(django_assert_max_num_queries)
     with django_assert_max_num_queries(9):
         exported = export_tracks()
     assert len(exported["tracks"]) == 5
+
+
+def test_a_competency_that_moves_level_or_theme_keeps_its_row():
+    import_tracks(extended())
+    planned = Competency.objects.get(external_id="c-1")
+    data = extended()
+    track = data["tracks"][0]
+    track["themes"] = [{"slug": "planning", "name": "Planning"}, track["themes"][1]]
+    moved = {**track["levels"][1]["competencies"].pop(0), "theme": "planning"}
+    track["levels"][0]["competencies"] = [
+        {**track["levels"][0]["competencies"][0], "theme": "planning"},
+        moved,
+    ]
+    result = import_tracks(data)
+    assert (result.created["themes"], result.deleted["themes"]) == (1, 1)
+    assert result.created["competencies"] == 0
+    again = Competency.objects.get(external_id="c-1")
+    assert again.pk == planned.pk
+    assert (again.level.slug, again.theme.slug, again.position) == ("junior", "planning", 1)
+    assert Competency.objects.count() == 3
+
+
+def test_a_competency_id_is_used_once_in_a_track():
+    data = extended()
+    data["tracks"][0]["levels"][0]["competencies"][0]["id"] = "c-1"
+    with pytest.raises(TracksImportError) as caught:
+        import_tracks(data)
+    assert [p.path for p in caught.value.problems] == ["tracks[0].levels[1].competencies[0].id"]
