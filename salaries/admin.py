@@ -1,5 +1,6 @@
 """Curation: sources, data points and moderation, imports (upload, follow, roll back),
-exchange rates (table upload), title aliases."""
+exchange rates (table upload), title aliases, BLS market estimates and the SOC → track
+mapping."""
 
 from datetime import timedelta
 
@@ -25,6 +26,8 @@ from salaries.models import (
     ExchangeRate,
     ImportBatch,
     ImportUpload,
+    MarketEstimate,
+    OccupationMapping,
     PendingContribution,
     SalaryDataPoint,
     Source,
@@ -376,3 +379,36 @@ class AliasSetAdmin(admin.ModelAdmin):
 
             kwargs["queryset"] = Level.objects.in_order()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(OccupationMapping)
+class OccupationMappingAdmin(admin.ModelAdmin):
+    """Which occupations' published market figures (BLS OEWS) a track shows."""
+
+    list_display = ["soc_code", "title", "track", "note"]
+    list_filter = ["track"]
+    search_fields = ["soc_code", "title"]
+
+
+@admin.register(MarketEstimate)
+class MarketEstimateAdmin(admin.ModelAdmin):
+    """Published as imported: read only (roll the import batch back to remove them)."""
+
+    list_display = [
+        "occupation_code",
+        "occupation_title",
+        "area_title",
+        "area_type",
+        "release",
+        "employment",
+        "median",
+    ]
+    list_filter = ["release", "area_type", "occupation_code"]
+    search_fields = ["area_title", "area_code", "occupation_code", "occupation_title"]
+    list_select_related = ["source"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
