@@ -8,6 +8,8 @@ never mixed into them: `salaries.stats` never reads `MarketEstimate`.
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import OuterRef, Subquery
+
 from careers.models import Track
 from salaries.models import MarketEstimate, OccupationMapping
 from salaries.stats import cached_figures
@@ -56,19 +58,21 @@ class MarketFigures:
 
 def market_figures(track: Track | str, area: str = NATION) -> MarketFigures:
     """The newest release's published estimates, in `area`, of the occupations mapped to
-    `track` (an instance or a slug). Two queries, cached until salary data changes."""
+    `track` (an instance or a slug). One query, cached until salary data changes."""
     area = area.upper()
 
     def compute() -> MarketFigures:
         mappings = OccupationMapping.objects.filter(
             **({"track": track} if isinstance(track, Track) else {"track__slug": track})
         )
-        notes = dict(mappings.values_list("soc_code", "note"))
-        if not notes:
-            return MarketFigures()
         estimates = list(
             MarketEstimate.objects.live()
-            .filter(area_code=area, occupation_code__in=list(notes))
+            .filter(area_code=area, occupation_code__in=mappings.values("soc_code"))
+            .annotate(
+                note=Subquery(
+                    mappings.filter(soc_code=OuterRef("occupation_code")).values("note")[:1]
+                )
+            )
             .select_related("source")
             .order_by("-year", "occupation_code")
         )
@@ -83,7 +87,7 @@ def market_figures(track: Track | str, area: str = NATION) -> MarketFigures:
             source_url=newest.source.url,
             release=newest.release,
             items=items,
-            notes={code: note for code, note in notes.items() if note},
+            notes={e.occupation_code: e.note for e in items if e.note},
         )
 
     return cached_figures("market", (track, area), compute)
