@@ -218,7 +218,10 @@ class ContributionForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Careerpath's salary CSV or ai-jobs.net's format, UTF-8 with a header row."),
+        help_text=_(
+            "Careerpath's salary CSV, ai-jobs.net's format or BLS OEWS \"all data\" (the "
+            "release from the file's name), UTF-8 with a header row."
+        ),
     )
     source = forms.CharField(
         label=_("Source name"),
