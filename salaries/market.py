@@ -16,12 +16,12 @@ from salaries.stats import cached_figures
 
 NATION = "US"
 # `US`, a state's or territory's postal code, or a BLS (non)metropolitan area code.
-AREA = re.compile(r"[A-Z]{2}|\d{5}|\d{7}")
+AREA = re.compile(r"[A-Z]{2}|[0-9]{5}|[0-9]{7}")
 FIGURES = ("mean", "p10", "p25", "median", "p75", "p90")
 
 
 def is_area(code: str) -> bool:
-    return bool(AREA.fullmatch(code))
+    return code.isascii() and bool(AREA.fullmatch(code))
 
 
 @dataclass(frozen=True, slots=True)

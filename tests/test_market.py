@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from salaries import demo
+from salaries.importing.run import Importer
 from salaries.importing.write import roll_back
 from salaries.models import ImportBatch, MarketEstimate, OccupationMapping, SalaryDataPoint
 from salaries.stats import salary_stats
@@ -187,6 +188,40 @@ def test_a_release_already_there_is_refused_until_rolled_back(salary_tracks, tmp
     assert MarketEstimate.objects.count() == 2
 
 
+def test_an_oews_file_is_told_by_its_header_as_queued_and_admin_uploads_are(
+    salary_tracks, tmp_path
+):
+    path = write(tmp_path / "all_data_M_2024.csv", ROWS[:2])
+
+    with path.open("rb") as file:
+        report = Importer().run(file, path.name)
+
+    assert report.ok, report.errors
+    assert (report.format, report.release, report.source_name, report.written) == (
+        "oews",
+        "May 2024",
+        "BLS OEWS",
+        2,
+    )
+    assert MarketEstimate.objects.filter(release="May 2024").count() == 2
+
+
+def test_queueing_leaves_the_format_to_the_header(salary_tracks, tmp_path):
+    path = write(tmp_path / "all_data_M_2025.csv", ROWS[:1])
+
+    message, _ = run_failing(path, "--queue", "--format", "oews")
+
+    assert "leave out --format and --release" in message
+    assert not MarketEstimate.objects.exists()
+
+
+def test_a_dry_run_writes_nothing(salary_tracks, tmp_path):
+    out = run(write(tmp_path / "all_data_M_2025.csv", ROWS), "--format", "oews", "--dry-run")
+
+    assert "Dry run: all_data_M_2025.csv is valid; 3 market estimate(s)" in out
+    assert not MarketEstimate.objects.exists()
+
+
 # --- the shipped extract -------------------------------------------------------------------
 
 
@@ -336,6 +371,9 @@ def test_no_data_is_an_empty_answer(salary_tracks, tmp_path):
         ({"track": "backend", "area": "4186"}, "area"),
         ({"track": "backend", "area": "C1"}, "area"),
         ({"track": "backend", "area": "\x00"}, "area"),
+        ({"track": "backend", "area": "ß"}, "area"),  # upper case: "SS"
+        ({"track": "backend", "area": "٤١٨٦٠"}, "area"),  # digits, but not ASCII ones
+        ({"track": "backend", "area": "x" * 5000}, "area"),
     ],
 )
 def test_an_unknown_track_or_a_malformed_area_is_a_422(salary_tracks, query, field):

@@ -120,7 +120,8 @@ class MarketFilters(Schema):
     @field_validator("area")
     @classmethod
     def area_code(cls, value: str) -> str:
-        code = value.strip().upper()
+        code = value.strip()
+        code = code.upper() if code.isascii() else code
         if not is_area(code):
             raise ValueError(
                 "Not an area: US, a state's postal code, or a BLS area code (5 or 7 digits)."

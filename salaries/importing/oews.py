@@ -69,11 +69,11 @@ AREA_TYPES = {
     "4": AreaType.METRO,
     "6": AreaType.NONMETRO,
 }
-SOC = re.compile(r"\d{2}-\d{4}")
+SOC = re.compile(r"\d{2}-\d{4}", re.ASCII)
 STATE = re.compile(r"[A-Z]{2}")
-AREA_CODE = re.compile(r"\d{1,7}")
-RELEASE_YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
-NUMBER = re.compile(r"\d{1,3}(,\d{3})+|\d+")
+AREA_CODE = re.compile(r"\d{1,7}", re.ASCII)
+RELEASE_YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)", re.ASCII)
+NUMBER = re.compile(r"\d{1,3}(,\d{3})+|\d+", re.ASCII)
 
 
 def release_from(file_name: str) -> str:
@@ -128,7 +128,7 @@ def area(row: dict[str, str]) -> tuple[str, str, str]:
         return "US", kind, ""
     if kind == AreaType.STATE:
         state = row["prim_state"].upper()
-        if not STATE.fullmatch(state):
+        if not (row["prim_state"].isascii() and STATE.fullmatch(state)):
             return "", kind, "a state's or territory's postal code is needed in PRIM_STATE"
         return state, kind, ""
     if not AREA_CODE.fullmatch(row["area"]):
