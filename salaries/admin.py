@@ -116,11 +116,21 @@ class SalaryDataPointAdmin(admin.ModelAdmin):
 
 @admin.register(PendingContribution)
 class PendingContributionAdmin(admin.ModelAdmin):
-    list_display = ["level", "country", "amount", "currency", "year", "outlier"]
+    list_display = ["level", "country", "amount", "bonus", "equity", "currency", "year", "outlier"]
     list_filter = ["outlier", "track", "year"]
     list_select_related = ["level__track"]
     actions = [approve_points, reject_points]
-    fields = ["track", "level", "country", "currency", "amount", "year", "outlier"]
+    fields = [
+        "track",
+        "level",
+        "country",
+        "currency",
+        "amount",
+        "bonus",
+        "equity",
+        "year",
+        "outlier",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
