@@ -46,7 +46,7 @@ class SalaryFilterForm(forms.Form):
     pay = forms.ChoiceField(
         label=_("Pay"),
         required=False,
-        choices=[(BASE, _("Base pay")), (TOTAL, _("Total: base + bonus + equity"))],
+        choices=[(BASE, _("Base pay")), (TOTAL, _("Total compensation"))],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
