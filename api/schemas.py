@@ -137,6 +137,40 @@ class SalaryStatsOut(Schema):
     excluded_without_rate: int = Field(
         ge=0, description="Matching points left out for want of an exchange rate."
     )
+    pay: str = Field(
+        description="base: base pay; total: base + bonus + equity per year, over the points "
+        "that state both bonus and equity."
+    )
+    without_total: int = Field(
+        ge=0,
+        description="With pay=total: matching points left out because their bonus or equity "
+        "is unknown (0 with pay=base).",
+    )
+
+
+class MarketItemOut(Schema):
+    occupation_code: str = Field(description="SOC code, e.g. 15-1252.")
+    occupation: str = Field(description="The occupation's title as BLS publishes it.")
+    area: str = Field(description="US, a state's postal code, or a BLS metropolitan area code.")
+    area_name: str
+    employment: int | None = Field(description="Jobs in the occupation; null when withheld.")
+    mean: int | None
+    p10: int | None
+    p25: int | None
+    median: int | None
+    p75: int | None
+    p90: int | None
+    top_coded: list[str] = Field(
+        description="Figures BLS published only as at least its cap (null here)."
+    )
+    currency: str = Field(description="Always USD: annual wages as BLS publishes them.")
+
+
+class MarketOut(Schema):
+    source: str | None = Field(description="The source's name; null when there is no data.")
+    source_url: str
+    release: str | None = Field(description="e.g. May 2025; null when there is no data.")
+    items: list[MarketItemOut]
 
 
 # Me

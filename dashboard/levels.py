@@ -17,6 +17,7 @@ from accounts.models import Profile
 from careers.models import Level, LevelRequirement
 from core.pages import render_page
 from core.versions import CONTENT, SALARIES
+from salaries.market import market_figures
 from salaries.stats import level_pay, pay_sources
 from skills.models import Proficiency, Roadmap, Section, SkillPlacement
 
@@ -137,5 +138,7 @@ def level_context(request: HttpRequest, track: str, level: str) -> dict:
         "comes_from": comes_from,
         "pay": pay,
         "pay_sources": pay_sources(pay) if not pay.stats.suppressed else [],
+        # Official U.S. figures for the whole occupation, shown apart from the level's.
+        "market": market_figures(track_obj),
     }
     return context

@@ -1,5 +1,6 @@
 """Curation: sources, data points and moderation, imports (upload, follow, roll back),
-exchange rates (table upload), title aliases."""
+exchange rates (table upload), title aliases, BLS market estimates and the SOC → track
+mapping."""
 
 from datetime import timedelta
 
@@ -25,6 +26,8 @@ from salaries.models import (
     ExchangeRate,
     ImportBatch,
     ImportUpload,
+    MarketEstimate,
+    OccupationMapping,
     PendingContribution,
     SalaryDataPoint,
     Source,
@@ -113,11 +116,21 @@ class SalaryDataPointAdmin(admin.ModelAdmin):
 
 @admin.register(PendingContribution)
 class PendingContributionAdmin(admin.ModelAdmin):
-    list_display = ["level", "country", "amount", "currency", "year", "outlier"]
+    list_display = ["level", "country", "amount", "bonus", "equity", "currency", "year", "outlier"]
     list_filter = ["outlier", "track", "year"]
     list_select_related = ["level__track"]
     actions = [approve_points, reject_points]
-    fields = ["track", "level", "country", "currency", "amount", "year", "outlier"]
+    fields = [
+        "track",
+        "level",
+        "country",
+        "currency",
+        "amount",
+        "bonus",
+        "equity",
+        "year",
+        "outlier",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -376,3 +389,36 @@ class AliasSetAdmin(admin.ModelAdmin):
 
             kwargs["queryset"] = Level.objects.in_order()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(OccupationMapping)
+class OccupationMappingAdmin(admin.ModelAdmin):
+    """Which occupations' published market figures (BLS OEWS) a track shows."""
+
+    list_display = ["soc_code", "title", "track", "note"]
+    list_filter = ["track"]
+    search_fields = ["soc_code", "title"]
+
+
+@admin.register(MarketEstimate)
+class MarketEstimateAdmin(admin.ModelAdmin):
+    """Published as imported: read only (roll the import batch back to remove them)."""
+
+    list_display = [
+        "occupation_code",
+        "occupation_title",
+        "area_title",
+        "area_type",
+        "release",
+        "employment",
+        "median",
+    ]
+    list_filter = ["release", "area_type", "occupation_code"]
+    search_fields = ["area_title", "area_code", "occupation_code", "occupation_title"]
+    list_select_related = ["source"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

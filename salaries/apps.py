@@ -10,7 +10,14 @@ class SalariesConfig(AppConfig):
     def ready(self) -> None:
         from careers.models import Level, Track
         from core.versions import SALARIES, bump_on_change
-        from salaries.models import ExchangeRate, ImportBatch, SalaryDataPoint, Source
+        from salaries.models import (
+            ExchangeRate,
+            ImportBatch,
+            MarketEstimate,
+            OccupationMapping,
+            SalaryDataPoint,
+            Source,
+        )
         from salaries.stats import register_sqlite_functions
 
         # SQLite has no percentile_cont: give every new connection ours (see stats.py).
@@ -20,4 +27,5 @@ class SalariesConfig(AppConfig):
         # deliberately no delete signal on data points, so deleting a million stays fast.
         bump_on_change(SALARIES, ExchangeRate, Source, Track, Level)
         bump_on_change(SALARIES, SalaryDataPoint, deletes=False)
-        bump_on_change(SALARIES, ImportBatch)
+        bump_on_change(SALARIES, ImportBatch, OccupationMapping)
+        bump_on_change(SALARIES, MarketEstimate, deletes=False)

@@ -4,7 +4,9 @@
 - a default set of title aliases and EN/MI/SE/EX → level mappings for the demo tracks
   (created only where missing, so curators' edits survive);
 - the ai-jobs.net rows whose title maps to a track (CC0), through the bulk importer;
-- PayScale's published averages (March 2023, US) as `mean` reference figures.
+- PayScale's published averages (March 2023, US) as `mean` reference figures;
+- BLS OEWS May 2025 market estimates (public domain) for the occupations mapped to the
+  demo tracks, with the default SOC → track mapping (created only where missing).
 
 Needs the tracks (careers.demo.load) first; tracks that are missing are left out.
 """
@@ -18,11 +20,14 @@ from django.core.management.base import CommandError
 from django.db.models.functions import Lower
 
 from careers.models import Level, Track
+from salaries.importing.oews import OEWS_SOURCE
 from salaries.importing.parse import AIJOBS_SOURCE
 from salaries.importing.run import Importer
 from salaries.models import (
     AliasSet,
     ImportBatch,
+    ImportFormat,
+    OccupationMapping,
     SalaryDataPoint,
     Source,
     Statistic,
@@ -35,6 +40,23 @@ DATA = Path(__file__).resolve().parent / "data"
 AIJOBS_FILE = DATA / "aijobs_salaries_2025-01-19.csv"
 AIJOBS_PUBLISHED = date(2025, 1, 19)
 RATES_FILE = DATA / "exchange_rates_usd.csv"
+OEWS_FILE = DATA / "oews_may2025_extract.csv"
+OEWS_RELEASE = "May 2025"
+OEWS_PUBLISHED = date(2026, 5, 15)  # oe.data.0.Current's date on download.bls.gov
+
+# SOC code → (track slug, occupation, how it fits the track: shown beside its figures).
+DEFAULT_OCCUPATIONS: dict[str, tuple[str, str, str]] = {
+    "15-1252": ("backend", "Software Developers", ""),
+    "15-1242": ("dba", "Database Administrators", ""),
+    "15-1244": ("devops", "Network and Computer Systems Administrators", ""),
+    "11-3021": ("management", "Computer and Information Systems Managers", ""),
+    "15-1241": (
+        "cloud-architect",
+        "Computer Network Architects",
+        "The nearest occupation BLS publishes: it covers network architects, cloud "
+        "architects among them, not cloud architects alone.",
+    ),
+}
 
 # track slug → experience → level slug, and titles (a title may pin one level).
 DEFAULT_ALIASES: dict[str, dict] = {
@@ -237,6 +259,47 @@ def load_aijobs() -> tuple[int, bool]:
     return report.written, False
 
 
+def load_occupations() -> int:
+    """The default SOC → track mapping for the tracks that exist; curators' edits stay."""
+    tracks = {
+        t.slug: t
+        for t in Track.objects.filter(slug__in=[v[0] for v in DEFAULT_OCCUPATIONS.values()])
+    }
+    existing = set(OccupationMapping.objects.values_list("soc_code", flat=True))
+    OccupationMapping.objects.bulk_create(
+        [
+            OccupationMapping(soc_code=code, track=tracks[slug], title=title, note=note)
+            for code, (slug, title, note) in DEFAULT_OCCUPATIONS.items()
+            if code not in existing and slug in tracks
+        ]
+    )
+    return len(tracks)
+
+
+def load_oews() -> tuple[int, bool]:
+    """Import the shipped OEWS extract once; returns (estimates, already there)."""
+    checksum = hashlib.sha256(OEWS_FILE.read_bytes()).hexdigest()
+    previous = (
+        ImportBatch.objects.live()
+        .filter(source__name=OEWS_SOURCE["name"], checksum=checksum)
+        .first()
+    )
+    if previous is not None:
+        return previous.row_count, True
+    defaults = {k: v for k, v in OEWS_SOURCE.items() if k != "name"}
+    defaults["published"] = OEWS_PUBLISHED
+    with OEWS_FILE.open("rb") as file:
+        report = Importer(
+            source_name=OEWS_SOURCE["name"],
+            source_defaults=defaults,
+            fmt=ImportFormat.OEWS,
+            release=OEWS_RELEASE,
+        ).run(file, OEWS_FILE.name)
+    if not report.ok:
+        raise CommandError(report.summary() + "\n" + "\n".join(map(str, report.errors[:20])))
+    return report.written, False
+
+
 def load() -> str:
     with RATES_FILE.open("rb") as file:
         rates = load_rates(file)
@@ -245,8 +308,12 @@ def load() -> str:
     alias_sets = load_aliases()
     figures = load_payscale()
     points, already = load_aijobs()
+    load_occupations()
+    estimates, oews_already = load_oews()
     state = "already loaded" if already else "imported"
+    oews_state = "already loaded" if oews_already else "imported"
     return (
         f"Salaries: {points:,} ai-jobs.net data points ({state}), {figures} PayScale "
-        f"figures, {rates.created + rates.updated} exchange rates, {alias_sets} title alias sets."
+        f"figures, {rates.created + rates.updated} exchange rates, {alias_sets} title alias "
+        f"sets, {estimates:,} BLS OEWS {OEWS_RELEASE} estimates ({oews_state})."
     )

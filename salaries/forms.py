@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from careers.models import Level, Track
 from salaries.iso import WORLDWIDE, country_choices, currency_choices, is_currency
 from salaries.models import FIRST_YEAR, Contribution, ExchangeRate, Source, Status
-from salaries.stats import BASE_CURRENCY
+from salaries.stats import BASE, BASE_CURRENCY, TOTAL
 
 
 def _level_choices(levels: list[Level], value: str = "key") -> list:
@@ -30,7 +30,7 @@ def _limit_year(field: forms.IntegerField, last: int) -> None:
 
 
 class SalaryFilterForm(forms.Form):
-    """`?track=&level=&country=&year_from=&year_to=&source=&currency=`, all optional.
+    """`?track=&level=&country=&year_from=&year_to=&source=&currency=&pay=`, all optional.
 
     Loads its choices in four queries (tracks, levels, sources, currencies) and keeps
     them (`tracks`, `levels`) for the caller. `filters()` gives `salary_stats` kwargs.
@@ -43,6 +43,11 @@ class SalaryFilterForm(forms.Form):
     year_to = forms.IntegerField(label=_("To year"), required=False, min_value=FIRST_YEAR)
     source = forms.ChoiceField(label=_("Source"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), required=False)
+    pay = forms.ChoiceField(
+        label=_("Pay"),
+        required=False,
+        choices=[(BASE, _("Base pay")), (TOTAL, _("Total compensation"))],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,6 +97,9 @@ class SalaryFilterForm(forms.Form):
     def clean_country(self) -> str | None:
         return self.cleaned_data["country"] or None
 
+    def clean_pay(self) -> str:
+        return self.cleaned_data["pay"] or BASE
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         slug = data.get("level")
@@ -123,6 +131,7 @@ class SalaryFilterForm(forms.Form):
             if name not in self.errors and data.get(name) not in (None, ""):
                 result[name] = data[name]
         result["currency"] = data.get("currency") or BASE_CURRENCY
+        result["pay"] = data.get("pay") or BASE
         return result
 
 
@@ -135,10 +144,31 @@ class ContributionForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), initial=BASE_CURRENCY)
     amount = forms.DecimalField(
         label=_("Gross annual pay"),
-        help_text=_("Before tax, for a full year, without equity."),
+        help_text=_("Base pay before tax, for a full year, without bonus or equity."),
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01"),
+        max_value=Decimal("999999999999.99"),
+    )
+    bonus = forms.DecimalField(
+        label=_("Bonus for the year (optional)"),
+        help_text=_("In the same currency; 0 if none. Leave empty if you do not know."),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("999999999999.99"),
+    )
+    equity = forms.DecimalField(
+        label=_("Equity vesting in the year (optional)"),
+        help_text=_(
+            "Its value when granted, per year, in the same currency; 0 if none. Leave empty "
+            "if you do not know."
+        ),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
         max_value=Decimal("999999999999.99"),
     )
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR)
@@ -188,7 +218,10 @@ class ContributionForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Careerpath's salary CSV or ai-jobs.net's format, UTF-8 with a header row."),
+        help_text=_(
+            "Careerpath's salary CSV, ai-jobs.net's format or BLS OEWS \"all data\" (the "
+            "release from the file's name), UTF-8 with a header row."
+        ),
     )
     source = forms.CharField(
         label=_("Source name"),

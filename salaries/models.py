@@ -93,6 +93,7 @@ class Source(models.Model):
 class ImportFormat(models.TextChoices):
     CONTRACT = "contract", _("Careerpath CSV")
     AIJOBS = "aijobs", _("ai-jobs.net CSV")
+    OEWS = "oews", _("BLS OEWS (all data layout)")
 
 
 class ImportBatchQuerySet(models.QuerySet):
@@ -300,6 +301,22 @@ class SalaryDataPoint(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217."))
     amount = models.DecimalField(_("gross annual amount"), max_digits=14, decimal_places=2)
+    bonus = models.DecimalField(
+        _("bonus per year"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("In the same currency as the amount; empty when unknown."),
+    )
+    equity = models.DecimalField(
+        _("equity per year"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Equity vesting per year, in the same currency; empty when unknown."),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     statistic = models.CharField(
         _("statistic"), max_length=10, choices=Statistic, default=Statistic.INDIVIDUAL
@@ -325,6 +342,14 @@ class SalaryDataPoint(models.Model):
         verbose_name_plural = _("salary data points")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="salary_point_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(bonus__isnull=True) | Q(bonus__gte=0),
+                name="salary_point_bonus_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(equity__isnull=True) | Q(equity__gte=0),
+                name="salary_point_equity_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(year__gte=FIRST_YEAR, year__lte=2100), name="salary_point_year_range"
             ),
@@ -525,3 +550,116 @@ class TitleAlias(models.Model):
     def clean(self) -> None:
         if self.level_id and self.alias_set_id and self.level.track_id != self.alias_set.track_id:
             raise ValidationError({"level": _("Choose a level of this set's track.")})
+
+
+# --- official market data (BLS OEWS) -------------------------------------------------------
+
+
+class AreaType(models.TextChoices):
+    NATION = "nation", _("nation")
+    STATE = "state", _("state or territory")
+    METRO = "metro", _("metropolitan area")
+    NONMETRO = "nonmetro", _("nonmetropolitan area")
+
+
+class OccupationMapping(models.Model):
+    """Which track a Standard Occupational Classification (SOC) code's published market
+    figures are shown on. Editable in the admin; an occupation covers every level."""
+
+    soc_code = models.CharField(
+        _("SOC code"),
+        max_length=7,
+        unique=True,
+        help_text=_("As BLS writes it, e.g. 15-1252."),
+    )
+    title = models.CharField(_("occupation"), max_length=200, blank=True)
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.CASCADE,
+        related_name="occupations",
+        verbose_name=_("track"),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("How closely the occupation matches the track, shown beside its figures."),
+    )
+
+    class Meta:
+        ordering = ["track", "soc_code"]
+        verbose_name = _("occupation mapping")
+        verbose_name_plural = _("occupation mappings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(soc_code__regex=r"^[0-9]{2}-[0-9]{4}$"), name="occupation_soc_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.soc_code} {self.title} → {self.track}"
+
+
+class MarketEstimateQuerySet(models.QuerySet):
+    def live(self) -> "MarketEstimateQuerySet":
+        return self.filter(batch__rolled_back_at__isnull=True)
+
+
+class MarketEstimate(models.Model):
+    """One occupation's published wage estimates in one area, as BLS published them:
+    a statistic of a whole occupation (all levels), never mixed with data points.
+    Annual US dollars; None where BLS withheld a figure (`*`, `**`); a figure BLS
+    top-coded (`#`, at least the cap) is None too, with its name in `top_coded`."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="estimates", verbose_name=_("source")
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="estimates",
+        verbose_name=_("import batch"),
+    )
+    release = models.CharField(_("release"), max_length=40, help_text=_("e.g. May 2025."))
+    year = models.PositiveSmallIntegerField(_("year"))
+    area_code = models.CharField(
+        _("area"),
+        max_length=7,
+        help_text=_("US, a state's postal code, or a (non)metropolitan area's BLS code."),
+    )
+    area_title = models.CharField(_("area name"), max_length=200)
+    area_type = models.CharField(_("area type"), max_length=8, choices=AreaType)
+    occupation_code = models.CharField(_("SOC code"), max_length=7)
+    occupation_title = models.CharField(_("occupation"), max_length=200)
+    employment = models.PositiveIntegerField(_("employment"), null=True, blank=True)
+    mean = models.PositiveIntegerField(_("annual mean wage"), null=True, blank=True)
+    p10 = models.PositiveIntegerField(_("10th percentile"), null=True, blank=True)
+    p25 = models.PositiveIntegerField(_("25th percentile"), null=True, blank=True)
+    median = models.PositiveIntegerField(_("median"), null=True, blank=True)
+    p75 = models.PositiveIntegerField(_("75th percentile"), null=True, blank=True)
+    p90 = models.PositiveIntegerField(_("90th percentile"), null=True, blank=True)
+    top_coded = models.JSONField(
+        _("top-coded figures"),
+        default=list,
+        blank=True,
+        help_text=_("Figures BLS published only as at least its cap (marker #)."),
+    )
+
+    objects = MarketEstimateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occupation_code", "area_type", "area_code"]
+        verbose_name = _("market estimate")
+        verbose_name_plural = _("market estimates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "release", "area_code", "occupation_code"],
+                name="market_estimate_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["occupation_code", "area_code"], name="market_estimate_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_code} {self.area_title} ({self.release})"

@@ -53,8 +53,11 @@ def submit(
     currency: str,
     amount: Decimal,
     year: int,
+    bonus: Decimal | None = None,
+    equity: Decimal | None = None,
 ) -> Contribution:
-    """A pending data point and the person's private record of it."""
+    """A pending data point and the person's private record of it. `bonus` and `equity`
+    per year, in `currency`; None: not known."""
     outlier = is_outlier(amount, level=level, country=country, currency=currency)
     with transaction.atomic():
         point = SalaryDataPoint.objects.create(
@@ -64,6 +67,8 @@ def submit(
             country=country,
             currency=currency,
             amount=amount,
+            bonus=bonus,
+            equity=equity,
             year=year,
             statistic=Statistic.INDIVIDUAL,
             status=Status.PENDING,

@@ -36,6 +36,8 @@ def contributions_export(user: AbstractBaseUser) -> list[dict[str, Any]]:
                 "country": point.country if point else None,
                 "currency": point.currency if point else None,
                 "amount": point.amount if point else None,
+                "bonus": point.bonus if point else None,
+                "equity": point.equity if point else None,
                 "status": contribution.status,
                 "submitted_at": contribution.submitted_at,
             }

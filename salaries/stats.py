@@ -13,6 +13,11 @@ dashboard all call these functions:
 - `published_figures(...)`: statistics a source published (means, medians): shown
   beside the percentiles as reference markers, never mixed into them.
 
+`pay="total"` (salary_stats, stats_by_level, stats_by_country) gives total compensation,
+base + bonus + equity per year, over the points that state both bonus and equity
+(zero counts as stated; empty is unknown, never taken as zero); the others are counted
+in `without_total`. The default, `pay="base"`, is the base amount over every point.
+
 Percentiles are continuous (linear interpolation between the two nearest points:
 PostgreSQL's `percentile_cont`, NumPy's default). SQLite has no such function, so each
 SQLite connection gets `careerpath_percentile_cont`, an aggregate with the same
@@ -63,6 +68,8 @@ SQLITE_PERCENTILES = "careerpath_percentiles_cont"
 QUARTILES = (0.25, 0.5, 0.75)
 T = TypeVar("T")
 BASE_CURRENCY = "USD"
+BASE, TOTAL = "base", "total"
+PAY_KINDS = (BASE, TOTAL)
 
 
 # --- the percentile aggregate ------------------------------------------------------
@@ -202,10 +209,23 @@ def _rate(currency: Any) -> Expression:
     return Cast(Subquery(rates.values("rate_to_usd")[:1]), FloatField())
 
 
-def converted_amount(currency: str = BASE_CURRENCY) -> Expression:
-    """Each point's amount in `currency`, by the rate of the point's year; NULL without one."""
-    currency = currency.upper()
+def _pay(pay: str = BASE) -> Expression:
+    """A point's base amount, or its total (NULL unless bonus and equity are both known)."""
     amount = Cast("amount", FloatField())
+    if pay != TOTAL:
+        return amount
+    return Case(
+        When(Q(bonus__isnull=True) | Q(equity__isnull=True), then=None),
+        default=amount + Cast("bonus", FloatField()) + Cast("equity", FloatField()),
+        output_field=FloatField(),
+    )
+
+
+def converted_amount(currency: str = BASE_CURRENCY, pay: str = BASE) -> Expression:
+    """Each point's amount (`pay`: base or total) in `currency`, by the rate of the point's
+    year; NULL without one."""
+    currency = currency.upper()
+    amount = _pay(pay)
     if currency == BASE_CURRENCY:
         return Case(
             When(currency=BASE_CURRENCY, then=amount),
@@ -237,6 +257,8 @@ class SalaryStats:
     excluded_without_rate: int = 0
     year_min: int | None = None
     year_max: int | None = None
+    pay: str = BASE
+    without_total: int = 0  # pay="total": points left out for an unknown bonus or equity
 
     @property
     def iqr(self) -> float | None:
@@ -255,6 +277,8 @@ class SalaryStats:
             "currency": self.currency,
             "suppressed": self.suppressed,
             "excluded_without_rate": self.excluded_without_rate,
+            "pay": self.pay,
+            "without_total": self.without_total,
         }
 
 
@@ -305,11 +329,17 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def _aggregates(currency: str) -> dict[str, Aggregate]:
-    value = converted_amount(currency)
+def _aggregates(currency: str, pay: str = BASE) -> dict[str, Aggregate]:
+    value = converted_amount(currency, pay)
+    known = (
+        Count("pk", filter=Q(bonus__isnull=False, equity__isnull=False))
+        if pay == TOTAL
+        else Count("pk")
+    )
     return {
         "n": Count(value),
         "total": Count("pk"),
+        "known": known,
         "quartiles": PercentilesCont(value, QUARTILES),
         "mean": Avg(value),
         "year_min": Min("year"),
@@ -317,8 +347,9 @@ def _aggregates(currency: str) -> dict[str, Aggregate]:
     }
 
 
-def _to_stats(row: dict[str, Any], currency: str) -> SalaryStats:
+def _to_stats(row: dict[str, Any], currency: str, pay: str = BASE) -> SalaryStats:
     count = row["n"] or 0
+    known = row.get("known", row["total"]) or 0
     suppressed = count < MIN_GROUP_SIZE
     p25, median, p75 = row.get("quartiles") or (None, None, None)
     return SalaryStats(
@@ -329,9 +360,11 @@ def _to_stats(row: dict[str, Any], currency: str) -> SalaryStats:
         mean=None if suppressed else _round(row["mean"]),
         currency=currency,
         suppressed=suppressed,
-        excluded_without_rate=(row["total"] or 0) - count,
+        excluded_without_rate=known - count,
         year_min=row["year_min"],
         year_max=row["year_max"],
+        pay=pay,
+        without_total=(row["total"] or 0) - known,
     )
 
 
@@ -402,6 +435,7 @@ def salary_stats(
     year_to: int | None = None,
     source: Source | str | None = None,
     currency: str = BASE_CURRENCY,
+    pay: str = BASE,
 ) -> SalaryStats:
     """Statistics over approved individual points matching every given filter (one query).
 
@@ -419,9 +453,10 @@ def salary_stats(
     }
 
     def compute() -> SalaryStats:
-        return _to_stats(_base(**filters).aggregate(**_aggregates(currency)), currency)
+        return _to_stats(_base(**filters).aggregate(**_aggregates(currency, pay)), currency, pay)
 
-    return cached_figures("stats", (filters, currency), compute)
+    parts = (filters, currency) if pay == BASE else (filters, currency, pay)
+    return cached_figures("stats", parts, compute)
 
 
 def stats_by_level(
@@ -433,6 +468,7 @@ def stats_by_level(
     source: Source | str | None = None,
     currency: str = BASE_CURRENCY,
     levels: list[Level] | None = None,
+    pay: str = BASE,
 ) -> list[LevelStats]:
     """Statistics for every level of `track` in rank order: one grouped query (plus one
     for the levels unless given)."""
@@ -448,11 +484,12 @@ def stats_by_level(
     }
 
     def compute() -> dict[int, SalaryStats]:
-        rows = _base(**filters).values("level_id").annotate(**_aggregates(currency))
-        return {row["level_id"]: _to_stats(row, currency) for row in rows}
+        rows = _base(**filters).values("level_id").annotate(**_aggregates(currency, pay))
+        return {row["level_id"]: _to_stats(row, currency, pay) for row in rows}
 
-    by_level = cached_figures("by-level", (filters, currency), compute)
-    empty = _to_stats({"n": 0, "total": 0, "year_min": None, "year_max": None}, currency)
+    parts = (filters, currency) if pay == BASE else (filters, currency, pay)
+    by_level = cached_figures("by-level", parts, compute)
+    empty = _to_stats({"n": 0, "total": 0, "year_min": None, "year_max": None}, currency, pay)
     return [LevelStats(level, by_level.get(level.pk, empty)) for level in levels]
 
 
@@ -463,6 +500,7 @@ def stats_by_country(
     year_to: int | None = None,
     source: Source | str | None = None,
     currency: str = BASE_CURRENCY,
+    pay: str = BASE,
 ) -> list[CountryStats]:
     """Statistics per country for one level (one grouped query), highest median first;
     countries under the threshold come last, with their count only."""
@@ -470,15 +508,18 @@ def stats_by_country(
     filters = {"level": level, "year_from": year_from, "year_to": year_to, "source": source}
 
     def compute() -> list[CountryStats]:
-        rows = _base(**filters).values("country").annotate(**_aggregates(currency))
+        rows = _base(**filters).values("country").annotate(**_aggregates(currency, pay))
         result = [
-            CountryStats(row["country"], country_name(row["country"]), _to_stats(row, currency))
+            CountryStats(
+                row["country"], country_name(row["country"]), _to_stats(row, currency, pay)
+            )
             for row in rows
         ]
         result.sort(key=lambda c: (c.stats.suppressed, -(c.stats.median or 0), c.name))
         return result
 
-    return cached_figures("by-country", (filters, currency), compute)
+    parts = (filters, currency) if pay == BASE else (filters, currency, pay)
+    return cached_figures("by-country", parts, compute)
 
 
 def level_pay(

@@ -14,6 +14,7 @@ from salaries import moderation
 from salaries.charts import range_chart
 from salaries.forms import ContributionForm, SalaryFilterForm
 from salaries.iso import country_name
+from salaries.market import market_figures
 from salaries.models import MIN_GROUP_SIZE, Contribution
 from salaries.stats import (
     published_figures,
@@ -29,7 +30,7 @@ COUNTRIES_SHOWN = 20
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """`/salaries/`: statistics for the filters, per level and per country, with sources.
-    Nine queries whatever the data's size; none while the page is cached (until salary
+    Ten queries whatever the data's size; none while the page is cached (until salary
     data or content changes)."""
     return render_page(
         request,
@@ -51,6 +52,7 @@ def index_context(request: HttpRequest) -> dict:
 
     level = filters.get("level")
     currency = filters["currency"]
+    pay = filters["pay"]
     common = {
         "year_from": filters.get("year_from"),
         "year_to": filters.get("year_to"),
@@ -58,9 +60,9 @@ def index_context(request: HttpRequest) -> dict:
         "currency": currency,
     }
     country = filters.get("country")
-    headline = salary_stats(track=track, level=level, country=country, **common)
+    headline = salary_stats(track=track, level=level, country=country, pay=pay, **common)
     levels = [lv for lv in form.levels if lv.track_id == track.pk]
-    by_level = stats_by_level(track, levels=levels, country=country, **common)
+    by_level = stats_by_level(track, levels=levels, country=country, pay=pay, **common)
 
     figures = published_figures(
         track=track, level=level, country=country, include_untracked=True, **common
@@ -80,7 +82,7 @@ def index_context(request: HttpRequest) -> dict:
         compare_level = max(by_level, key=lambda ls: ls.stats.count).level
     countries, hidden_countries, country_chart = [], 0, None
     if compare_level is not None:
-        all_countries = stats_by_country(compare_level, **common)
+        all_countries = stats_by_country(compare_level, pay=pay, **common)
         shown = [c for c in all_countries if not c.stats.suppressed]
         countries = shown[:COUNTRIES_SHOWN]
         hidden_countries = len(all_countries) - len(countries)
@@ -99,7 +101,10 @@ def index_context(request: HttpRequest) -> dict:
             "level": level,
             "country": country,
             "currency": currency,
+            "pay": pay,
             "headline": headline,
+            # Official U.S. figures for the whole occupation: beside, never mixed in.
+            "market": market_figures(track),
             "by_level": by_level,
             "level_chart": level_chart,
             "figures": figures,
@@ -126,6 +131,8 @@ def contribute(request: HttpRequest) -> HttpResponse:
                 currency=data["currency"],
                 amount=data["amount"],
                 year=data["year"],
+                bonus=data.get("bonus"),
+                equity=data.get("equity"),
             )
         except IntegrityError:  # a second submission for the year, sent at the same time
             form.add_error(

@@ -331,6 +331,9 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     "api/v1/tracks/": api_public(fixed("/api/v1/tracks/")),
     "api/v1/tracks/<slug:track>/": api_public(lambda w: f"/api/v1/tracks/{w.track.slug}/"),
     "api/v1/salaries/stats": api_public(lambda w: f"/api/v1/salaries/stats?track={w.track.slug}"),
+    "api/v1/salaries/market": api_public(
+        lambda w: f"/api/v1/salaries/market?track={w.track.slug}&area=US"
+    ),
     "api/v1/me/progress": Case(
         "api-person", fixed("/api/v1/me/progress"), 401, owner_sees=lambda w: NOTE
     ),

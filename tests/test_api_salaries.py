@@ -93,6 +93,8 @@ def test_percentiles_over_approved_individual_points(points):
         "currency": "USD",
         "suppressed": False,
         "excluded_without_rate": 0,
+        "pay": "base",
+        "without_total": 0,
     }
 
 

@@ -185,11 +185,12 @@ PAGES = {
     "/": 3,  # the ladder, the salary data's version, the pay
     "/careers/": 2,
     "/careers/grown-track/": 6,  # track, levels, transitions both ways, themes, criteria
-    # Level pages: 7 of their own (6 on a first step), plus the salary data's version and
-    # the pay (level_pay; its sources too when it has figures: tests/test_level_pay.py).
-    "/careers/grown-track/step-4/": 9,
-    "/careers/grown-track/step-1/": 8,
-    "/careers/side-track/side-1/": 9,
+    # Level pages: 7 of their own (6 on a first step), plus the salary data's version, the
+    # pay (level_pay; its sources too when it has figures: tests/test_level_pay.py) and the
+    # U.S. market figures of the track's occupations.
+    "/careers/grown-track/step-4/": 10,
+    "/careers/grown-track/step-1/": 9,
+    "/careers/side-track/side-1/": 10,
 }
 
 

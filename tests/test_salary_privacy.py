@@ -58,6 +58,8 @@ def test_export_lists_my_contributions_and_nothing_of_anyone_else(owner_client, 
         "country": "NL",
         "currency": "EUR",
         "amount": "85000.00",
+        "bonus": None,
+        "equity": None,
         "status": "pending",
         "submitted_at": rows[0]["submitted_at"],
     }

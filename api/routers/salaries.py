@@ -7,14 +7,17 @@ count, percentiles and k-anonymity suppression for the same filters.
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
+from ninja.errors import ValidationError
 from pydantic import ValidationInfo, field_validator
 
 from api.auth import PUBLIC, PUBLIC_OPENAPI
 from api.conditional import etag
-from api.schemas import SalaryStatsOut, responses
+from api.schemas import MarketOut, SalaryStatsOut, responses
+from careers.models import Track
 from salaries.iso import is_country, is_currency
+from salaries.market import NATION, is_area, market_figures
 from salaries.models import FIRST_YEAR
-from salaries.stats import BASE_CURRENCY, salary_stats
+from salaries.stats import BASE, BASE_CURRENCY, PAY_KINDS, salary_stats
 
 router = Router(tags=["salaries"], auth=PUBLIC)
 
@@ -34,6 +37,18 @@ class StatsFilters(Schema):
     year_to: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR)
     currency: str = Field(BASE_CURRENCY, description="ISO 4217 code of the answer.")
     source: str | None = Field(None, max_length=200, description="A source's name.")
+    pay: str = Field(
+        BASE,
+        description="base (the default), or total: base + bonus + equity per year, over "
+        "the points that state both.",
+    )
+
+    @field_validator("pay")
+    @classmethod
+    def known_pay(cls, value: str) -> str:
+        if value not in PAY_KINDS:
+            raise ValueError("Either base or total.")
+        return value
 
     @field_validator("source")
     @classmethod
@@ -90,4 +105,52 @@ def salary_statistics(request: HttpRequest, filters: Query[StatsFilters]):
         year_to=filters.year_to,
         source=filters.source or None,
         currency=filters.currency,
+        pay=filters.pay,
     ).as_dict()
+
+
+class MarketFilters(Schema):
+    track: str = Field(..., max_length=60, pattern=SLUG, description="A track's slug.")
+    area: str = Field(
+        NATION,
+        description="US (the nation), a state's postal code (CA), or a metropolitan area's "
+        "BLS code (41860).",
+    )
+
+    @field_validator("area")
+    @classmethod
+    def area_code(cls, value: str) -> str:
+        code = value.strip()
+        code = code.upper() if code.isascii() else code
+        if not is_area(code):
+            raise ValueError(
+                "Not an area: US, a state's postal code, or a BLS area code (5 or 7 digits)."
+            )
+        return code
+
+
+@router.get(
+    "/market",
+    response=responses(MarketOut, 401, 422),
+    openapi_extra=PUBLIC_OPENAPI,
+    summary="Official market wages (BLS OEWS) for a track's occupations in an area",
+    description=(
+        "Published estimates of the whole occupations mapped to the track (all levels "
+        "together), from the newest release imported: annual US dollars as BLS published "
+        "them, null where BLS withheld a figure. An unknown track is a 422; an area "
+        "without data gives no items."
+    ),
+)
+@decorate_view(etag)
+def market(request: HttpRequest, filters: Query[MarketFilters]):
+    if not Track.objects.filter(slug=filters.track).exists():
+        raise ValidationError(
+            [
+                {
+                    "loc": ("query", "track"),
+                    "msg": "No track has this slug.",
+                    "type": "unknown_track",
+                }
+            ]
+        )
+    return market_figures(filters.track, filters.area).as_dict()

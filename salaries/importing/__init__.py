@@ -6,6 +6,8 @@
 - `report`: the problems (line, column, value, reason) and what a person is told;
 - `write`: data points into the database in bulk (PostgreSQL `COPY`, else INSERTs), and
   rolling a batch back;
+- `oews`: BLS OEWS "all data" rows checked into market estimates (not data points),
+  and written;
 - `run`: one import, start to end, in one transaction (`Importer`).
 
 Used by `manage.py import_salaries`, the admin's upload form and the demo loader.

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from careers.models import Level, Track
+from salaries.importing.oews import looks_like_oews
 from salaries.importing.read import CsvRows
 from salaries.importing.report import ImportReport, RowError
 from salaries.iso import is_country, is_currency
@@ -42,6 +43,8 @@ CONTRACT_OPTIONAL = (
     "employment_type",
     "remote",
     "source_url",
+    "bonus",
+    "equity",
 )
 AIJOBS_REQUIRED = (
     "work_year",
@@ -121,6 +124,8 @@ class ParsedRow(NamedTuple):
     employment_type: str
     remote: str
     source_url: str
+    bonus: Decimal | None = None
+    equity: Decimal | None = None
 
 
 class Skip(NamedTuple):
@@ -155,6 +160,23 @@ def amount(raw: str) -> Checked:
     value = Decimal(raw)
     if value <= 0:
         return None, "not positive"
+    if value >= MAX_AMOUNT:
+        return None, "too large"
+    if len(number[1] or number[2] or "") > 2:
+        return None, "more than 2 decimal places"
+    return value, ""
+
+
+def extra_pay(raw: str) -> Checked:
+    """A bonus or equity per year: optional (empty: unknown), zero or more."""
+    if not raw:
+        return None, ""
+    number = AMOUNT.fullmatch(raw)
+    if number is None:
+        return None, "not a number"
+    value = Decimal(raw)
+    if value < 0:
+        return None, "negative"
     if value >= MAX_AMOUNT:
         return None, "too large"
     if len(number[1] or number[2] or "") > 2:
@@ -315,6 +337,8 @@ def columns_of(header: list[str]) -> dict[str, int]:
 def detect_format(columns: dict[str, int]) -> str:
     if "job_title" in columns and "work_year" in columns:
         return ImportFormat.AIJOBS
+    if looks_like_oews(columns):
+        return ImportFormat.OEWS
     return ImportFormat.CONTRACT
 
 
@@ -331,6 +355,8 @@ CONTRACT_CELLS = (
     "employment_type",
     "remote",
     "source_url",
+    "bonus",
+    "equity",
 )
 AIJOBS_CELLS = (
     "experience_level",
@@ -366,6 +392,8 @@ class RowParser:
             "remote_ratio": remote,
             "source_url": source_url,
             "experience_level": experience,
+            "bonus": extra_pay,
+            "equity": extra_pay,
         }
         names = AIJOBS_CELLS if fmt == ImportFormat.AIJOBS else CONTRACT_CELLS
         # A column the file lacks (an optional one) has the value of an empty cell.
@@ -401,7 +429,7 @@ class RowParser:
         errors: list[RowError] = []
         (
             stat, country_, currency_, amount_, year_, sample_size_, city_,
-            employment_type_, remote_, source_url_,
+            employment_type_, remote_, source_url_, bonus_, equity_,
         ) = self._cells(cells, line, errors)  # fmt: skip
         first: list[RowError] = []
         role = cells[self.role_at].strip()
@@ -435,6 +463,8 @@ class RowParser:
             employment_type=employment_type_,
             remote=remote_,
             source_url=source_url_,
+            bonus=bonus_,
+            equity=equity_,
         )
 
     def _aijobs(self, cells: list[str], line: int) -> ParsedRow | Skip | list[RowError]:
@@ -469,7 +499,9 @@ class RowParser:
         )
 
 
-def parse_rows(rows: CsvRows, report: ImportReport, lookups: Lookups) -> Iterator[ParsedRow]:
+def parse_rows(
+    rows: CsvRows, report: ImportReport, lookups: Lookups, *, fmt: str = ""
+) -> Iterator[ParsedRow]:
     """Check every row of the file, recording each problem in `report` (and the file's
     format, counts, skips and checksum); yield the good rows while no problem has been
     found. Runs no query (it feeds a COPY): `lookups` are loaded before."""
@@ -480,7 +512,7 @@ def parse_rows(rows: CsvRows, report: ImportReport, lookups: Lookups) -> Iterato
         return
     _, header = first
     columns = columns_of(header)
-    report.format = detect_format(columns)
+    report.format = fmt or detect_format(columns)
     required, optional = (
         (AIJOBS_REQUIRED, AIJOBS_OPTIONAL)
         if report.format == ImportFormat.AIJOBS

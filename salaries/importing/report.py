@@ -42,6 +42,7 @@ class ImportReport:
     refused: str = ""  # why the import was refused (already imported)
     dry_run: bool = False
     source_name: str = ""
+    release: str = ""  # OEWS imports: the release, e.g. "May 2025"
     source: Source | None = None
     batch: ImportBatch | None = None
     on_error: Callable[[RowError], None] | None = field(default=None, repr=False)  # each, live
@@ -72,17 +73,25 @@ class ImportReport:
         if self.refused:
             return self.refused
         lines = []
+        what = "data point(s)"
+        if self.release:
+            what = f"market estimate(s) of the {self.release} release"
         if self.dry_run:
             lines.append(
-                f"Dry run: {self.file_name} is valid; {self.valid:,} data point(s) would be "
+                f"Dry run: {self.file_name} is valid; {self.valid:,} {what} would be "
                 f"imported into “{self.source_name}”. Nothing was written."
             )
         else:
             lines.append(
-                f"Imported {self.written:,} data point(s) from {self.file_name} into "
+                f"Imported {self.written:,} {what} from {self.file_name} into "
                 f"“{self.source_name}” (batch #{self.batch.pk if self.batch else '?'})."
             )
-        if self.skipped:
+        if self.skipped and self.release:
+            lines.append(
+                f"Skipped {self.skipped_count:,} industry-specific row(s): only cross-industry "
+                "estimates are kept."
+            )
+        elif self.skipped:
             top = ", ".join(f"{title} {n:,}" for title, n in self.skipped.most_common(10))
             more = len(self.skipped) - 10
             lines.append(

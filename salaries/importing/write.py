@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from salaries.importing.parse import ParsedRow
-from salaries.models import ImportBatch, SalaryDataPoint, Source, Status
+from salaries.models import ImportBatch, MarketEstimate, SalaryDataPoint, Source, Status
 from salaries.stats import invalidate
 
 BATCH_SIZE = 2_000  # rows per round of INSERTs
@@ -37,6 +37,8 @@ FIELDS = (
     "source_url",
     "status",
     "outlier",
+    "bonus",
+    "equity",
 )
 
 
@@ -75,6 +77,8 @@ def _values(row: ParsedRow, source_id: int, batch_id: int) -> tuple:
         row.source_url,
         Status.APPROVED,
         False,
+        row.bonus,
+        row.equity,
     )
 
 
@@ -106,7 +110,7 @@ def _copy(raw_cursor: Any, rows: Iterable[ParsedRow], source: Source, batch: Imp
     """COPY in PostgreSQL's text format, a chunk of lines at a time."""
     table, columns = _table_and_columns()
     prefix = f"{source.pk}\t{batch.pk}\t"
-    suffix = f"\t{Status.APPROVED}\tf\n"
+    suffix = f"\t{Status.APPROVED}\tf\t"
     null = "\\N"
     count = 0
     with raw_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -119,6 +123,8 @@ def _copy(raw_cursor: Any, rows: Iterable[ParsedRow], source: Source, batch: Imp
                         f"{r.amount}\t{r.year}\t{r.statistic}\t"
                         f"{null if r.sample_size is None else r.sample_size}\t"
                         f"{r.employment_type}\t{r.remote}\t{_text(r.source_url)}{suffix}"
+                        f"{null if r.bonus is None else r.bonus}\t"
+                        f"{null if r.equity is None else r.equity}\n"
                         for r in chunk
                     ]
                 )
@@ -134,6 +140,7 @@ def roll_back(batch: ImportBatch) -> int:
         if batch.rolled_back_at is not None:
             return 0
         deleted, _ = SalaryDataPoint.objects.filter(batch=batch).delete()
+        deleted += MarketEstimate.objects.filter(batch=batch).delete()[0]
         batch.rolled_back_at = timezone.now()
         batch.save(update_fields=["rolled_back_at"])
         invalidate()

@@ -1,7 +1,11 @@
-"""Money for people: `{{ value|money:currency }}` → $178,360; `money_short` → $178k."""
+"""Money for people: `{{ value|money:currency }}` → $178,360; `money_short` → $178k;
+`{{ estimate|market:"median" }}` a published market figure."""
+
+from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -37,3 +41,12 @@ def money_short(value: float | int | None, currency: str = "USD") -> str:
     else:
         number = number_format(round(value), decimal_pos=0)
     return _with_currency(number, currency)
+
+
+@register.filter
+def market(estimate: Any, name: str) -> str:
+    """A published market figure (salaries.models.MarketEstimate) in US dollars: "—" where
+    BLS withheld it, "top-coded" where BLS published only its cap or more."""
+    if name in (estimate.top_coded or []):
+        return gettext("top-coded")
+    return money(getattr(estimate, name), "USD")

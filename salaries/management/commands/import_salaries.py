@@ -1,4 +1,5 @@
-"""`manage.py import_salaries FILE.csv [--source NAME] [--dry-run] [--force] [--queue]`."""
+"""`manage.py import_salaries FILE.csv [--format contract|aijobs|oews] [--release NAME]
+[--source NAME] [--dry-run] [--force] [--queue]`."""
 
 from pathlib import Path
 
@@ -6,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from salaries.importing.report import RowError
 from salaries.importing.run import Importer
-from salaries.models import Source
+from salaries.models import ImportFormat, Source
 from salaries.tasks import queue_import
 
 
@@ -42,8 +43,8 @@ class ProgressBar:
 class Command(BaseCommand):
     help = (
         "Import salary data points from a CSV file (Careerpath's format or ai-jobs.net's, "
-        "detected from the header). All or nothing: any bad row is reported and nothing "
-        "is imported."
+        "detected from the header), or BLS OEWS market estimates (--format oews). All or "
+        "nothing: any bad row is reported and nothing is imported."
     )
 
     def add_arguments(self, parser) -> None:
@@ -53,6 +54,18 @@ class Command(BaseCommand):
             default="",
             help="the source's name (created if new); default: ai-jobs.net for that format, "
             "else the file's name",
+        )
+        parser.add_argument(
+            "--format",
+            choices=ImportFormat.values,
+            default="",
+            help="the file's format; default: told by its header row",
+        )
+        parser.add_argument(
+            "--release",
+            default="",
+            help="oews: the release, e.g. 'May 2025'; default: 'May' and the year in the "
+            "file's name",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="check and report; write nothing"
@@ -74,6 +87,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
         if options["queue"]:
+            if options["format"] or options["release"]:
+                raise CommandError(
+                    "--queue tells the format by the header and an OEWS release by the "
+                    "file's name: leave out --format and --release."
+                )
             self.queue(path, options)
             return
         progress = ProgressBar(self.stdout) if self.stdout.isatty() else None
@@ -89,6 +107,8 @@ class Command(BaseCommand):
             force=options["force"],
             progress=progress,
             on_error=on_error,
+            fmt=options["format"],
+            release=options["release"],
         )
         try:
             with path.open("rb") as file:
