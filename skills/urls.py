@@ -1,9 +1,6 @@
-from django.urls import path
-
-from skills import views
+"""The skills app has no pages of its own: its content is shown with a person's progress
+by tracking (the roadmaps index, a roadmap, a skill: tracking/urls.py)."""
 
 app_name = "skills"
 
-urlpatterns = [
-    path("roadmaps/", views.roadmap_list, name="roadmap_list"),
-]
+urlpatterns: list = []

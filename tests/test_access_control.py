@@ -215,7 +215,7 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     # Public pages. The skill page shows the signed-in person's own notes.
     "": public(fixed("/")),
     "healthz": public(fixed("/healthz")),
-    "roadmaps/": public(fixed("/roadmaps/")),
+    "roadmaps/": public(fixed("/roadmaps/"), owner_sees=lambda w: "1 of 1 done"),
     "roadmaps/<slug:slug>/": public(lambda w: f"/roadmaps/{w.roadmap.slug}/"),
     "skills/<slug:slug>/": public(lambda w: f"/skills/{w.skill.slug}/", owner_sees=lambda w: NOTE),
     "careers/": public(fixed("/careers/")),
@@ -331,6 +331,13 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         method="put",
         data=lambda w, u: {"status": "learning", "notes": "changed through the API"},
         owner_changes=True,
+    ),
+    # The owner's one roadmap skill is done: 1 of 1, 100%; anyone else's figure is 0.
+    "api/v1/me/roadmaps/": Case(
+        "api-person",
+        fixed("/api/v1/me/roadmaps/"),
+        401,
+        owner_sees=lambda w: f'"slug": "{ROADMAP_SLUG}", "done": 1, "total": 1',
     ),
     "api/v1/me/profile": Case(
         "api-person", fixed("/api/v1/me/profile"), 401, owner_sees=lambda w: BIO
