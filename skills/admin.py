@@ -209,13 +209,13 @@ class PlacementInline(admin.TabularInline):
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["title", "roadmap", "position", "skill_count"]
+    list_display = ["title", "roadmap", "position", "skill_count", "choose_at_least"]
     list_filter = ["roadmap"]
     list_select_related = ["roadmap"]
     search_fields = ["title", "slug", "roadmap__title"]
     ordering = ["roadmap", "position"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["roadmap", "title", "slug", "summary", "position"]
+    fields = ["roadmap", "title", "slug", "summary", "position", "choose_at_least"]
     inlines = [PlacementInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -275,7 +275,7 @@ class SkillAdmin(admin.ModelAdmin):
     list_filter = [SkillPlacementListFilter, "placements__kind"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description"]
+    fields = ["name", "slug", "description", "effort_hours"]
     inlines = [PrerequisiteInline, ResourceInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
