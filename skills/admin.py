@@ -267,6 +267,7 @@ class SkillAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "slug",
+        "effort_hours",
         "prerequisite_count",
         "resource_count",
         "roadmap_count",

@@ -215,6 +215,8 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     # Public pages. The skill page shows the signed-in person's own notes.
     "": public(fixed("/")),
     "healthz": public(fixed("/healthz")),
+    "robots.txt": public(fixed("/robots.txt")),
+    "favicon.ico": public(fixed("/favicon.ico"), status="/static/img/favicon.svg"),
     "roadmaps/": public(fixed("/roadmaps/"), owner_sees=lambda w: "1 of 1 done"),
     "roadmaps/<slug:slug>/": public(lambda w: f"/roadmaps/{w.roadmap.slug}/"),
     "skills/<slug:slug>/": public(lambda w: f"/skills/{w.skill.slug}/", owner_sees=lambda w: NOTE),

@@ -275,11 +275,3 @@ def test_query_counts_are_the_same_for_10_and_300_skills(
     with django_assert_max_num_queries(limit):
         visitor.get(url)
 
-
-def test_staff_set_the_number_to_choose_and_effort_in_the_admin(staff_client):
-    section = SectionFactory(choose_at_least=2)
-    skill = PlacementFactory(section=section).skill
-    page = staff_client.get(f"/admin/skills/section/{section.pk}/change/").content.decode()
-    assert re.search(r'name="choose_at_least"[^>]*value="2"', page)
-    page = staff_client.get(f"/admin/skills/skill/{skill.pk}/change/").content.decode()
-    assert 'name="effort_hours"' in page
