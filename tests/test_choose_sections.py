@@ -107,31 +107,62 @@ def test_a_python_developer_sees_the_languages_section_complete_everywhere(
     assert "1 of 1 done · complete" in text_of_html(section)
     assert "2 of 115 done · 1 learning · 1 skipped" in text_of(page)
 
-    # The dashboard: the same roadmap figures, the section complete.
+    # The dashboard: the same roadmap figures, the section complete. (Git, HTTP and DNS
+    # are in other demo roadmaps too: those are started as well.)
     dashboard = owner_client.get("/dashboard/")
-    (roadmap,) = dashboard.context["roadmaps"]
-    assert figures(roadmap) == EXPECTED
-    assert dashboard.context["roadmap_percent"] == EXPECTED["percent"]
-    by_slug = {s.slug: s for s in roadmap.section_list}
+    shown = {r.slug: r for r in dashboard.context["roadmaps"]}
+    assert figures(shown["backend"]) == EXPECTED
+    by_slug = {s.slug: s for s in shown["backend"].section_list}
     assert (by_slug["languages"].progress_done, by_slug["languages"].percent) == (1, 100)
+    started = {slug: figures(r) for slug, r in shown.items()}
+    assert len(started) >= 2
+    counted = sum(f["total"] - f["skipped"] for f in started.values())
+    assert dashboard.context["roadmap_percent"] == completion_percent(
+        sum(f["done"] for f in started.values()), counted
+    )
+
+    # The roadmap page of every started roadmap counts as the dashboard does.
+    for slug, expected in started.items():
+        assert figures(owner_client.get(f"/roadmaps/{slug}/").context["roadmap_progress"]) == (
+            expected
+        ), slug
 
     # The public profile, seen by anyone.
     profile = client.get("/u/owner/")
-    (shown,) = profile.context["roadmaps"]
-    assert figures(shown) == EXPECTED
-    assert {s.slug: s.percent for s in shown.section_list}["languages"] == 100
+    on_profile = {r.slug: r for r in profile.context["roadmaps"]}
+    assert {slug: figures(r) for slug, r in on_profile.items()} == started
+    assert {s.slug: s.percent for s in on_profile["backend"].section_list}["languages"] == 100
+    first = profile.context["roadmaps"][0]
+    assert first.slug == "backend"  # the first in order
     assert "2% of the Backend Developer roadmap done" in text_of(profile)
 
-    # The API.
-    api = owner_client.get("/api/v1/me/roadmaps/").json()
-    assert api["items"] == [
-        {"slug": "backend", "done": 2, "total": 115, "skipped": 1, "percent": 2}
-    ]
+    # The API: every published roadmap, the started ones with the same figures.
+    api = {item["slug"]: item for item in owner_client.get("/api/v1/me/roadmaps/").json()["items"]}
+    assert api["backend"] == {
+        "slug": "backend",
+        "done": 2,
+        "total": 115,
+        "skipped": 1,
+        "percent": 2,
+    }
+    for slug, expected in started.items():
+        item = api[slug]
+        assert (item["done"], item["total"], item["skipped"], item["percent"]) == (
+            expected["done"],
+            expected["total"],
+            expected["skipped"],
+            expected["percent"],
+        ), slug
+    assert len(api) == 6
+    assert all(api[slug]["done"] == 0 for slug in api.keys() - started.keys())
 
     # The roadmaps index.
-    index = text_of(owner_client.get("/roadmaps/"))
-    assert "2% done" in index
-    assert "2 of 115 done · 1 learning · 1 skipped" in index
+    index = owner_client.get("/roadmaps/")
+    html = index.content.decode()
+    backend = html[html.index('aria-labelledby="roadmap-backend"') :]
+    backend = text_of_html(backend[: backend.index("</section>")])
+    assert "2% done" in backend
+    assert "2 of 115 done · 1 learning · 1 skipped" in backend
 
 
 def text_of_html(html: str) -> str:
@@ -274,4 +305,3 @@ def test_query_counts_are_the_same_for_10_and_300_skills(
     cache.clear()
     with django_assert_max_num_queries(limit):
         visitor.get(url)
-

@@ -37,7 +37,7 @@ def test_marking_python_done_completes_the_languages_section(page, width):
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Roadmaps").click()
     expect(page).to_have_url(re.compile(r"/roadmaps/$"))
-    card = page.locator("section.roadmap-card", has_text="Backend Developer")
+    card = page.locator("section.roadmap-card[aria-labelledby='roadmap-backend']")
     expect(card.locator(".figure")).to_have_text("1% done")
     expect(card).to_contain_text("1 of 115 done")
     expect(card).to_contain_text("For the tracks:")
