@@ -5,7 +5,6 @@ from tracking import views
 app_name = "tracking"
 
 urlpatterns = [
-    path("roadmaps/", views.roadmap_list, name="roadmap_list"),
     path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap_detail"),
     path("roadmaps/<slug:slug>/track/", views.track_roadmap, name="track_roadmap"),
     path("skills/<slug:slug>/", views.skill_detail, name="skill_detail"),
