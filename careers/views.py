@@ -11,21 +11,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from careers.models import Level, Track, Transition
+from careers.models import Level, Theme, Track, Transition
 
 
 @require_safe
 def track_list(request: HttpRequest) -> HttpResponse:
     levels = Level.objects.select_related("track").order_by("rank")
-    tracks = Track.objects.prefetch_related(Prefetch("levels", queryset=levels))
+    tracks = Track.objects.published().prefetch_related(Prefetch("levels", queryset=levels))
     return render(request, "careers/track_list.html", {"tracks": tracks})
 
 
 @require_safe
 def track_detail(request: HttpRequest, track: str) -> HttpResponse:
-    track_obj = get_object_or_404(Track, slug=track)
+    track_obj = get_object_or_404(
+        Track.objects.visible_to(request.user).select_related("forked_from"), slug=track
+    )
     levels = list(
-        track_obj.levels.annotate(requirement_count=Count("requirements")).order_by("rank")
+        track_obj.levels.annotate(
+            requirement_count=Count("requirements", distinct=True),
+            competency_count=Count("competencies", distinct=True),
+        ).order_by("rank")
     )
     for level in levels:
         level.track = track_obj  # get_absolute_url needs it; no query per level
@@ -39,8 +44,10 @@ def track_detail(request: HttpRequest, track: str) -> HttpResponse:
         .select_related("from_level__track", "to_level__track")
         .order_by("to_level__rank", "from_level__track__position", "from_level__rank")
     )
+    themes = Theme.objects.filter(track=track_obj).annotate(competency_count=Count("competencies"))
     context = {
         "track": track_obj,
+        "themes": themes,
         "levels": levels,
         "transitions": transitions,
         "arrivals": arrivals,
