@@ -50,6 +50,7 @@ from typing import Annotated, Any
 from django.db import transaction
 from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from careers.models import (
@@ -479,7 +480,13 @@ def _check_transitions(
 
 # Loading ---------------------------------------------------------------------------------
 
-KINDS = ("tracks", "levels", "themes", "competencies", "groups")
+KIND_NAMES = {
+    "tracks": gettext_lazy("tracks"),
+    "levels": gettext_lazy("levels"),
+    "themes": gettext_lazy("themes"),
+    "competencies": gettext_lazy("competencies"),
+    "groups": gettext_lazy("groups"),
+}
 
 
 @dataclass
@@ -505,7 +512,7 @@ class LoadResult:
         parts = [
             _("%(kind)s: %(created)d created, %(updated)d updated, %(deleted)d removed")
             % {
-                "kind": kind,
+                "kind": KIND_NAMES[kind],
                 "created": self.created[kind],
                 "updated": self.updated[kind],
                 "deleted": self.deleted[kind],

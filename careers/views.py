@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from careers.models import Level, Theme, Track, Transition
+from careers.models import Competency, Level, Theme, Track, Transition
 
 
 @require_safe
@@ -44,12 +44,27 @@ def track_detail(request: HttpRequest, track: str) -> HttpResponse:
         .select_related("from_level__track", "to_level__track")
         .order_by("to_level__rank", "from_level__track__position", "from_level__rank")
     )
-    themes = Theme.objects.filter(track=track_obj).annotate(competency_count=Count("competencies"))
+    themes = _themes_with_criteria(track_obj, levels)
     context = {
         "track": track_obj,
         "themes": themes,
         "levels": levels,
+        "has_summaries": any(level.summary for level in levels),  # imports often have none
         "transitions": transitions,
         "arrivals": arrivals,
     }
     return render(request, "careers/track_detail.html", context)
+
+
+def _themes_with_criteria(track: Track, levels: list[Level]) -> list[Theme]:
+    """The track's themes, each with `by_level`: [(level, [its criteria])] in rank order,
+    and `competency_count`; two queries."""
+    themes = list(Theme.objects.filter(track=track).order_by("position", "name"))
+    by_theme: dict[int, dict[int, list[Competency]]] = {t.pk: {} for t in themes}
+    for competency in Competency.objects.filter(level__track=track).order_by("position", "pk"):
+        by_theme[competency.theme_id].setdefault(competency.level_id, []).append(competency)
+    for theme in themes:
+        found = by_theme[theme.pk]
+        theme.by_level = [(level, found[level.pk]) for level in levels if level.pk in found]
+        theme.competency_count = sum(len(criteria) for criteria in found.values())
+    return themes

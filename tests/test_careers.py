@@ -184,7 +184,7 @@ def test_navigation_links_to_roadmaps_and_careers(client):
 PAGES = {
     "/": 3,  # the ladder, the salary data's version, the pay
     "/careers/": 2,
-    "/careers/grown-track/": 5,  # the track, levels, transitions both ways, themes
+    "/careers/grown-track/": 6,  # track, levels, transitions both ways, themes, criteria
     # Level pages: 7 of their own (6 on a first step), plus the salary data's version and
     # the pay (level_pay; its sources too when it has figures: tests/test_level_pay.py).
     "/careers/grown-track/step-4/": 9,

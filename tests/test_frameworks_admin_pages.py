@@ -56,6 +56,8 @@ def test_an_imported_track_shows_its_source_and_licence(client, imported):
     assert "Shipping" in html and "3 criteria" in html
     assert "2 behaviours" in html  # platform-1's two criteria, in its ladder step
     assert "0+ years" not in html  # the framework gives no years
+    assert "Each level in a sentence" not in html  # nor sentences
+    assert 'Designs the release process other teams follow. <span class="muted">(Expert)' in html
     level = client.get("/careers/platform-engineering/platform-2/").content.decode()
     assert "Licence:" in level and "CC-BY-4.0" in level
 
@@ -300,3 +302,19 @@ def test_staff_add_a_theme_a_group_and_a_competency_in_the_admin(staff_client, b
     assert list(
         senior.groups.get(name="Another language").skills.values_list("slug", flat=True)
     ) == ["rust"]
+
+
+def test_the_track_page_runs_constant_queries_however_many_criteria(
+    client, backend, django_assert_max_num_queries
+):
+    from tests.test_careers import count_queries
+
+    few = count_queries(client, "/careers/backend/")
+    senior = Level.objects.get(slug="senior")
+    for n in range(40):
+        theme = Theme.objects.create(track=backend, slug=f"t{n}", name=f"Theme {n}", position=n + 2)
+        Competency.objects.create(level=senior, theme=theme, criterion=f"Criterion {n}.")
+        LevelFactory(track=backend, slug=f"l{n}", rank=n + 2, summary="Grows.")
+    with django_assert_max_num_queries(few):
+        html = client.get("/careers/backend/").content.decode()
+    assert "Criterion 39." in html

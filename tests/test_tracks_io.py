@@ -325,3 +325,15 @@ def test_a_competency_id_is_used_once_in_a_track():
     with pytest.raises(TracksImportError) as caught:
         import_tracks(data)
     assert [p.path for p in caught.value.problems] == ["tracks[0].levels[1].competencies[0].id"]
+
+
+def test_the_demo_tracks_round_trip_byte_for_byte():
+    from careers.demo import load as load_tracks_demo
+    from skills.demo import load as load_skills
+
+    load_skills()
+    load_tracks_demo()
+    first = dumps(export_tracks())
+    Track.objects.all().delete()
+    import_tracks(loads(first))
+    assert dumps(export_tracks()) == first
