@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from accounts.models import Visibility
 from careers.models import TrackKind
 from skills.models import SkillKind
-from tracking.models import Status
+from tracking.models import Status, completion_percent
 
 
 class ErrorOut(Schema):
@@ -43,9 +43,19 @@ class SkillOut(Schema):
     prerequisites: list[str] = Field(description="Slugs of the skills to learn first.")
 
 
+class ChooseOut(Schema):
+    at_least: int = Field(ge=1, description="How many of the section's skills to choose.")
+
+
 class SectionOut(Schema):
     slug: str
     title: str
+    choose: ChooseOut | None = Field(
+        description=(
+            "A section to choose from (e.g. one programming language): complete when "
+            "`at_least` of its skills are done. null: every skill counts."
+        )
+    )
     skills: list[SkillOut]
 
 
@@ -187,6 +197,39 @@ class ProgressOut(Schema):
     @staticmethod
     def resolve_skill(progress) -> str:
         return progress.skill.slug
+
+
+class MyRoadmapOut(Schema):
+    slug: str = Field(description="The roadmap's slug.")
+    done: int = Field(
+        ge=0,
+        description="Skills done (a section to choose from counts at most the number to choose).",
+    )
+    total: int = Field(
+        ge=0,
+        description="Skills counted (a section to choose from counts "
+        "as the number to choose), skipped ones included.",
+    )
+    skipped: int = Field(ge=0, description="Skills skipped: not counted in `percent`.")
+    percent: int = Field(ge=0, le=100, description="done / (total − skipped), rounded.")
+
+    @staticmethod
+    def resolve_done(roadmap) -> int:
+        return roadmap.progress_done
+
+    @staticmethod
+    def resolve_total(roadmap) -> int:
+        return roadmap.progress_total
+
+    @staticmethod
+    def resolve_skipped(roadmap) -> int:
+        return roadmap.progress_skipped
+
+    @staticmethod
+    def resolve_percent(roadmap) -> int:
+        return completion_percent(
+            roadmap.progress_done, roadmap.progress_total, roadmap.progress_skipped
+        )
 
 
 class ProfileOut(Schema):

@@ -2,6 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from careerpath import views
+from tracking.views import roadmap_list
+
+# The roadmaps index keeps the name it always had, `skills:roadmap_list`; the page is
+# tracking's, since it shows the signed-in person's progress (skills has no pages).
+roadmaps_index = ([path("roadmaps/", roadmap_list, name="roadmap_list")], "skills")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,7 +14,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
-    path("", include("skills.urls")),
+    path("", include(roadmaps_index)),
     path("", include("careers.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

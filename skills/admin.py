@@ -209,7 +209,7 @@ class PlacementInline(admin.TabularInline):
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["title", "roadmap", "position", "skill_count"]
+    list_display = ["title", "roadmap", "position", "skill_count", "choose_at_least"]
     list_filter = ["roadmap"]
     list_select_related = ["roadmap"]
     search_fields = ["title", "slug", "roadmap__title"]

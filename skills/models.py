@@ -6,7 +6,8 @@ counts everywhere it appears.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -49,10 +50,18 @@ class RoadmapQuerySet(models.QuerySet):
         return self.published()
 
     def with_counts(self) -> "RoadmapQuerySet":
-        """Annotate `section_count` and `skill_count` (subqueries: no join fan-out)."""
+        """Annotate `section_count`, `skill_count`, `effort_hours` (the sum of its skills'
+        estimates) and `estimated_count` (its skills with an estimate); subqueries: no
+        join fan-out."""
+        placements = SkillPlacement.objects.filter(section__roadmap=OuterRef("pk"))
+        hours = placements.order_by().annotate(hours=Func(F("skill__effort_hours"), function="SUM"))
         return self.annotate(
             section_count=count_of(Section.objects.filter(roadmap=OuterRef("pk"))),
-            skill_count=count_of(SkillPlacement.objects.filter(section__roadmap=OuterRef("pk"))),
+            skill_count=count_of(placements),
+            effort_hours=Coalesce(
+                Subquery(hours.values("hours")[:1], output_field=models.IntegerField()), 0
+            ),
+            estimated_count=count_of(placements.filter(skill__effort_hours__isnull=False)),
         )
 
 

@@ -43,6 +43,7 @@ class SectionNode:
     slug: str
     title: str
     summary: str
+    choose_at_least: int | None = None  # a section to choose from: how many to pick
     skills: list[PlacedSkill] = field(default_factory=list)  # in position order
 
 
@@ -50,16 +51,17 @@ def roadmap_tree(roadmap: Roadmap) -> list[SectionNode]:
     """The roadmap's sections in position order, each with its skills in position order,
     each skill with its prerequisites by name. Three queries however big the roadmap, none
     while content is unchanged."""
-    return cached("skills:roadmap-tree", roadmap.pk, [CONTENT], lambda: read_tree(roadmap))
+    # The name changes with the shape of SectionNode: no process reads an older tree.
+    return cached("skills:roadmap-tree:2", roadmap.pk, [CONTENT], lambda: read_tree(roadmap))
 
 
 def read_tree(roadmap: Roadmap) -> list[SectionNode]:
     """The tree as the database has it now (see roadmap_tree)."""
     sections = {
-        id_: SectionNode(id_, slug, title, summary)
-        for id_, slug, title, summary in Section.objects.filter(roadmap=roadmap)
+        id_: SectionNode(id_, slug, title, summary, at_least)
+        for id_, slug, title, summary, at_least in Section.objects.filter(roadmap=roadmap)
         .order_by("position")
-        .values_list("id", "slug", "title", "summary")
+        .values_list("id", "slug", "title", "summary", "choose_at_least")
     }
     skills: dict[int, list[PlacedSkill]] = {}  # a list: a skill might be placed twice
     placements = (

@@ -217,7 +217,7 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     "healthz": public(fixed("/healthz")),
     "robots.txt": public(fixed("/robots.txt")),
     "favicon.ico": public(fixed("/favicon.ico"), status="/static/img/favicon.svg"),
-    "roadmaps/": public(fixed("/roadmaps/")),
+    "roadmaps/": public(fixed("/roadmaps/"), owner_sees=lambda w: "1 of 1 done"),
     "roadmaps/<slug:slug>/": public(lambda w: f"/roadmaps/{w.roadmap.slug}/"),
     # The map: each skill named with the signed-in person's own status (the owner's is done).
     "roadmaps/<slug:slug>/map/": public(
@@ -344,6 +344,13 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         method="put",
         data=lambda w, u: {"status": "learning", "notes": "changed through the API"},
         owner_changes=True,
+    ),
+    # The owner's one roadmap skill is done: 1 of 1, 100%; anyone else's figure is 0.
+    "api/v1/me/roadmaps/": Case(
+        "api-person",
+        fixed("/api/v1/me/roadmaps/"),
+        401,
+        owner_sees=lambda w: f'"slug": "{ROADMAP_SLUG}", "done": 1, "total": 1',
     ),
     "api/v1/me/profile": Case(
         "api-person", fixed("/api/v1/me/profile"), 401, owner_sees=lambda w: BIO

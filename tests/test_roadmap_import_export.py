@@ -128,6 +128,36 @@ def test_a_small_file_round_trips_exactly():
     assert export_roadmap(Roadmap.objects.get()) == data
 
 
+def test_a_section_to_choose_from_and_effort_estimates_round_trip_exactly():
+    data = small_roadmap()
+    internet = data["sections"][0]
+    data["sections"][0] = {
+        "slug": internet["slug"],
+        "title": internet["title"],
+        "summary": internet["summary"],
+        "choose": {"at_least": 1},
+        "skills": internet["skills"],
+    }
+    http = internet["skills"][0]
+    internet["skills"][0] = {
+        **{key: http[key] for key in ("slug", "name", "kind", "description")},
+        "effort_hours": 12,
+        **{key: http[key] for key in ("prerequisites", "resources")},
+    }
+    import_roadmap(data)
+    assert Section.objects.get(slug="internet").choose_at_least == 1
+    assert Section.objects.get(slug="apis").choose_at_least is None
+    assert Skill.objects.get(slug="http").effort_hours == 12
+    assert Skill.objects.get(slug="dns").effort_hours is None
+    exported = export_roadmap(Roadmap.objects.get())
+    assert exported == data
+    assert dumps(exported) == dumps(data)  # key order too
+    # Dropping both from the file clears them on the next import.
+    import_roadmap(small_roadmap())
+    assert Section.objects.get(slug="internet").choose_at_least is None
+    assert Skill.objects.get(slug="http").effort_hours is None
+
+
 def test_export_lists_sections_skills_and_resources_in_order():
     import_roadmap(small_roadmap())
     data = export_roadmap(Roadmap.objects.get())
@@ -289,6 +319,18 @@ INVALID = [
         edit("sections.0.skills.0.resources.0", "https://example.com/"),
         "sections[0].skills[0].resources[0]",
         "must be an object",
+    ),
+    (
+        edit("sections.0.choose", {"at_least": 3}),
+        "sections[0].choose.at_least",
+        "asks for 3 of the section's skills, but it has 2",
+    ),
+    (edit("sections.0.choose", {"at_least": 0}), "sections[0].choose.at_least", "from 1 to"),
+    (edit("sections.0.choose", {"any": 1}), "sections[0].choose.any", "unknown field"),
+    (
+        edit("sections.0.skills.0.effort_hours", -4),
+        "sections[0].skills[0].effort_hours",
+        "from 1 to 2000",
     ),
 ]
 

@@ -2,8 +2,9 @@
 
 The one read model behind the dashboard's "Roadmap completion" and the public profile's
 "Progress by section". Sections are counted by `sections_with_progress`, the roadmap
-pages' own count; a roadmap's figures are its sections' sums, which is what the roadmap
-page counts too (each placement once).
+pages' own count (a section to choose from counts as the number to choose); a roadmap's
+figures are its sections' sums, which is what the roadmap page and
+`roadmaps_with_progress` count too (each placement once).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from skills.models import Roadmap, Section
-from tracking.models import completion_percent, sections_with_progress
+from tracking.models import PROGRESS_COUNTS, completion_percent, sections_with_progress
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-COUNTS = ("progress_total", "progress_done", "progress_learning", "progress_skipped")
+COUNTS = PROGRESS_COUNTS
 
 
 def roadmap_completion(user: AbstractBaseUser | AnonymousUser) -> list[Roadmap]:

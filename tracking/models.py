@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Value
-from django.db.models.functions import Length
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from careers.models import LevelRequirement
 from core.queries import count_of
-from skills.models import Proficiency, Skill, SkillPlacement
+from skills.models import Proficiency, Section, Skill, SkillPlacement
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -231,6 +231,9 @@ class ProgressEvent(models.Model):
 # Completion, counted in the database -------------------------------------------------
 
 
+PROGRESS_COUNTS = ("progress_total", "progress_done", "progress_learning", "progress_skipped")
+
+
 def progress_counts(
     through: models.QuerySet, user: AbstractBaseUser | AnonymousUser
 ) -> dict[str, Any]:
@@ -254,22 +257,56 @@ def progress_counts(
     return counts
 
 
+def chosen_counts(
+    total: int, done: int, learning: int, skipped: int, at_least: int | None
+) -> tuple[int, int, int, int]:
+    """A section's (total, done, learning, skipped) as completion counts them.
+
+    A section to choose from (`at_least` set, e.g. one programming language of six)
+    counts as `at_least` skills, complete when that many are done: done is
+    min(done, at_least), learning fills what is left, and skipped skills do not matter
+    (nobody has to skip the languages they did not pick). Other sections count every
+    skill. The roadmap page's arithmetic; `sections_with_progress` is the same in SQL.
+    """
+    if at_least is None:
+        return total, done, learning, skipped
+    wanted = min(at_least, total)
+    done = min(done, wanted)
+    return wanted, done, min(learning, wanted - done), 0
+
+
 def sections_with_progress(
     sections: models.QuerySet, user: AbstractBaseUser | AnonymousUser
 ) -> models.QuerySet:
-    """Sections annotated with this person's progress on their skills (see progress_counts)."""
-    return sections.annotate(
-        **progress_counts(SkillPlacement.objects.filter(section=OuterRef("pk")), user)
+    """Sections annotated with this person's progress on their skills, as completion
+    counts it (see progress_counts for the names, chosen_counts for the rule): a
+    section to choose from counts as `choose_at_least` skills."""
+    placed = progress_counts(SkillPlacement.objects.filter(section=OuterRef("pk")), user)
+    raw = {name.replace("progress_", "placed_"): count for name, count in placed.items()}
+    whole = models.IntegerField()
+    plain = Q(choose_at_least__isnull=True)
+    wanted = Least(F("choose_at_least"), F("placed_total"), output_field=whole)
+    done = Least(F("placed_done"), wanted, output_field=whole)
+    learning = Least(F("placed_learning"), wanted - done, output_field=whole)
+    return sections.alias(**raw).annotate(
+        progress_total=Case(When(plain, then=F("placed_total")), default=wanted),
+        progress_done=Case(When(plain, then=F("placed_done")), default=done),
+        progress_learning=Case(When(plain, then=F("placed_learning")), default=learning),
+        progress_skipped=Case(When(plain, then=F("placed_skipped")), default=Value(0)),
     )
 
 
 def roadmaps_with_progress(
     roadmaps: models.QuerySet, user: AbstractBaseUser | AnonymousUser
 ) -> models.QuerySet:
-    """Roadmaps annotated with this person's progress on all their skills."""
-    return roadmaps.annotate(
-        **progress_counts(SkillPlacement.objects.filter(section__roadmap=OuterRef("pk")), user)
-    )
+    """Roadmaps annotated with this person's progress: the sums of their sections'
+    figures (sections_with_progress), in the database."""
+    sections = sections_with_progress(Section.objects.filter(roadmap=OuterRef("pk")), user)
+    sums = {}
+    for name in PROGRESS_COUNTS:
+        total = sections.order_by().annotate(n=Func(F(name), function="SUM")).values("n")[:1]
+        sums[name] = Coalesce(Subquery(total, output_field=models.IntegerField()), 0)
+    return roadmaps.annotate(**sums)
 
 
 def completion_percent(done: int, total: int, skipped: int = 0) -> int:

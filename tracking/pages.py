@@ -2,8 +2,10 @@
 
 A roadmap page reads its tree (skills.tree, three queries) and the person's status and
 proficiency on its skills (one query); the progress bars are counted from those rows,
-as `tracking.models.progress_counts` counts them in the database: per placement, done,
-learning and skipped. A fixed number of queries however big the roadmap.
+as `tracking.models.sections_with_progress` counts them in the database: per placement,
+done, learning and skipped, a section to choose from as the number to choose
+(`chosen_counts`), a roadmap as the sum of its sections. A fixed number of queries
+however big the roadmap.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from skills.models import Roadmap, Skill, SkillKind, SkillPlacement
 from skills.tree import SectionNode, roadmap_tree
 from tracking.forms import ProgressForm
 from tracking.map import draw, roadmap_layout
-from tracking.models import SkillProgress, Status, completion_percent
+from tracking.models import (
+    PROGRESS_COUNTS,
+    SkillProgress,
+    Status,
+    chosen_counts,
+    completion_percent,
+)
 from tracking.rows import DEFAULT_STATE, SLUG_MARK, RowMaker, State
 
 COUNTED = {Status.DONE: "progress_done", Status.LEARNING: "progress_learning"}
@@ -51,6 +59,17 @@ class Tally:
         if name:
             setattr(self, name, getattr(self, name) + 1)
 
+    def add(self, other: Tally) -> None:
+        """Add another tally's figures (a roadmap's are its sections' sums)."""
+        for name in PROGRESS_COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def complete(self) -> bool:
+        """Everything counted is done (skipped skills are not counted)."""
+        counted = self.progress_total - self.progress_skipped
+        return counted > 0 and self.progress_done == counted
+
     @property
     def percent(self) -> int:
         return completion_percent(self.progress_done, self.progress_total, self.progress_skipped)
@@ -73,6 +92,8 @@ class Tally:
             count = self.progress_skipped
             parts.append(ngettext("%(count)s skipped", "%(count)s skipped", count))
             parts[-1] %= {"count": count}
+        if self.complete:
+            parts.append(_("complete"))
         return " · ".join(parts)
 
 
@@ -82,6 +103,8 @@ class SectionPage(Tally):
 
     slug: str = ""
     summary: str = ""
+    choose_at_least: int | None = None  # a section to choose from: how many to pick
+    placed: int = 0  # its skills
     skill_rows: list[SafeString] = field(default_factory=list)  # tracking.rows
     editing: bool = False  # its rows have controls
 
@@ -91,8 +114,21 @@ class SectionPage(Tally):
 
     @property
     def skill_count(self) -> str:
-        count = len(self.skill_rows)
+        """ "7 skills", or for a section to choose from "Choose 1 of 7"."""
+        count = self.placed
+        if self.choose_at_least is not None:
+            return _("Choose %(n)s of %(count)s") % {"n": self.choose_at_least, "count": count}
         return ngettext("%(count)s skill", "%(count)s skills", count) % {"count": count}
+
+    def settle(self) -> None:
+        """Once every skill is counted: count a section to choose from as the number to
+        choose (tracking.models.chosen_counts)."""
+        self.placed = self.progress_total
+        figures = chosen_counts(
+            *(getattr(self, name) for name in PROGRESS_COUNTS), self.choose_at_least
+        )
+        for name, value in zip(PROGRESS_COUNTS, figures, strict=True):
+            setattr(self, name, value)
 
 
 # A row shown as it was submitted rather than as saved: its state and errors.
@@ -195,11 +231,16 @@ def tally(
     overall = Tally(name=roadmap.title)
     sections = []
     for node in tree:
-        section = SectionPage(name=node.title, slug=node.slug, summary=node.summary)
+        section = SectionPage(
+            name=node.title,
+            slug=node.slug,
+            summary=node.summary,
+            choose_at_least=node.choose_at_least,
+        )
         for skill in node.skills:
-            status = saved.get(skill.skill_id, DEFAULT_STATE)[0]
-            section.count(status)
-            overall.count(status)
+            section.count(saved.get(skill.skill_id, DEFAULT_STATE)[0])
+        section.settle()
+        overall.add(section)
         sections.append(section)
     return sections, overall
 

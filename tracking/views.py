@@ -1,5 +1,7 @@
 """Pages with a person's progress, and tracking.
 
+- `GET /roadmaps/`: every roadmap, what it holds and the tracks it serves; signed in,
+  my completion of each.
 - `GET /roadmaps/<slug>/`: a roadmap, with the signed-in person's status and proficiency
   on each skill. `?edit=<skill>` edits that skill's section: its rows get controls,
   which belong to the page's one form (with htmx, header `HX-Request: true`, the answer
@@ -39,6 +41,7 @@ from tracking.forms import ProgressForm, roadmap_rows
 from tracking.map import style_hash
 from tracking.models import SkillProgress
 from tracking.pages import map_context, parse_since, roadmap_context, row_context, skill_context
+from tracking.roadmap_index import roadmap_index
 from tracking.rows import State, form_errors
 from tracking.saving import Saved, save_rows, state_of
 
@@ -55,6 +58,17 @@ def to_sign_in(request: HttpRequest, next_url: str) -> HttpResponse:
         response["HX-Redirect"] = to_login.url
         return response
     return to_login
+
+
+@require_safe
+def roadmap_list(request: HttpRequest) -> HttpResponse:
+    # Signed in, the page shows my progress: render_page adds my own version to its key.
+    return render_page(
+        request,
+        "tracking/roadmap_list.html",
+        lambda: {"roadmaps": roadmap_index(request.user)},
+        scopes=[CONTENT],
+    )
 
 
 @require_safe

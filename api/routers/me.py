@@ -1,4 +1,4 @@
-"""The signed-in person's own data: progress and profile. Token or session only.
+"""The signed-in person's own data: progress, roadmap completion and profile. Token or session only.
 
 Everything is looked up through `request.auth` (the person the token or session belongs
 to), never by an id from the request, so nobody can reach another person's data.
@@ -21,10 +21,16 @@ from accounts.export import profile_part
 from accounts.models import profile_of
 from api.auth import PERSONAL
 from api.pagination import Pagination
-from api.schemas import ProfileOut, ProgressOut, responses
-from skills.models import Skill
+from api.schemas import MyRoadmapOut, ProfileOut, ProgressOut, responses
+from skills.models import Roadmap, Skill
 from tracking.forms import ProgressForm
-from tracking.models import EVIDENCE_URL_MAX_LENGTH, NOTES_MAX_LENGTH, SkillProgress, Status
+from tracking.models import (
+    EVIDENCE_URL_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+    SkillProgress,
+    Status,
+    roadmaps_with_progress,
+)
 
 router = Router(tags=["me"], auth=PERSONAL)
 
@@ -109,6 +115,24 @@ def update_progress(
         raise ValidationError(form_errors(form))
     progress, _event = SkillProgress.objects.record(request.auth, skill, form.changes())
     return progress
+
+
+@router.get(
+    "/roadmaps/",
+    response=responses(list[MyRoadmapOut], 401, 422),
+    summary="My completion of every published roadmap",
+    description=(
+        "The figures the roadmap pages, the dashboard and the public profile show: a "
+        "section to choose from counts as the number to choose, and skipped skills are "
+        "left out of `percent`."
+    ),
+)
+@decorate_view(never_cache)
+@paginate(Pagination)
+def list_my_roadmaps(request: HttpRequest):
+    return roadmaps_with_progress(Roadmap.objects.published(), request.auth).order_by(
+        "position", "title", "pk"
+    )
 
 
 @router.get("/profile", response=responses(ProfileOut, 401), summary="My profile")

@@ -50,6 +50,9 @@ def get_roadmap(
         {
             "slug": section.slug,
             "title": section.title,
+            "choose": (
+                None if section.choose_at_least is None else {"at_least": section.choose_at_least}
+            ),
             "skills": [
                 {
                     "slug": skill.slug,

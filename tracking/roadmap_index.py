@@ -1,0 +1,79 @@
+"""The roadmaps index: every roadmap a person may see, what it holds, the tracks it
+serves and, signed in, their completion of it. Three queries however many roadmaps,
+sections, skills and tracks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+
+from careers.models import LevelRequirement, RequirementGroup
+from skills.models import Roadmap
+from tracking.models import roadmaps_with_progress
+from tracking.pages import Tally
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+@dataclass(frozen=True, slots=True)
+class ServedTrack:
+    """A track whose levels ask for skills of a roadmap."""
+
+    slug: str
+    name: str
+    position: int
+
+    @property
+    def url(self) -> str:
+        return reverse("careers:track_detail", args=[self.slug])
+
+
+def roadmap_index(user: AbstractBaseUser | AnonymousUser) -> list[Roadmap]:
+    """The roadmaps `user` may see (staff: drafts too), in order, each annotated with
+    `section_count`, `skill_count`, `effort_hours` and `estimated_count` (skills with an
+    estimate), with `tracks` (ServedTrack, in the tracks' order) and, signed in,
+    `progress` (a tracking.pages.Tally: the roadmap page's figures)."""
+    roadmaps = Roadmap.objects.visible_to(user).with_counts()
+    if user.is_authenticated:
+        roadmaps = roadmaps_with_progress(roadmaps, user)
+    found = list(roadmaps)
+    served = tracks_serving([roadmap.pk for roadmap in found])
+    for roadmap in found:
+        roadmap.tracks = served.get(roadmap.pk, [])
+        if user.is_authenticated:
+            roadmap.progress = Tally(
+                name=roadmap.title,
+                progress_total=roadmap.progress_total,
+                progress_done=roadmap.progress_done,
+                progress_learning=roadmap.progress_learning,
+                progress_skipped=roadmap.progress_skipped,
+            )
+    return found
+
+
+def tracks_serving(roadmap_ids: list[int]) -> dict[int, list[ServedTrack]]:
+    """{roadmap id: the published tracks with a level that requires one of its skills,
+    alone or in a requirement group}, in one query."""
+    if not roadmap_ids:
+        return {}
+    track = ("level__track__slug", "level__track__name", "level__track__position")
+    # values_list reuses the filter's joins: the roadmap of the very placement matched.
+    required = LevelRequirement.objects.filter(
+        skill__placements__section__roadmap__in=roadmap_ids, level__track__published=True
+    ).values_list("skill__placements__section__roadmap", *track)
+    in_groups = RequirementGroup.objects.filter(
+        skills__placements__section__roadmap__in=roadmap_ids, level__track__published=True
+    ).values_list("skills__placements__section__roadmap", *track)
+    served: dict[int, set[ServedTrack]] = {}
+    for roadmap_id, slug, name, position in (
+        required.order_by().union(in_groups.order_by()).order_by()
+    ):
+        served.setdefault(roadmap_id, set()).add(ServedTrack(slug, name, position))
+    return {
+        roadmap_id: sorted(tracks, key=lambda t: (t.position, t.name))
+        for roadmap_id, tracks in served.items()
+    }
