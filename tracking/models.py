@@ -17,7 +17,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from careers.models import LevelRequirement
+from careers.models import Competency, LevelRequirement, RequirementGroup
 from core.queries import count_of
 from skills.models import Proficiency, Skill, SkillPlacement
 
@@ -283,19 +283,52 @@ def completion_percent(done: int, total: int, skipped: int = 0) -> int:
 def levels_with_readiness(
     levels: models.QuerySet, user: AbstractBaseUser | AnonymousUser
 ) -> models.QuerySet:
-    """Levels annotated with `requirements_total` and `requirements_met`.
+    """Levels annotated with what they expect and how much of it this person meets.
 
-    A requirement is met when the person's proficiency in the skill is at least the
-    level's minimum (status does not matter here: proficiency is what a level asks).
+    The one home of the readiness count (dashboard, compare, level page, API, profile):
+
+    - `requirements_total`, `requirements_met`: plain skill requirements, met when the
+      person's proficiency in the skill is at least the level's minimum (status does
+      not matter: proficiency is what a level asks);
+    - `groups_total`, `groups_met`: requirement groups, each counted ONCE, met when at
+      least `at_least` of its skills have the person's proficiency at or above the
+      group's minimum;
+    - `competencies_total`, `competencies_met`: behaviour criteria the person rated
+      "met" (no assessment, or "not yet", is not met);
+    - `technical_total`, `technical_met`: requirements and groups together.
+
+    Every count is a subquery per level: one query however many levels or criteria.
     """
     requirements = LevelRequirement.objects.filter(level=OuterRef("pk"))
-    met = (
-        count_of(
+    groups = RequirementGroup.objects.filter(level=OuterRef("pk"))
+    competencies = Competency.objects.filter(level=OuterRef("pk"))
+    if user.is_authenticated:
+        members_met = RequirementGroup.skills.through.objects.filter(
+            requirementgroup=OuterRef("pk"),
+            skill__progress__user=user,
+            skill__progress__proficiency__gte=OuterRef("proficiency"),
+        )
+        requirements_met = count_of(
             requirements.filter(
                 skill__progress__user=user, skill__progress__proficiency__gte=F("proficiency")
             )
         )
-        if user.is_authenticated
-        else Value(0)
+        groups_met = count_of(
+            groups.alias(members_met=count_of(members_met)).filter(members_met__gte=F("at_least"))
+        )
+        competencies_met = count_of(
+            competencies.filter(assessments__user=user, assessments__rating=Rating.MET)
+        )
+    else:
+        requirements_met = groups_met = competencies_met = Value(0)
+    return levels.annotate(
+        requirements_total=count_of(requirements),
+        requirements_met=requirements_met,
+        groups_total=count_of(groups),
+        groups_met=groups_met,
+        competencies_total=count_of(competencies),
+        competencies_met=competencies_met,
+    ).annotate(
+        technical_total=F("requirements_total") + F("groups_total"),
+        technical_met=F("requirements_met") + F("groups_met"),
     )
-    return levels.annotate(requirements_total=count_of(requirements), requirements_met=met)
