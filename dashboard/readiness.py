@@ -381,8 +381,9 @@ def label_mine(requirements: Iterable[LevelRequirement]) -> list[LevelRequiremen
 def standings(
     levels: Sequence[Level], user: AbstractBaseUser | AnonymousUser
 ) -> dict[int, Standing]:
-    """{level id: Standing} for `levels`: four queries, however many levels, skills,
-    groups and criteria. An anonymous visitor's standing is all zero and unassessed."""
+    """{level id: Standing} for `levels`: four queries (three when no level has a
+    group), however many levels, skills, groups and criteria. An anonymous visitor's
+    standing is all zero and unassessed."""
     found = {level.pk: Standing(level) for level in levels}
     signed_in = user.is_authenticated
 
@@ -409,6 +410,8 @@ def standings(
         ).annotate(mine=Coalesce(F("my_progress__proficiency"), Value(0)))
     else:
         members = members.annotate(mine=Value(0, output_field=IntegerField()))
+    if not groups:  # nothing to read: no query
+        members = members.none()
     for row in members.select_related("skill").order_by("-mine", "skill__name"):
         groups[row.requirementgroup_id].members.append(Member(row.skill, row.mine))
     for standing in groups.values():

@@ -185,11 +185,12 @@ PAGES = {
     "/": 3,  # the ladder, the salary data's version, the pay
     "/careers/": 2,
     "/careers/grown-track/": 4,
-    # Level pages: 7 of their own (6 on a first step), plus the salary data's version and
-    # the pay (level_pay; its sources too when it has figures: tests/test_level_pay.py).
-    "/careers/grown-track/step-4/": 9,
-    "/careers/grown-track/step-1/": 8,
-    "/careers/side-track/side-1/": 9,
+    # Level pages: 9 of their own (8 on a first step; skill groups and behaviour criteria
+    # are 2 of them), plus the salary data's version and the pay (level_pay; its sources
+    # too when it has figures: tests/test_level_pay.py).
+    "/careers/grown-track/step-4/": 11,
+    "/careers/grown-track/step-1/": 10,
+    "/careers/side-track/side-1/": 11,
 }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from careers.models import Competency, LevelRequirement, RequirementGroup
 from core.queries import count_of
+from core.versions import bump, user_scope
 from skills.models import Proficiency, Skill, SkillPlacement
 
 if TYPE_CHECKING:
@@ -140,6 +141,57 @@ class Rating(models.TextChoices):
     MET = "met", _("met")
 
 
+class CompetencyAssessmentQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> CompetencyAssessmentQuerySet:
+        """This person's own assessments; nothing at all for an anonymous visitor."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def record(
+        self, user: AbstractBaseUser, ratings: dict[int, tuple[str | None, str, str]]
+    ) -> int:
+        """Save this person's self-assessment of criteria: {competency id: (rating, note,
+        evidence link)}, validated. A rating of None means "not assessed": the row goes.
+        Criteria left out keep their assessment. Returns how many changed; a fixed number
+        of queries however many criteria, and the person's cached pages are refreshed."""
+        with transaction.atomic():
+            existing = {
+                row.competency_id: row
+                for row in self.select_for_update().filter(user=user, competency_id__in=ratings)
+            }
+            created, updated, removed = [], [], []
+            for competency_id, (rating, note, evidence_url) in ratings.items():
+                row = existing.get(competency_id)
+                if rating is None:
+                    if row is not None:
+                        removed.append(row.pk)
+                elif row is None:
+                    created.append(
+                        CompetencyAssessment(
+                            user=user,
+                            competency_id=competency_id,
+                            rating=rating,
+                            note=note,
+                            evidence_url=evidence_url,
+                        )
+                    )
+                elif (row.rating, row.note, row.evidence_url) != (rating, note, evidence_url):
+                    row.rating, row.note, row.evidence_url = rating, note, evidence_url
+                    row.updated_at = timezone.now()
+                    updated.append(row)
+            if created:
+                self.bulk_create(created)
+            if updated:
+                self.bulk_update(updated, ["rating", "note", "evidence_url", "updated_at"])
+            if removed:
+                self.filter(pk__in=removed).delete()
+            changed = len(created) + len(updated) + len(removed)
+            if changed:  # bulk writes send no signals: refresh the person's pages here
+                bump(user_scope(user.pk))
+        return changed
+
+
 class CompetencyAssessment(models.Model):
     """A person's own rating of one behaviour criterion of a level, with a note or evidence.
 
@@ -161,6 +213,8 @@ class CompetencyAssessment(models.Model):
         validators=[http_url],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CompetencyAssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["user", "competency"]
