@@ -505,10 +505,10 @@ def test_the_openapi_schema_describes_readiness(client):
 
 
 def grow(world, count: int) -> None:
-    """`count` more groups (three skills each) and `count` more criteria on senior, and
-    as many assessments and skills tracked by the owner-to-be."""
+    """`count` more groups (three skills each, two needed) and `count` more criteria on
+    senior."""
     theme = ThemeFactory(track=world["track"])
-    for n in range(count):
+    for _n in range(count):
         skills = [SkillFactory(), SkillFactory(), SkillFactory()]
         RequirementGroupFactory(level=world["senior"], at_least=2, skills=skills)
         CompetencyFactory(level=world["senior"], theme=theme)
