@@ -555,3 +555,43 @@ def test_query_counts_do_not_grow_from_2_to_20(pythonista, owner_client, world, 
     small = counts(owner_client)
     grow(world, 18)
     assert counts(owner_client) == small
+
+
+# The shared profile --------------------------------------------------------------------
+
+
+def test_the_shared_profile_counts_the_group_but_not_my_private_assessments(
+    client, pythonista, world
+):
+    profile = profile_of(pythonista)
+    profile.visibility = "public"
+    profile.target_level = world["senior"]
+    profile.save()
+    AssessmentFactory(
+        user=pythonista, competency=world["criteria"][0], rating="met", note="Private-zq"
+    )
+    body = client.get(f"/u/{profile.handle}/").content.decode()
+    assert "33% ready: 1 of 3 skills at the expected level" in body  # the group, once
+    assert "Private-zq" not in body
+
+
+def test_my_export_carries_my_assessments_and_nobody_elses(pythonista, owner_client, world):
+    AssessmentFactory(
+        user=pythonista,
+        competency=world["criteria"][0],
+        rating="met",
+        note="The export.",
+        evidence_url="https://example.com/pr/1",
+    )
+    AssessmentFactory(competency=world["criteria"][1], rating="met", note="Someone else's")
+    data = owner_client.get("/me/export/").json()
+    assert [{k: v for k, v in row.items() if k != "updated_at"} for row in data["assessments"]] == [
+        {
+            "level": "backend/senior",
+            "theme": "Delivery",
+            "criterion": "Ships a feature end to end without close guidance.",
+            "rating": "met",
+            "note": "The export.",
+            "evidence_url": "https://example.com/pr/1",
+        }
+    ]
