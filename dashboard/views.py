@@ -101,7 +101,9 @@ def index_context(request: HttpRequest) -> dict:
     history_chart = charts.history_chart(
         [(p.day, p.done, p.percent) for p in points],
         readiness_name=(
-            _("Ready for %(level)s") % {"level": history_level.name} if history_level else None
+            _("Skill requirements of %(level)s met") % {"level": history_level.name}
+            if history_level
+            else None
         ),
         done_name=_("Skills done"),
     )
