@@ -595,3 +595,10 @@ def test_my_export_carries_my_assessments_and_nobody_elses(pythonista, owner_cli
             "evidence_url": "https://example.com/pr/1",
         }
     ]
+
+
+def test_the_level_page_answers_with_all_three_kinds_of_expectation(client, world):
+    text = text_of(client.get(SENIOR))
+    assert re.search(
+        r"Expects 2 skills ?, 2 of them new since Middle ?; 1 skill group; 3 behaviours\.", text
+    )
