@@ -602,3 +602,14 @@ def test_the_level_page_answers_with_all_three_kinds_of_expectation(client, worl
     assert re.search(
         r"Expects 2 skills ?, 2 of them new since Middle ?; 1 skill group; 3 behaviours\.", text
     )
+
+
+def test_a_skill_in_a_group_is_listed_as_expected_by_that_level(client, world):
+    text = text_of(client.get("/skills/python/"))
+    assert "No career level lists this skill yet." not in text
+    assert "Backend Senior" in text
+    assert "or another of “A main language”" in text
+
+    world["group"].at_least = 2
+    world["group"].save()
+    assert "as one of 2 from “A main language”" in text_of(client.get("/skills/python/"))
