@@ -196,6 +196,9 @@ def assess(request: HttpRequest, track: str, level: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return to_sign_in(request, back)
     standing = standings([level_obj], request.user)[level_obj.pk]
+    if not standing.behaviours:
+        messages.info(request, _("This level lists no behaviour criteria to assess."))
+        return redirect(back)
     form = assessment_form(standing, request.POST)
     if not form.is_valid():
         context = level_context(request, track, level, form=form)

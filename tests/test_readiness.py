@@ -613,3 +613,12 @@ def test_a_skill_in_a_group_is_listed_as_expected_by_that_level(client, world):
     world["group"].at_least = 2
     world["group"].save()
     assert "as one of 2 from “A main language”" in text_of(client.get("/skills/python/"))
+
+
+def test_assessing_a_level_without_criteria_says_so(owner_client, world):
+    response = owner_client.post(
+        "/careers/backend/middle/assess/", {"rating-1": "met"}, follow=True
+    )
+    assert response.redirect_chain == [("/careers/backend/middle/", 302)]
+    assert "This level lists no behaviour criteria to assess." in text_of(response)
+    assert not CompetencyAssessment.objects.exists()
