@@ -353,6 +353,13 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         data=lambda w, u: {"status": "learning", "notes": "changed through the API"},
         owner_changes=True,
     ),
+    # My readiness: the owner meets everything (100); another person gets their own (0).
+    "api/v1/me/readiness": Case(
+        "api-person",
+        lambda w: f"/api/v1/me/readiness?level={w.level.key}",
+        401,
+        owner_sees=lambda w: '"overall": {"met": 2, "total": 2, "percent": 100}',
+    ),
     "api/v1/me/profile": Case(
         "api-person", fixed("/api/v1/me/profile"), 401, owner_sees=lambda w: BIO
     ),
