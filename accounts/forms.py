@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import YEARS_MAX, Profile, reachable_levels
 from accounts.validators import HANDLE_MAX_LENGTH, HANDLE_MIN_LENGTH, handle_format
-from careers.models import Level, Track
+from careers.models import Level, Track, Transition
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -91,13 +92,52 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["country"].help_text = _("Used to compare pay where you work.")
-        # Levels grouped by track (<optgroup>), read once for both selects.
-        grouped: dict[str, list[tuple[int, str]]] = {}
-        for level in Level.objects.in_order():
-            grouped.setdefault(level.track.name, []).append((level.pk, level.name))
-        for name in ("current_level", "target_level"):
+        # The level lists offer the chosen track's levels only (the target list: those
+        # and where its career moves lead), grouped by track (<optgroup>), read in one
+        # query. With no track chosen, every track's levels. Only the lists shrink: what
+        # is valid is checked in clean(), with a message that says why.
+        track_id = self._chosen("track")
+        levels = list(Level.objects.in_order())
+        moves = (
+            set(
+                Transition.objects.filter(from_level__track_id=track_id).values_list(
+                    "to_level__track_id", flat=True
+                )
+            )
+            if track_id
+            else set()
+        )
+        for name, track_ids in (
+            ("current_level", {track_id}),
+            ("target_level", {track_id, *moves}),
+        ):
+            grouped: dict[str, list[tuple[int, str]]] = {}
+            for level in levels:
+                if track_id is None or level.track_id in track_ids:
+                    grouped.setdefault(level.track.name, []).append((level.pk, level.name))
             field = self.fields[name]
             field.choices = [("", field.empty_label), *grouped.items()]
+        # With JavaScript, choosing a track brings its levels at once (htmx swaps the
+        # form from the profile page, asked for with the form's values).
+        self.fields["track"].widget.attrs.update(
+            {
+                "hx-get": reverse("accounts:profile"),
+                "hx-trigger": "change",
+                "hx-include": "closest form",
+                "hx-select": "#profile-form",
+                "hx-target": "#profile-form",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def _chosen(self, name: str) -> int | None:
+        """The id chosen for `name`: the submitted one, else the initial one."""
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        value = getattr(value, "pk", value)
+        try:
+            return int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
 
     def clean_display_name(self) -> str:
         return " ".join(self.cleaned_data["display_name"].split())
@@ -116,7 +156,7 @@ class ProfileForm(forms.ModelForm):
             elif current.track_id != track.pk:
                 self.add_error(
                     "current_level",
-                    _("%(level)s is not in the %(track)s track: pick one of its levels.")
+                    _("%(level)s is not a level of the %(track)s track. Pick one of its levels.")
                     % {"level": current.name, "track": track.name},
                 )
                 return cleaned
@@ -127,12 +167,15 @@ class ProfileForm(forms.ModelForm):
                 self.add_error(
                     "target_level",
                     _(
-                        "%(target)s is not within reach of %(current)s: choose a higher "
-                        "level in the same track, or one a career move leads to."
+                        "%(target)s (%(target_track)s) is not a step up from %(current)s "
+                        "(%(current_track)s). Choose a higher level in the same track, or "
+                        "one that a career move leads to."
                     )
                     % {
-                        "target": f"{target.track.name}: {target.name}",
-                        "current": f"{current.track.name}: {current.name}",
+                        "target": target.name,
+                        "target_track": target.track.name,
+                        "current": current.name,
+                        "current_track": current.track.name,
                     },
                 )
         return cleaned

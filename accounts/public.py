@@ -39,6 +39,12 @@ class Week:
     width: float
     height: float
 
+    @property
+    def middle(self) -> float:
+        """Where its date label is centred (text-anchor middle): under the column, so the
+        last label stays inside the chart."""
+        return round(self.x + self.width / 2, 1)
+
 
 def weekly_done(user: AbstractBaseUser) -> list[Week]:
     """Skills marked done in each of the last 12 weeks, oldest first, laid out as

@@ -14,7 +14,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -34,8 +36,20 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST, instance=instance)
         if form.is_valid():
             form.save()
-            messages.success(request, _("Your profile is saved."))
+            messages.success(
+                request,
+                format_html(
+                    _(
+                        "Your profile is saved. Next: "
+                        '<a href="{url}">mark the skills you have on a roadmap</a>.'
+                    ),
+                    url=reverse("skills:roadmap_list"),
+                ),
+            )
             return redirect("accounts:profile")
+    elif "track" in request.GET:
+        # htmx, when a track is chosen: the form again, as typed, with that track's levels.
+        form = ProfileForm(instance=instance, initial=request.GET.dict())
     else:
         form = ProfileForm(instance=instance)
     context = {"form": form, "profile": instance}

@@ -1,4 +1,5 @@
-"""Under /api/, an error is always JSON: never Django's HTML 404, 405, 500 or 503 page.
+"""Under /api/, an error or a redirect is always JSON: never Django's HTML 404, 405, 500
+or 503 page, nor the empty body of CommonMiddleware's 301 to the address with a slash.
 
 Installed first in MIDDLEWARE, so it sees every response: the URL resolver's, the views',
 the other middleware's (e.g. a disallowed host) and the ones Django makes from exceptions
@@ -33,16 +34,23 @@ def _message(status: int, reason: str) -> str:
 def json_errors_under_api(get_response: Callable[[HttpRequest], HttpResponse]):
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
+        status = response.status_code
         if (
             not request.path.startswith(API_PREFIX)
-            or response.status_code < 400
+            or status < 300
+            or status == 304  # Not Modified has no body
             or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
-        status = response.status_code
-        replacement = JsonResponse(
-            {"detail": _message(status, response.reason_phrase)}, status=status
-        )
+        if status < 400:
+            location = response.get("Location", "")
+            body = {
+                "detail": _("This endpoint is at %(location)s.") % {"location": location},
+                "location": location,
+            }
+        else:
+            body = {"detail": _message(status, response.reason_phrase)}
+        replacement = JsonResponse(body, status=status)
         for header, value in response.items():
             if header.lower() not in BODY_HEADERS:
                 replacement[header] = value

@@ -109,7 +109,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "careerpath.middleware.permissions_policy",
+    "careerpath.middleware.method_not_allowed_page",
 ]
+
+# Browser features no page uses, switched off (careerpath/middleware.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 ROOT_URLCONF = "careerpath.urls"
 WSGI_APPLICATION = "careerpath.wsgi.application"
@@ -317,7 +325,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "careerpath.storage.MinifiedStaticFilesStorage"
         )
     },
 }

@@ -4,9 +4,10 @@ import logging
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -107,3 +108,30 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return error_page("500.html", 500)
+
+
+ROBOTS_TXT = """\
+User-agent: *
+Disallow: /admin/
+Disallow: /accounts/
+Disallow: /api/
+Disallow: /dashboard/
+Disallow: /profile/
+Disallow: /me/
+Disallow: /track/
+"""
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read the public pages (roadmaps, skills, careers, salaries, public
+    profiles) and are asked to leave personal pages, the admin and the API alone."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to our icon.
+    Not a permanent redirect: the icon's address changes with its content in production
+    (hashed static names)."""
+    return HttpResponseRedirect(static("img/favicon.svg"))

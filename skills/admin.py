@@ -215,7 +215,7 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "roadmap__title"]
     ordering = ["roadmap", "position"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["roadmap", "title", "slug", "summary", "position"]
+    fields = ["roadmap", "title", "slug", "summary", "position", "choose_at_least"]
     inlines = [PlacementInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -267,6 +267,7 @@ class SkillAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "slug",
+        "effort_hours",
         "prerequisite_count",
         "resource_count",
         "roadmap_count",
@@ -275,7 +276,7 @@ class SkillAdmin(admin.ModelAdmin):
     list_filter = [SkillPlacementListFilter, "placements__kind"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description"]
+    fields = ["name", "slug", "description", "effort_hours"]
     inlines = [PrerequisiteInline, ResourceInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

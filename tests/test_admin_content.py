@@ -418,3 +418,14 @@ def test_admin_index_lists_the_content_models(staff_client):
     assert "Roadmaps and skills" in html
     assert "Career tracks and levels" in html
     assert Level.objects.count() == 0
+
+
+def test_staff_edit_effort_estimates_and_sections_to_choose_from(staff_client, some_content):
+    skill = some_content.skills[3]
+    section = Section.objects.first()
+    skill_page = staff_client.get(f"/admin/skills/skill/{skill.pk}/change/").content.decode()
+    assert 'name="effort_hours"' in skill_page
+    assert "Effort (hours)" in skill_page
+    section_page = staff_client.get(f"/admin/skills/section/{section.pk}/change/").content.decode()
+    assert 'name="choose_at_least"' in section_page
+    assert "Choose at least" in section_page

@@ -549,6 +549,13 @@ def test_pay_suppressed_shows_no_figures(person, owner_client, world):
 def test_pay_empty_state_without_a_track(owner_client, world):
     text = text_of(owner_client.get(DASHBOARD))
     assert "Choose your track and level to see what your level and the next one pay." in text
+    # Issue 22: the headline card gave "not enough salary data" as the reason.
+    assert "Not enough salary data" not in text
+    assert (
+        "No level chosen yet: choose your track and level to see what the next level pays." in text
+    )
+    page = owner_client.get(DASHBOARD).content.decode()
+    assert '<a href="/profile/">choose your track and level</a>' in page
 
 
 # History ----------------------------------------------------------------------------------

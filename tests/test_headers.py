@@ -92,6 +92,8 @@ def test_every_kind_of_response_sends_the_security_headers(
     assert response.get("X-Content-Type-Options") == "nosniff"
     assert response.get("Referrer-Policy") in STRICT_REFERRER
     assert response.get("Cross-Origin-Opener-Policy") == "same-origin"
+    assert "camera=()" in response.get("Permissions-Policy", "")
+    assert "geolocation=()" in response.get("Permissions-Policy", "")
 
 
 @pytest.mark.parametrize(

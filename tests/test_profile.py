@@ -63,7 +63,10 @@ def test_every_new_account_has_a_private_profile(owner):
 def test_profile_saves_and_redirects_with_a_message(owner_client, owner, ladder):
     response = owner_client.post("/profile/", form_data(ladder), follow=True)
     assert response.redirect_chain == [("/profile/", 302)]
-    assert "Your profile is saved." in response.content.decode()
+    page = response.content.decode()
+    assert "Your profile is saved." in page
+    # Issue 22: and where to go next, as a link (not escaped markup).
+    assert '<a href="/roadmaps/">mark the skills you have on a roadmap</a>' in page
     profile = Profile.objects.get(user=owner)
     assert profile.handle == "ada"
     assert profile.current_level == ladder["middle"]
@@ -141,7 +144,7 @@ def test_target_below_current_is_refused(owner_client, owner, ladder):
         form_data(ladder, current_level=ladder["senior"].pk, target_level=ladder["junior"].pk),
     )
     assert response.status_code == 200
-    assert "is not within reach of" in response.content.decode()
+    assert "is not a step up from" in response.content.decode()
     same = owner_client.post(
         "/profile/",
         form_data(ladder, current_level=ladder["middle"].pk, target_level=ladder["middle"].pk),
@@ -175,7 +178,10 @@ def test_current_level_must_be_in_the_track(owner_client, owner, ladder):
         form_data(ladder, track=ladder["management"].pk, current_level=ladder["middle"].pk),
     )
     assert response.status_code == 200
-    assert "is not in the Engineering Management track" in response.content.decode()
+    assert (
+        "Middle is not a level of the Engineering Management track. Pick one of its levels."
+        in response.content.decode()
+    )
 
 
 def test_target_needs_a_current_level(owner_client, ladder):
@@ -352,3 +358,45 @@ def test_any_address_gives_a_valid_handle(db, email):
     handle = suggest_handle(email)
     assert 3 <= len(handle) <= 30
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", handle), handle
+
+
+def level_options(page: str, field: str) -> list[str]:
+    select = page.split(f'name="{field}"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+
+
+def test_level_lists_offer_the_chosen_tracks_levels(owner_client, owner, ladder):
+    """Issue 22: every track's levels were listed after a track was chosen."""
+    everything = owner_client.get("/profile/").content.decode()
+    assert "Head of Engineering" in level_options(everything, "current_level")
+    Profile.objects.filter(user=owner).update(track=ladder["backend"])
+    page = owner_client.get("/profile/").content.decode()
+    assert level_options(page, "current_level") == ["Junior", "Middle", "Senior"]
+    # The target list adds where the track's career moves lead (senior → management).
+    assert level_options(page, "target_level") == [
+        "Junior", "Middle", "Senior", "Engineering Manager", "Head of Engineering"
+    ]  # fmt: skip
+
+
+def test_choosing_a_track_brings_its_levels_without_saving(owner_client, owner, ladder):
+    """What htmx asks for when the track select changes: the form as typed, unsaved."""
+    response = owner_client.get(
+        "/profile/",
+        {"track": ladder["management"].pk, "display_name": "Typed, not saved", "handle": "x"},
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert level_options(page, "current_level") == ["Engineering Manager", "Head of Engineering"]
+    assert 'value="Typed, not saved"' in page
+    assert Profile.objects.get(user=owner).display_name == ""
+
+
+def test_a_target_out_of_reach_is_explained_in_a_sentence(owner_client, owner, ladder):
+    response = owner_client.post(
+        "/profile/",
+        form_data(ladder, current_level=ladder["senior"].pk, target_level=ladder["junior"].pk),
+    )
+    assert (
+        "Junior (Backend Developer) is not a step up from Senior (Backend Developer). Choose "
+        "a higher level in the same track, or one that a career move leads to."
+    ) in response.content.decode()

@@ -618,6 +618,10 @@ def test_skill_page_has_the_full_form(owner_client, owner, roadmap):
     assert 'id="track-skill"' in body
     assert "Async" in body and "https://e.org/x" in body
     assert '<label for="id_notes">' in body and '<label for="id_evidence_url">' in body
+    # Issue 22: "Last changed 0 minutes ago" went stale in the cached page; a date does not.
+    changed = SkillProgress.objects.get(user=owner, skill__slug="python").updated_at
+    assert f'Last changed on <time datetime="{changed.isoformat()}">' in body
+    assert "minutes ago" not in body
 
 
 def grow_roadmap(roadmap, owner, count):
@@ -675,3 +679,14 @@ def test_htmx_row_of_a_draft_roadmap_is_not_shown_to_people_who_cannot_see_it(
     ).content.decode()
     assert 'class="skill-row"' not in body and "Hidden part" not in body
     assert 'id="track-skill"' in body  # the skill's own form instead
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://example.com/file", "not a link"])
+def test_a_bad_evidence_link_is_explained_once(owner_client, roadmap, link):
+    """Issue 22: `javascript:alert(1)` showed "Enter a valid URL." twice."""
+    response = owner_client.post("/track/python/", {"evidence_url": link, "full": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = page.split('class="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "Please correct this error:" in summary
+    assert summary.count("Enter a valid URL.") == 1

@@ -28,6 +28,13 @@ if TYPE_CHECKING:
     from careers.models import Competency
 
 
+class HttpUrlField(forms.URLField):
+    """A web address: http or https only (no `javascript:` or `ftp:`), one message when
+    it is not (URLField's own validator would add a second, identical one)."""
+
+    default_validators = [http_url]
+
+
 class ProgressForm(forms.Form):
     """Fields left out of the submitted data keep their value (as in the API's PUT).
 
@@ -54,12 +61,11 @@ class ProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Private notes for yourself."),
     )
-    evidence_url = forms.URLField(
+    evidence_url = HttpUrlField(
         label=_("Evidence link"),
         required=False,
         max_length=EVIDENCE_URL_MAX_LENGTH,
         assume_scheme="https",
-        validators=[http_url],
         help_text=_("A link that shows your work: a repository, a certificate, a post."),
     )
 

@@ -66,7 +66,15 @@ def test_signed_in_account_pages_load_cleanly(page, person):
     ):
         response = page.goto(path)
         assert response.status == 200, path
+    # A destructive button looks destructive: not the accent of every primary button.
+    page.goto("/profile/delete/")
+    delete = page.get_by_role("button", name="Delete my account and all my data")
+    danger = delete.evaluate("b => getComputedStyle(b).backgroundColor")
     page.goto("/profile/")
+    save = page.get_by_role("button", name="Save profile")
+    primary = save.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert danger != primary
+    assert danger in ("rgb(179, 38, 30)", "rgb(255, 140, 130)")  # the error colour
     page.get_by_label("Handle").fill("Not OK!")
     page.get_by_role("button", name="Save profile").click()
     expect(page.locator(".form-errors")).to_be_visible()
@@ -114,3 +122,23 @@ def test_roadmap_with_controls_fits_a_phone(page, person):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.goto("/u/ada/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_every_label_of_the_weekly_chart_is_inside_the_chart(page, person):
+    """Issue 22: the public profile's last week label was cut ("30 No")."""
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/u/ada/")
+        labels = page.locator("figure.chart svg text.chart-label")
+        assert labels.count() >= 3
+        inside = page.evaluate(
+            """() => {
+                const svg = document.querySelector("figure.chart svg");
+                const box = svg.viewBox.baseVal;
+                return [...svg.querySelectorAll("text.chart-label")].map((t) => {
+                    const b = t.getBBox();
+                    return [t.textContent, b.x >= box.x && b.x + b.width <= box.x + box.width];
+                });
+            }"""
+        )
+        assert all(ok for _text, ok in inside), inside

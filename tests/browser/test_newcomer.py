@@ -58,6 +58,7 @@ def test_newcomer_signs_up_builds_a_profile_and_tracks_skills(page, backend_road
     page.get_by_label("Public: anyone with the link").check()
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+    expect(page.get_by_role("link", name="mark the skills you have on a roadmap")).to_be_visible()
     expect(page.get_by_text("Your profile is public.")).to_be_visible()
 
     # To a roadmap, through the navigation.
