@@ -622,3 +622,12 @@ def test_assessing_a_level_without_criteria_says_so(owner_client, world):
     assert response.redirect_chain == [("/careers/backend/middle/", 302)]
     assert "This level lists no behaviour criteria to assess." in text_of(response)
     assert not CompetencyAssessment.objects.exists()
+
+
+def test_a_group_of_two_suggests_the_two_closest_skills_it_still_needs(owner, world):
+    world["group"].at_least = 2
+    world["group"].save()
+    knows(owner, world, rust=1, go=2, java=3)  # Java is there; one more is needed
+    needs = standings([world["senior"]], owner)[world["senior"].pk].needs()
+    picks = [(n.skill.slug, n.mine) for n in needs if hasattr(n, "group")]
+    assert picks == [("go", 2)]  # the closest of the rest, and only as many as missing
