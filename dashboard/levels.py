@@ -11,6 +11,7 @@ A constant number of queries however many requirements (tests/test_careers.py).
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Profile
-from careers.models import Level, LevelRequirement, Theme
+from careers.models import Level, LevelRequirement, Theme, Track
 from core.pages import render_page
 from core.versions import CONTENT, SALARIES
 from dashboard.readiness import BehaviourStanding, Standing, readiness_for, standings
@@ -116,8 +117,14 @@ def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
     )
 
 
-def find_level(track: str, level: str) -> Level:
-    return get_object_or_404(Level.objects.select_related("track"), track__slug=track, slug=level)
+def find_level(user: AbstractBaseUser | AnonymousUser, track: str, level: str) -> Level:
+    """The level, or 404; a level of an unpublished track (a copy not yet published) is
+    a 404 except to staff, as its track's page is."""
+    return get_object_or_404(
+        Level.objects.select_related("track").filter(track__in=Track.objects.visible_to(user)),
+        track__slug=track,
+        slug=level,
+    )
 
 
 def level_context(
@@ -125,7 +132,7 @@ def level_context(
 ) -> dict:
     """The level page's context. Cached per person (core.pages keys on who asks), so the
     visitor's own country may shape the pay figures, and their own standing shows."""
-    level_obj = find_level(track, level)
+    level_obj = find_level(request.user, track, level)
     track_obj = level_obj.track
     ladder = list(track_obj.levels.order_by("rank"))
     for step in ladder:
@@ -191,7 +198,7 @@ def level_context(
 def assess(request: HttpRequest, track: str, level: str) -> HttpResponse:
     """Save my self-assessment of the level's criteria; back to the level page with a
     message, or the page again with the form's errors (nothing saved)."""
-    level_obj = find_level(track, level)
+    level_obj = find_level(request.user, track, level)
     back = level_obj.get_absolute_url()
     if not request.user.is_authenticated:
         return to_sign_in(request, back)

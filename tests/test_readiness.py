@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import profile_of
 from careers.models import Level, LevelRequirement, Track
+from core.versions import CONTENT, bump
 from dashboard.readiness import readiness_for, standings
 from skills.models import Skill
 from tests.api_helpers import token_client
@@ -631,3 +632,18 @@ def test_a_group_of_two_suggests_the_two_closest_skills_it_still_needs(owner, wo
     needs = standings([world["senior"]], owner)[world["senior"].pk].needs()
     picks = [(n.skill.slug, n.mine) for n in needs if hasattr(n, "group")]
     assert picks == [("go", 2)]  # the closest of the rest, and only as many as missing
+
+
+def test_an_unpublished_tracks_level_is_404_except_to_staff(
+    client, owner_client, staff_client, owner, world
+):
+    Track.objects.filter(pk=world["track"].pk).update(published=False)
+    bump(CONTENT)  # update() sends no signal
+    criterion = world["criteria"][0]
+    assert client.get(SENIOR).status_code == 404
+    assert owner_client.get(SENIOR).status_code == 404
+    assert owner_client.post(ASSESS, {f"rating-{criterion.pk}": "met"}).status_code == 404
+    assert not CompetencyAssessment.objects.exists()
+    api, _, _ = token_client(owner)
+    assert api.get(READINESS, {"level": "backend/senior"}).status_code == 404
+    assert staff_client.get(SENIOR).status_code == 200

@@ -23,7 +23,7 @@ from accounts.models import Profile, profile_of
 from api.auth import PERSONAL
 from api.pagination import Pagination
 from api.schemas import ProfileOut, ProgressOut, ReadinessOut, responses
-from careers.models import Level
+from careers.models import Level, Track
 from dashboard.readiness import readiness_for, standings, target_of
 from skills.models import Skill
 from tracking.forms import ProgressForm
@@ -176,6 +176,7 @@ def get_readiness(
         track_slug, level_slug = level.split("/")
         found = (
             Level.objects.select_related("track")
+            .filter(track__in=Track.objects.visible_to(user))
             .filter(track__slug=track_slug, slug=level_slug)
             .first()
         )
