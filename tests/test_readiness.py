@@ -35,6 +35,7 @@ from tests.factories import (
     RequirementGroupFactory,
     SkillFactory,
     ThemeFactory,
+    UserFactory,
 )
 from tracking.models import CompetencyAssessment, SkillProgress, levels_with_readiness
 
@@ -647,3 +648,28 @@ def test_an_unpublished_tracks_level_is_404_except_to_staff(
     api, _, _ = token_client(owner)
     assert api.get(READINESS, {"level": "backend/senior"}).status_code == 404
     assert staff_client.get(SENIOR).status_code == 200
+
+
+def test_our_backend_ladder_counts_expert_python_once_toward_senior(db):
+    """On the demo content (careers/demo): the main-language group is met, once, by
+    Python; every other expectation of senior is a gap, its criteria included."""
+    from careers.demo import load as load_tracks
+    from skills.demo import load as load_roadmaps
+
+    load_roadmaps()
+    load_tracks()
+    person = UserFactory()
+    SkillProgress.objects.create(
+        user=person, skill=Skill.objects.get(slug="python"), status="done", proficiency=4
+    )
+    senior = Level.objects.get(track__slug="backend", slug="senior")
+    readiness = readiness_for(senior, person)
+    standing = standings([senior], person)[senior.pk]
+    language = next(g for g in standing.groups if "language" in g.group.name.lower())
+    assert language.is_met and [m.skill.slug for m in language.have] == ["python"]
+    assert readiness.technical.met == 1
+    assert readiness.behaviour.total == senior.competencies.count() > 0
+    gaps = standing.gaps()
+    assert len(gaps) == readiness.missing
+    assert not any(g.kind == "group" and g.data["name"] == language.group.name for g in gaps)
+    assert sum(g.kind == "competency" for g in gaps) == readiness.behaviour.total
