@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from salaries.privacy import contributions_export
-from tracking.export import events_part, progress_part
+from tracking.export import assessments_part, events_part, progress_part
 
 FORMAT = "careerpath-export/1"
 
@@ -70,6 +70,7 @@ EXPORT_PARTS: dict[str, Callable[[AbstractBaseUser], Any]] = {
     "profile": profile_part,
     "progress": progress_part,
     "events": events_part,
+    "assessments": assessments_part,
     "salary_contributions": salary_contributions_part,
 }
 

@@ -74,8 +74,10 @@ def public_profile_context(profile: Profile, viewer: AbstractBaseUser | Anonymou
             Level.objects.filter(pk__in=level_ids).select_related("track"), user
         )
     }
+    # The technical part only (skills and groups, each group once): behaviour criteria
+    # are self-assessed, and a person's assessments are theirs alone.
     for level in levels.values():
-        level.percent = completion_percent(level.requirements_met, level.requirements_total)
+        level.percent = completion_percent(level.technical_met, level.technical_total)
     weeks = weekly_done(user)
     return {
         "profile": profile,

@@ -1,6 +1,7 @@
 """Request and response shapes; the OpenAPI document is generated from these."""
 
 from datetime import datetime
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -244,3 +245,62 @@ class ProfileOut(Schema):
     visibility: Visibility
     created_at: datetime
     updated_at: datetime
+
+
+# My readiness for a level
+
+
+class ReadinessPartOut(Schema):
+    met: int = Field(ge=0)
+    total: int = Field(ge=0)
+    percent: int = Field(ge=0, le=100, description="Met as a whole percentage of total.")
+
+
+class BestOut(Schema):
+    skill: str = Field(description="The skill's slug.")
+    mine: int = Field(ge=0, le=4, description="My proficiency in it.")
+
+
+class SkillGapOut(Schema):
+    kind: Literal["skill"]
+    text: str = Field(description="What it needs, in a sentence.")
+    skill: str = Field(description="The skill's slug.")
+    name: str
+    mine: int = Field(ge=0, le=4, description="My proficiency, 0 when untracked.")
+    required: int = Field(ge=1, le=4)
+
+
+class GroupGapOut(Schema):
+    kind: Literal["group"]
+    text: str = Field(description="What it needs and my best, in a sentence.")
+    name: str
+    any_of: list[str] = Field(description="Slugs of the group's skills.")
+    at_least: int = Field(ge=1, description="How many of them must reach `proficiency`.")
+    proficiency: int = Field(ge=1, le=4)
+    have: list[str] = Field(description="Slugs of the group's skills I have at that level.")
+    best: BestOut | None = Field(description="My best skill of the group; null when none.")
+
+
+class CompetencyGapOut(Schema):
+    kind: Literal["competency"]
+    text: str = Field(description="The criterion and my standing, in a sentence.")
+    id: int
+    theme: str = Field(description="The theme's name.")
+    criterion: str
+    rating: Literal["not_yet"] | None = Field(description="`not_yet`, or null: not assessed.")
+
+
+GapOut = Annotated[SkillGapOut | GroupGapOut | CompetencyGapOut, Field(discriminator="kind")]
+
+
+class ReadinessOut(Schema):
+    level: str = Field(description="`track/level`.")
+    name: str = Field(description="The level's name.")
+    technical: ReadinessPartOut = Field(
+        description="Skill requirements and groups (each group counted once)."
+    )
+    behaviour: ReadinessPartOut = Field(description="Behaviour criteria I rated met.")
+    overall: ReadinessPartOut = Field(description="Both parts together.")
+    gaps: list[GapOut] = Field(
+        description="Every unmet expectation: skills (largest gap first), groups, behaviours."
+    )

@@ -1,5 +1,7 @@
-"""One level's page (/careers/<track>/<level>/): what the level expects, grouped by
-roadmap section, its pay in the visitor's country, and where it leads.
+"""One level's page (/careers/<track>/<level>/): what the level expects (skills grouped
+by roadmap section, skill groups, behaviour criteria by theme), its pay in the visitor's
+country, and where it leads. Signed in, it shows my standing on every expectation and a
+form to assess myself on the level's criteria (POST /careers/<track>/<level>/assess/).
 
 It combines content (careers, skills), pay (salaries) and the visitor's profile
 (accounts), so it lives here, above those apps; the URL is the careers pages' own.
@@ -8,18 +10,25 @@ A constant number of queries however many requirements (tests/test_careers.py).
 
 from dataclasses import dataclass, field
 
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Profile
-from careers.models import Level, LevelRequirement
+from careers.models import Level, LevelRequirement, Theme, Track
 from core.pages import render_page
 from core.versions import CONTENT, SALARIES
+from dashboard.readiness import BehaviourStanding, Standing, readiness_for, standings
 from salaries.market import market_figures
 from salaries.stats import level_pay, pay_sources
 from skills.models import Proficiency, Roadmap, Section, SkillPlacement
+from tracking.forms import AssessmentForm
+from tracking.models import CompetencyAssessment
+from tracking.views import to_sign_in
 
 
 @dataclass
@@ -66,6 +75,31 @@ def group_by_section(requirements: list[LevelRequirement]) -> list[RequirementGr
     return list(groups.values())
 
 
+@dataclass
+class ThemeCriteria:
+    """A theme's criteria at one level, each with my assessment."""
+
+    theme: Theme
+    rows: list[BehaviourStanding] = field(default_factory=list)
+
+
+def by_theme(behaviours: list[BehaviourStanding]) -> list[ThemeCriteria]:
+    """Criteria grouped by theme, in the themes' order (already the rows' order)."""
+    themes: dict[int, ThemeCriteria] = {}
+    for row in behaviours:
+        theme = row.competency.theme
+        themes.setdefault(theme.pk, ThemeCriteria(theme)).rows.append(row)
+    return list(themes.values())
+
+
+def assessment_form(standing: Standing, data: dict | None = None) -> AssessmentForm:
+    """The level's one self-assessment form, filled with my current assessments."""
+    current = {b.competency.pk: (b.rating, b.note, b.evidence_url) for b in standing.behaviours}
+    return AssessmentForm(
+        data, competencies=[b.competency for b in standing.behaviours], current=current
+    )
+
+
 def visitor_country(request: HttpRequest) -> str | None:
     """The signed-in person's country from their profile (one query), else None."""
     if not request.user.is_authenticated:
@@ -84,12 +118,22 @@ def level_detail(request: HttpRequest, track: str, level: str) -> HttpResponse:
     )
 
 
-def level_context(request: HttpRequest, track: str, level: str) -> dict:
-    """The level page's context. Cached per person (core.pages keys on who asks), so the
-    visitor's own country may shape the pay figures."""
-    level_obj = get_object_or_404(
-        Level.objects.select_related("track"), track__slug=track, slug=level
+def find_level(user: AbstractBaseUser | AnonymousUser, track: str, level: str) -> Level:
+    """The level, or 404; a level of an unpublished track (a copy not yet published) is
+    a 404 except to staff, as its track's page is."""
+    return get_object_or_404(
+        Level.objects.select_related("track").filter(track__in=Track.objects.visible_to(user)),
+        track__slug=track,
+        slug=level,
     )
+
+
+def level_context(
+    request: HttpRequest, track: str, level: str, form: AssessmentForm | None = None
+) -> dict:
+    """The level page's context. Cached per person (core.pages keys on who asks), so the
+    visitor's own country may shape the pay figures, and their own standing shows."""
+    level_obj = find_level(request.user, track, level)
     track_obj = level_obj.track
     ladder = list(track_obj.levels.order_by("rank"))
     for step in ladder:
@@ -97,7 +141,9 @@ def level_context(request: HttpRequest, track: str, level: str) -> dict:
     below = next((lv for lv in reversed(ladder) if lv.rank < level_obj.rank), None)
     above = next((lv for lv in ladder if lv.rank > level_obj.rank), None)
 
-    requirements = list(level_obj.requirements.select_related("skill").order_by("skill__name"))
+    signed_in = request.user.is_authenticated
+    standing = standings([level_obj], request.user)[level_obj.pk]
+    requirements = standing.requirements  # by skill name, with my proficiency (`mine`)
     before: dict[int, int] = {}
     if below is not None:
         before = dict(below.requirements.values_list("skill_id", "proficiency"))
@@ -134,6 +180,13 @@ def level_context(request: HttpRequest, track: str, level: str) -> dict:
         "new_count": new_count,
         "raised_count": raised_count,
         "dropped_count": dropped,
+        "skill_groups": standing.groups,
+        "themes": by_theme(standing.behaviours),
+        "criteria_count": len(standing.behaviours),
+        "signed_in": signed_in,
+        "readiness": readiness_for(level_obj, request.user) if signed_in else None,
+        "gaps": standing.gaps() if signed_in else [],
+        "form": (form or assessment_form(standing)) if signed_in and standing.behaviours else None,
         "leads_to": leads_to,
         "comes_from": comes_from,
         "pay": pay,
@@ -142,3 +195,35 @@ def level_context(request: HttpRequest, track: str, level: str) -> dict:
         "market": market_figures(track_obj),
     }
     return context
+
+
+@require_POST
+def assess(request: HttpRequest, track: str, level: str) -> HttpResponse:
+    """Save my self-assessment of the level's criteria; back to the level page with a
+    message, or the page again with the form's errors (nothing saved)."""
+    level_obj = find_level(request.user, track, level)
+    back = level_obj.get_absolute_url()
+    if not request.user.is_authenticated:
+        return to_sign_in(request, back)
+    standing = standings([level_obj], request.user)[level_obj.pk]
+    if not standing.behaviours:
+        messages.info(request, _("This level lists no behaviour criteria to assess."))
+        return redirect(back)
+    form = assessment_form(standing, request.POST)
+    if not form.is_valid():
+        context = level_context(request, track, level, form=form)
+        return render(request, "dashboard/level_detail.html", context)
+    changed = CompetencyAssessment.objects.record(request.user, form.ratings())
+    if changed:
+        messages.success(
+            request,
+            ngettext(
+                "Your self-assessment of %(level)s is saved: %(count)d criterion changed.",
+                "Your self-assessment of %(level)s is saved: %(count)d criteria changed.",
+                changed,
+            )
+            % {"level": level_obj.name, "count": changed},
+        )
+    else:
+        messages.info(request, _("Nothing to save: no criterion was changed."))
+    return redirect(f"{back}#assess-title")

@@ -1,16 +1,24 @@
-"""Where a person stands: level readiness, missing skills, what to learn next, history.
+"""Where a person stands: level readiness, every gap, what to learn next, history.
 
-Readiness is a PLAIN count: each requirement of a level counts once, and it is met when
-the person's proficiency in that skill is at least the requirement's minimum. It is not
-weighted by the minimum, so one expert-level skill cannot hide several missing basics,
-and "9 of 12 met" reads the same as the percentage. Progress below the minimum shows in
-the missing-skills list (mine vs required), not in the percentage.
+A level expects two kinds of thing, counted apart and together:
 
-Everything here runs a fixed number of queries whatever the amount of data: readiness is
-counted by the database (`tracking.models.levels_with_readiness`, the same count the
-public profile shows; missing skills through a join restricted to this person's progress
-with FilteredRelation); the prerequisite graph is read in one query and walked in
-memory. The history and activity over time are tracking's (tracking/history.py).
+- the technical part: each plain requirement (one skill at a minimum proficiency) and
+  each requirement group ("one of Python, Go, … at practitioner"), a group counting
+  ONCE, met when at least `at_least` of its skills reach the group's minimum;
+- the behavioural part: each competency criterion, met when the person rated it "met"
+  (docs/content.md, "Scale"); "not yet" and not assessed are not met.
+
+Together is (technical met + behaviours met) / (all expectations). Every expectation
+counts once and is not weighted, so one expert skill cannot hide several missing
+basics, and "9 of 12 met" reads the same as the percentage. What is below the bar shows
+in the gaps, each named with what it needs (mine vs required).
+
+Everything here runs a fixed number of queries whatever the amount of data: the counts
+are the database's (`tracking.models.levels_with_readiness`, the one home of the count,
+also used by the public profile); the gaps are read in four queries for any number of
+levels (joins restricted to this person's progress and assessments with
+FilteredRelation); the prerequisite graph is read in one query and walked in memory.
+The history and activity over time are tracking's (tracking/history.py).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -35,17 +43,20 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from careers.models import Level, LevelRequirement
-from skills.models import Prerequisite, Skill
-from tracking.models import Status, completion_percent, levels_with_readiness
+from careers.models import Competency, Level, LevelRequirement, RequirementGroup
+from skills.models import Prerequisite, Proficiency, Skill
+from tracking.models import Rating, Status, completion_percent, levels_with_readiness
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from accounts.models import Profile
 
 READINESS_METHOD = gettext_lazy(
-    "Plain count: every requirement counts once, and it is met when your proficiency "
-    "reaches the level's minimum. Skills below the minimum are listed as missing, with "
-    "your proficiency beside the one required."
+    "Every expectation counts once. Skills: a requirement is met when your proficiency "
+    "reaches the level's minimum, and a group (“one of these languages”) when enough of "
+    "its skills do. Behaviours: a criterion is met when you rate it met. Whatever is "
+    "missing is listed with what it needs."
 )
 SUGGESTIONS = 5
 
@@ -66,10 +77,11 @@ def requirements_with_mine(
 
 
 @dataclass(frozen=True)
-class Readiness:
-    level: Level
-    total: int
+class Part:
+    """Met of total, for one part of a level's expectations (or all of them)."""
+
     met: int
+    total: int
 
     @property
     def percent(self) -> int:
@@ -79,10 +91,355 @@ class Readiness:
     def missing(self) -> int:
         return self.total - self.met
 
+
+@dataclass(frozen=True)
+class Readiness:
+    """A level's readiness: technical (requirements and groups) and behavioural parts.
+
+    `met`, `total` and `percent` are the overall figures (both parts together)."""
+
+    level: Level
+    technical: Part
+    behaviour: Part
+
+    @property
+    def overall(self) -> Part:
+        return Part(
+            self.technical.met + self.behaviour.met, self.technical.total + self.behaviour.total
+        )
+
+    @property
+    def met(self) -> int:
+        return self.overall.met
+
+    @property
+    def total(self) -> int:
+        return self.overall.total
+
+    @property
+    def percent(self) -> int:
+        return self.overall.percent
+
+    @property
+    def missing(self) -> int:
+        return self.overall.missing
+
     @classmethod
     def of(cls, level: Level) -> Readiness:
         """From a level annotated by tracking.models.levels_with_readiness."""
-        return cls(level=level, total=level.requirements_total, met=level.requirements_met)
+        return cls(
+            level=level,
+            technical=Part(level.technical_met, level.technical_total),
+            behaviour=Part(level.competencies_met, level.competencies_total),
+        )
+
+
+def readiness_for(level: Level, user: AbstractBaseUser | AnonymousUser) -> Readiness:
+    """One level's readiness: one query."""
+    return Readiness.of(levels_with_readiness(Level.objects.filter(pk=level.pk), user).get())
+
+
+# Every expectation of a level, with my standing and what each gap needs ----------------
+
+
+def proficiency_label(value: int) -> str:
+    return str(Proficiency(value).label)
+
+
+def listed(names: Sequence[str]) -> str:
+    return ", ".join(names)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One unmet expectation: its kind, a sentence saying what it needs, and the facts
+    (for the API)."""
+
+    kind: str  # "skill", "group" or "competency"
+    text: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Member:
+    """One skill of a requirement group, with my proficiency in it."""
+
+    skill: Skill
+    mine: int
+
+    @property
+    def skill_id(self) -> int:
+        return self.skill.pk
+
+    @property
+    def mine_label(self) -> str:
+        return proficiency_label(self.mine)
+
+
+@dataclass
+class GroupPick:
+    """A skill of an unmet group that would bring it closer (for what to learn next)."""
+
+    skill: Skill
+    mine: int
+    proficiency: int
+    group: RequirementGroup
+
+    @property
+    def skill_id(self) -> int:
+        return self.skill.pk
+
+
+@dataclass
+class GroupStanding:
+    group: RequirementGroup
+    members: list[Member]  # my best first, then by name
+
+    @property
+    def have(self) -> list[Member]:
+        return [m for m in self.members if m.mine >= self.group.proficiency]
+
+    @property
+    def is_met(self) -> bool:
+        return len(self.have) >= self.group.at_least
+
+    @property
+    def best(self) -> Member | None:
+        return self.members[0] if self.members and self.members[0].mine > 0 else None
+
+    def picks(self) -> list[GroupPick]:
+        """While the group is unmet: the skills closest to the bar, as many as it still
+        needs (never every alternative)."""
+        if self.is_met:
+            return []
+        short = self.group.at_least - len(self.have)
+        below = [m for m in self.members if m.mine < self.group.proficiency]
+        return [
+            GroupPick(m.skill, m.mine, self.group.proficiency, self.group) for m in below[:short]
+        ]
+
+    @property
+    def status_text(self) -> str:
+        """My standing, in a phrase: "your best is Python at working"."""
+        required = self.group.proficiency
+        if self.group.at_least == 1:
+            best = self.best
+            if best is None:
+                return _("you have none of them yet")
+            if best.mine >= required:
+                return _("met with %(skill)s at %(mine)s") % {
+                    "skill": best.skill.name,
+                    "mine": best.mine_label,
+                }
+            return _("your best is %(skill)s at %(mine)s") % {
+                "skill": best.skill.name,
+                "mine": best.mine_label,
+            }
+        have = self.have
+        if not have:
+            return _("you have none of them at that level yet")
+        return _("you have %(count)d: %(skills)s") % {
+            "count": len(have),
+            "skills": listed([m.skill.name for m in have]),
+        }
+
+    @property
+    def needs_text(self) -> str:
+        """What the group asks: "one of Python, Go at practitioner or better"."""
+        names = listed([m.skill.name for m in sorted(self.members, key=lambda m: m.skill.name)])
+        values = {
+            "skills": names,
+            "required": proficiency_label(self.group.proficiency),
+            "count": self.group.at_least,
+        }
+        if self.group.at_least == 1:
+            return _("one of %(skills)s at %(required)s or better") % values
+        return _("%(count)d of %(skills)s at %(required)s or better") % values
+
+    def gap(self) -> Gap:
+        return Gap(
+            "group",
+            _("%(name)s: %(needs)s; %(status)s")
+            % {"name": self.group.name, "needs": self.needs_text, "status": self.status_text},
+            {
+                "name": self.group.name,
+                "any_of": sorted(m.skill.slug for m in self.members),
+                "at_least": self.group.at_least,
+                "proficiency": self.group.proficiency,
+                "have": [m.skill.slug for m in self.have],
+                "best": (
+                    {"skill": self.best.skill.slug, "mine": self.best.mine} if self.best else None
+                ),
+            },
+        )
+
+
+@dataclass
+class BehaviourStanding:
+    """One criterion of a level, with my own assessment of it (None: not assessed)."""
+
+    competency: Competency
+    rating: str | None
+    note: str = ""
+    evidence_url: str = ""
+
+    @property
+    def is_met(self) -> bool:
+        return self.rating == Rating.MET
+
+    @property
+    def rating_label(self) -> str:
+        if self.rating is None:
+            return _("not assessed")
+        return str(Rating(self.rating).label)
+
+    def gap(self) -> Gap:
+        values = {
+            "theme": self.competency.theme.name,
+            "criterion": self.competency.criterion,
+        }
+        if self.rating is None:
+            text = _("%(theme)s: “%(criterion)s”; not assessed yet") % values
+        else:
+            text = _("%(theme)s: “%(criterion)s”; not yet met") % values
+        return Gap(
+            "competency",
+            text,
+            {
+                "id": self.competency.pk,
+                "theme": self.competency.theme.name,
+                "criterion": self.competency.criterion,
+                "rating": self.rating,
+            },
+        )
+
+
+@dataclass
+class Standing:
+    """Everything a level expects, each with my standing."""
+
+    level: Level
+    requirements: list[LevelRequirement] = field(default_factory=list)
+    groups: list[GroupStanding] = field(default_factory=list)
+    behaviours: list[BehaviourStanding] = field(default_factory=list)
+
+    @property
+    def missing_requirements(self) -> list[LevelRequirement]:
+        return [r for r in self.requirements if not r.is_met]
+
+    @property
+    def unmet_groups(self) -> list[GroupStanding]:
+        return [g for g in self.groups if not g.is_met]
+
+    @property
+    def unmet_behaviours(self) -> list[BehaviourStanding]:
+        return [b for b in self.behaviours if not b.is_met]
+
+    def gaps(self) -> list[Gap]:
+        """Every unmet expectation: skills (largest gap first), groups, then behaviours
+        in theme order."""
+        missing = sorted(
+            self.missing_requirements, key=lambda r: (r.mine - r.proficiency, r.skill.name)
+        )
+        skills = [
+            Gap(
+                "skill",
+                _("%(skill)s at %(required)s or better; you are at %(mine)s")
+                % {
+                    "skill": r.skill.name,
+                    "required": r.get_proficiency_display(),
+                    "mine": r.mine_label,
+                },
+                {
+                    "skill": r.skill.slug,
+                    "name": r.skill.name,
+                    "mine": r.mine,
+                    "required": r.proficiency,
+                },
+            )
+            for r in missing
+        ]
+        return [
+            *skills,
+            *(g.gap() for g in self.unmet_groups),
+            *(b.gap() for b in self.unmet_behaviours),
+        ]
+
+    def needs(self) -> list[LevelRequirement | GroupPick]:
+        """What the technical gaps ask to learn: missing requirements and, per unmet
+        group, only the skills it still needs (for next_skills)."""
+        return [*self.missing_requirements, *(p for g in self.unmet_groups for p in g.picks())]
+
+
+def label_mine(requirements: Iterable[LevelRequirement]) -> list[LevelRequirement]:
+    """Name the proficiency each row's `mine` annotation stands for, and whether it is met."""
+    rows = list(requirements)
+    for requirement in rows:
+        requirement.mine_label = proficiency_label(requirement.mine)
+        requirement.is_met = requirement.mine >= requirement.proficiency
+    return rows
+
+
+def standings(
+    levels: Sequence[Level], user: AbstractBaseUser | AnonymousUser
+) -> dict[int, Standing]:
+    """{level id: Standing} for `levels`: four queries (three when no level has a
+    group), however many levels, skills, groups and criteria. An anonymous visitor's
+    standing is all zero and unassessed."""
+    found = {level.pk: Standing(level) for level in levels}
+    signed_in = user.is_authenticated
+
+    requirements = LevelRequirement.objects.filter(level__in=list(found))
+    if signed_in:
+        requirements = requirements_with_mine(requirements, user)
+    else:
+        requirements = requirements.annotate(
+            mine=Value(0, output_field=IntegerField()), my_status=Value(Status.NOT_STARTED)
+        )
+    for requirement in label_mine(requirements.select_related("skill").order_by("skill__name")):
+        found[requirement.level_id].requirements.append(requirement)
+
+    groups = {
+        group.pk: GroupStanding(group, [])
+        for group in RequirementGroup.objects.filter(level__in=list(found)).order_by(
+            "level", "position", "name"
+        )
+    }
+    members = RequirementGroup.skills.through.objects.filter(requirementgroup__in=list(groups))
+    if signed_in:
+        members = members.annotate(
+            my_progress=FilteredRelation("skill__progress", condition=Q(skill__progress__user=user))
+        ).annotate(mine=Coalesce(F("my_progress__proficiency"), Value(0)))
+    else:
+        members = members.annotate(mine=Value(0, output_field=IntegerField()))
+    if not groups:  # nothing to read: no query
+        members = members.none()
+    for row in members.select_related("skill").order_by("-mine", "skill__name"):
+        groups[row.requirementgroup_id].members.append(Member(row.skill, row.mine))
+    for standing in groups.values():
+        found[standing.group.level_id].groups.append(standing)
+
+    competencies = Competency.objects.filter(level__in=list(found)).select_related("theme")
+    if signed_in:
+        competencies = competencies.annotate(
+            mine=FilteredRelation("assessments", condition=Q(assessments__user=user))
+        ).annotate(
+            my_rating=F("mine__rating"),
+            my_note=F("mine__note"),
+            my_evidence_url=F("mine__evidence_url"),
+        )
+    for competency in competencies.order_by(
+        "level", "theme__position", "theme__name", "position", "pk"
+    ):
+        found[competency.level_id].behaviours.append(
+            BehaviourStanding(
+                competency,
+                getattr(competency, "my_rating", None),
+                getattr(competency, "my_note", None) or "",
+                getattr(competency, "my_evidence_url", None) or "",
+            )
+        )
+    return found
 
 
 def entry_rank() -> Subquery:
@@ -111,6 +468,30 @@ def dashboard_levels(
     )
 
 
+def target_of(profile: Profile) -> Level | None:
+    """The level a person aims at: their target, else the level after their current one
+    in its track, else the first level of their track; None without any of these. At
+    most one query (the profile's levels selected with it)."""
+    if profile.target_level_id:
+        return profile.target_level
+    current = profile.current_level
+    if current is not None:
+        return (
+            Level.objects.select_related("track")
+            .filter(track_id=current.track_id, rank__gt=current.rank)
+            .order_by("rank")
+            .first()
+        )
+    if profile.track_id:
+        return (
+            Level.objects.select_related("track")
+            .filter(track_id=profile.track_id)
+            .order_by("rank")
+            .first()
+        )
+    return None
+
+
 def next_level(
     levels: Sequence[Level], current: Level | None, track_id: int | None
 ) -> Level | None:
@@ -128,7 +509,7 @@ def next_level(
 @dataclass
 class Suggestion:
     skill: Skill
-    requirement: LevelRequirement | None  # the target requirement it closes, if any
+    requirement: LevelRequirement | GroupPick | None  # what it closes (or a group it helps)
     unlocks: list[Skill]  # missing target skills that need it first
     mine: int = 0
 
@@ -138,7 +519,12 @@ class Suggestion:
 
     def reason(self, level: Level) -> str:
         parts = []
-        if self.requirement is not None:
+        if isinstance(self.requirement, GroupPick):
+            parts.append(
+                _("counts toward “%(group)s” for %(level)s")
+                % {"group": self.requirement.group.name, "level": level.name}
+            )
+        elif self.requirement is not None:
             parts.append(_("needed for %(level)s") % {"level": level.name})
         if self.unlocks:
             names = [skill.name for skill in self.unlocks[:2]]
@@ -188,15 +574,17 @@ def ancestors(skill_id: int, requires: dict[int, set[int]]) -> set[int]:
 
 
 def next_skills(
-    missing: Sequence[LevelRequirement],
+    missing: Sequence[LevelRequirement | GroupPick],
     statuses: dict[int, str],
     graph: Graph,
     limit: int = SUGGESTIONS,
 ) -> list[Suggestion]:
     """Up to `limit` skills to learn next for the level whose `missing` requirements these are.
 
-    A candidate is a missing requirement (it closes one) or a skill that a missing
-    requirement needs first, directly or indirectly (it unlocks them), that is not done
+    `missing` is what the level still needs (Standing.needs(): missing requirements and,
+    per unmet group, only the skills closest to closing it, so a group of six languages
+    suggests one). A candidate is a missing requirement (it closes one) or a skill that a
+    missing requirement needs first, directly or indirectly (it unlocks them), that is not done
     or skipped. Only candidates whose own prerequisites are all done are offered, so the
     list always follows the prerequisite order. Ranked by how many requirements a skill
     closes or unlocks, then closing before unlocking, then by name. No queries: `missing`

@@ -9,4 +9,5 @@ urlpatterns = [
     path("dashboard/", views.index, name="index"),
     path("dashboard/compare/", views.compare, name="compare"),
     path("careers/<slug:track>/<slug:level>/", levels.level_detail, name="level_detail"),
+    path("careers/<slug:track>/<slug:level>/assess/", levels.assess, name="assess"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import Profile, profile_of
-from careers.models import Level, LevelRequirement
+from careers.models import Level
 from core import charts
 from core.pages import render_page
 from core.versions import CONTENT, SALARIES
@@ -26,12 +26,12 @@ from dashboard.readiness import (
     next_skills,
     prerequisite_graph,
     readiness_by_section,
-    requirements_with_mine,
+    readiness_for,
+    standings,
 )
-from skills.models import Proficiency
 from tracking.completion import roadmap_completion, started
 from tracking.history import activity, event_rows, history, progress_state, thin
-from tracking.models import completion_percent, levels_with_readiness
+from tracking.models import completion_percent
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -45,14 +45,6 @@ def my_profile(user: AbstractBaseUser) -> Profile:
         .first()
     )
     return profile or profile_of(user)
-
-
-def label_mine(requirements: list[LevelRequirement]) -> list[LevelRequirement]:
-    """Name the proficiency each row's `mine` annotation stands for."""
-    for requirement in requirements:
-        requirement.mine_label = Proficiency(requirement.mine).label
-        requirement.is_met = requirement.mine >= requirement.proficiency
-    return requirements
 
 
 @require_safe
@@ -84,35 +76,34 @@ def index_context(request: HttpRequest) -> dict:
     )
     focus = [level for level in (current, target) if level is not None]
 
-    rows = label_mine(
-        list(
-            requirements_with_mine(LevelRequirement.objects.filter(level__in=focus), user)
-            .select_related("skill")
-            .order_by("skill__name")
-        )
-    )
-    missing_current = [r for r in rows if current and r.level_id == current.pk and not r.is_met]
-    missing_target = [r for r in rows if target and r.level_id == target.pk and not r.is_met]
+    standing = standings(focus, user)
+    mine_now = standing[current.pk] if current else None
+    mine_next = standing[target.pk] if target else None
+    missing_current = mine_now.missing_requirements if mine_now else []
+    missing_target = mine_next.missing_requirements if mine_next else []
     missing_target.sort(key=lambda r: (r.mine - r.proficiency, r.skill.name))
 
     state = progress_state(user)
     statuses = {skill_id: status for skill_id, (status, _p) in state.items()}
-    suggestions = (
-        next_skills(missing_target, statuses, prerequisite_graph()) if missing_target else []
-    )
+    needs = mine_next.needs() if mine_next else []
+    suggestions = next_skills(needs, statuses, prerequisite_graph()) if needs else []
     for suggestion in suggestions:
         suggestion.text = suggestion.reason(target)
 
     events = event_rows(user)
     history_level = target or current  # readiness over time: for the next level if any
-    history_requirements = {
-        r.skill_id: r.proficiency for r in rows if history_level and r.level_id == history_level.pk
-    }
+    history_requirements = (
+        {r.skill_id: r.proficiency for r in standing[history_level.pk].requirements}
+        if history_level
+        else {}
+    )
     points = thin(history(events, state, history_requirements))
     history_chart = charts.history_chart(
         [(p.day, p.done, p.percent) for p in points],
         readiness_name=(
-            _("Ready for %(level)s") % {"level": history_level.name} if history_level else None
+            _("Skill requirements of %(level)s met") % {"level": history_level.name}
+            if history_level
+            else None
         ),
         done_name=_("Skills done"),
     )
@@ -139,6 +130,8 @@ def index_context(request: HttpRequest) -> dict:
         "target_is_next": target is not None and target.pk != profile.target_level_id,
         "missing_current": missing_current,
         "missing_target": missing_target,
+        "standing_current": mine_now,
+        "standing_target": mine_next,
         "suggestions": suggestions,
         "other_tracks": other_tracks,
         "roadmaps": roadmaps,
@@ -176,17 +169,9 @@ def compare(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "level": level}
     if level is not None:
         sections = readiness_by_section(level, user)
-        readiness = Readiness.of(
-            levels_with_readiness(Level.objects.filter(pk=level.pk), user).get()
-        )
-        requirements = label_mine(
-            list(
-                requirements_with_mine(level.requirements.all(), user)
-                .select_related("skill")
-                .order_by("skill__name")
-            )
-        )
-        requirements.sort(key=lambda r: (r.is_met, r.skill.name))
+        readiness = readiness_for(level, user)
+        standing = standings([level], user)[level.pk]
+        requirements = sorted(standing.requirements, key=lambda r: (r.is_met, r.skill.name))
         context |= {
             "readiness": readiness,
             "sections": sections,
@@ -201,6 +186,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 ]
             ),
             "requirements": requirements,
+            "standing": standing,
             "readiness_method": READINESS_METHOD,
         }
     return render(request, "dashboard/compare.html", context)

@@ -129,6 +129,7 @@ class CompetencyFactory(factory.django.DjangoModelFactory):
 class RequirementGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "careers.RequirementGroup"
+        skip_postgeneration_save = True  # the skills hook sets the M2M; nothing to save
 
     level = factory.SubFactory(LevelFactory)
     name = factory.Sequence(lambda n: f"Group {n}")

@@ -31,11 +31,13 @@ from django.urls.resolvers import RegexPattern
 
 from accounts.models import Profile
 from api.models import ApiToken
-from careers.models import Level, Track
+from careers.models import Competency, Level, Track
 from salaries import moderation
 from salaries.models import Contribution
 from skills.models import Roadmap, Skill
 from tests.factories import (
+    AssessmentFactory,
+    CompetencyFactory,
     LevelFactory,
     PlacementFactory,
     ProgressFactory,
@@ -46,18 +48,19 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
-from tracking.models import ProgressEvent, SkillProgress
+from tracking.models import CompetencyAssessment, ProgressEvent, SkillProgress
 
 # The owner's private data, each a string found nowhere else.
 BIO = "Bio-zq7x: only the owner may read this"
 DISPLAY_NAME = "Owner Zq7x"
 NOTE = "Note-zq7x: my private progress note"
+ASSESSMENT_NOTE = "Assessed-zq7x: my private note on a criterion"
 TOKEN_NAME = "token-zq7x"
 AMOUNT = 97531
 AMOUNT_SHOWN = "97,531"
-PRIVATE_MARKERS = (BIO, DISPLAY_NAME, NOTE, TOKEN_NAME, AMOUNT_SHOWN, "97531")
+PRIVATE_MARKERS = (BIO, DISPLAY_NAME, NOTE, ASSESSMENT_NOTE, TOKEN_NAME, AMOUNT_SHOWN, "97531")
 LEVEL_NAME = "Level Zq7x"
-READY = f"100% ready for {LEVEL_NAME}"  # the owner meets every requirement; nobody else does
+READY = f"100% ready for {LEVEL_NAME}"  # the owner meets every expectation; nobody else does
 PROGRESS_COUNT = 3
 ROADMAP_SLUG = "zq-roadmap"
 SKILL_SLUG = "zq-skill"
@@ -72,6 +75,7 @@ class World:
     roadmap: Roadmap
     track: Track
     level: Level
+    competency: Competency
     token: ApiToken
     contribution: Contribution
 
@@ -97,6 +101,8 @@ def make_world(owner, other_user) -> World:
     roadmap = RoadmapFactory(slug=ROADMAP_SLUG, title="Roadmap Zq7x")
     PlacementFactory(section=SectionFactory(roadmap=roadmap), skill=skill)
     ProgressFactory(user=owner, skill=skill, status="done", proficiency=4, notes=NOTE)
+    competency = CompetencyFactory(level=level, criterion="Criterion Zq7x")
+    AssessmentFactory(user=owner, competency=competency, rating="met", note=ASSESSMENT_NOTE)
     for _ in range(PROGRESS_COUNT - 1):
         ProgressFactory(user=owner, status="learning", proficiency=1)
     Profile.objects.filter(user=owner).update(
@@ -119,6 +125,7 @@ def make_world(owner, other_user) -> World:
         roadmap=roadmap,
         track=track,
         level=level,
+        competency=competency,
         token=token,
         contribution=contribution,
     )
@@ -137,6 +144,11 @@ def owner_state(world: World) -> dict:
             )
         ),
         "events": ProgressEvent.objects.filter(user=owner).count(),
+        "assessments": sorted(
+            CompetencyAssessment.objects.filter(user=owner).values_list(
+                "competency_id", "rating", "note", "evidence_url"
+            )
+        ),
         "contributions": sorted(
             Contribution.objects.filter(user=owner).values_list("pk", "status", "data_point_id")
         ),
@@ -230,8 +242,9 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     "skills/<slug:slug>/": public(lambda w: f"/skills/{w.skill.slug}/", owner_sees=lambda w: NOTE),
     "careers/": public(fixed("/careers/")),
     "careers/<slug:track>/": public(lambda w: f"/careers/{w.track.slug}/"),
+    # The level page shows the signed-in person's own standing and self-assessment.
     "careers/<slug:track>/<slug:level>/": public(
-        lambda w: f"/careers/{w.track.slug}/{w.level.slug}/"
+        lambda w: f"/careers/{w.track.slug}/{w.level.slug}/", owner_sees=lambda w: ASSESSMENT_NOTE
     ),
     "salaries/": public(fixed("/salaries/")),
     # Sign-in flows (allauth): signed-in people are sent on where a page is for visitors.
@@ -286,6 +299,14 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         anon="/accounts/login/?next=/",  # back to `next` after signing in
         other="/",
         owner="/",
+    ),
+    # A level's one self-assessment form: each person rates the criteria for themselves.
+    "careers/<slug:track>/<slug:level>/assess/": person_post(
+        lambda w: f"/careers/{w.track.slug}/{w.level.slug}/assess/",
+        lambda w, u: {f"rating-{w.competency.pk}": "not_yet", f"note-{w.competency.pk}": "Mine"},
+        anon="/accounts/login/?next=/careers/zq-track/zq-level/",
+        other="/careers/zq-track/zq-level/#assess-title",
+        owner="/careers/zq-track/zq-level/#assess-title",
     ),
     "salaries/contribute/": (
         person(fixed("/salaries/contribute/"), lambda w: AMOUNT_SHOWN),
@@ -351,6 +372,13 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         fixed("/api/v1/me/roadmaps/"),
         401,
         owner_sees=lambda w: f'"slug": "{ROADMAP_SLUG}", "done": 1, "total": 1',
+    ),
+    # My readiness: the owner meets everything (100); another person gets their own (0).
+    "api/v1/me/readiness": Case(
+        "api-person",
+        lambda w: f"/api/v1/me/readiness?level={w.level.key}",
+        401,
+        owner_sees=lambda w: '"overall": {"met": 2, "total": 2, "percent": 100}',
     ),
     "api/v1/me/profile": Case(
         "api-person", fixed("/api/v1/me/profile"), 401, owner_sees=lambda w: BIO

@@ -185,12 +185,12 @@ PAGES = {
     "/": 3,  # the ladder, the salary data's version, the pay
     "/careers/": 2,
     "/careers/grown-track/": 6,  # track, levels, transitions both ways, themes, criteria
-    # Level pages: 7 of their own (6 on a first step), plus the salary data's version, the
-    # pay (level_pay; its sources too when it has figures: tests/test_level_pay.py) and the
-    # U.S. market figures of the track's occupations.
-    "/careers/grown-track/step-4/": 10,
-    "/careers/grown-track/step-1/": 9,
-    "/careers/side-track/side-1/": 10,
+    # Level pages: 9 of their own (8 on a first step; skill groups and behaviour criteria
+    # are 2 of them), plus the salary data's version, the pay (level_pay; its sources too
+    # when it has figures: tests/test_level_pay.py) and the U.S. market figures.
+    "/careers/grown-track/step-4/": 12,
+    "/careers/grown-track/step-1/": 11,
+    "/careers/side-track/side-1/": 12,
 }
 
 

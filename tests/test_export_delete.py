@@ -48,6 +48,7 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         "profile",
         "progress",
         "events",
+        "assessments",
         "salary_contributions",
         "api_tokens",
     }

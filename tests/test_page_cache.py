@@ -96,19 +96,19 @@ def test_tracking_a_skill_shows_on_the_dashboard_and_roadmap_at_once(
     page_cache, owner_client, other_client
 ):
     url = build_content(12).roadmap.get_absolute_url()
-    assert "0 of 3 requirements met" in text(owner_client.get("/dashboard/"))
+    assert "0 of 3 expectations met" in text(owner_client.get("/dashboard/"))
     assert "0 of 12 done" in text(owner_client.get(url))
-    assert "0 of 3 requirements met" in text(other_client.get("/dashboard/"))
+    assert "0 of 3 expectations met" in text(other_client.get("/dashboard/"))
 
     response = owner_client.post(
         "/track/grown-0/", {"status": "done", "proficiency": "3", "next": url}
     )
     assert response.status_code == 302
 
-    assert "1 of 3 requirements met" in text(owner_client.get("/dashboard/"))
+    assert "1 of 3 expectations met" in text(owner_client.get("/dashboard/"))
     assert "1 of 12 done" in text(owner_client.get(url))
     # Someone else's pages never show it.
-    assert "0 of 3 requirements met" in text(other_client.get("/dashboard/"))
+    assert "0 of 3 expectations met" in text(other_client.get("/dashboard/"))
     assert "0 of 12 done" in text(other_client.get(url))
 
 

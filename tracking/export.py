@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from tracking.models import ProgressEvent, SkillProgress
+from tracking.models import CompetencyAssessment, ProgressEvent, SkillProgress
 
 
 def progress_part(user: AbstractBaseUser) -> list[dict[str, Any]]:
@@ -56,6 +56,37 @@ def events_part(user: AbstractBaseUser) -> list[dict[str, Any]]:
                 "to_status",
                 "from_proficiency",
                 "to_proficiency",
+            )
+        )
+    ]
+
+
+def assessments_part(user: AbstractBaseUser) -> list[dict[str, Any]]:
+    """My self-assessment of behaviour criteria: the level (`track/level`), the theme and
+    the criterion as written, my rating, note and evidence link."""
+    rows = CompetencyAssessment.objects.for_user(user).order_by(
+        "competency__level__track__slug", "competency__level__rank", "competency__position", "id"
+    )
+    return [
+        {
+            "level": f"{track}/{level}",
+            "theme": theme,
+            "criterion": criterion,
+            "rating": rating,
+            "note": note,
+            "evidence_url": evidence_url,
+            "updated_at": updated_at,
+        }
+        for track, level, theme, criterion, rating, note, evidence_url, updated_at in (
+            rows.values_list(
+                "competency__level__track__slug",
+                "competency__level__slug",
+                "competency__theme__name",
+                "competency__criterion",
+                "rating",
+                "note",
+                "evidence_url",
+                "updated_at",
             )
         )
     ]

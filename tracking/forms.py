@@ -3,9 +3,12 @@ and the rows of a roadmap's form, each checked by it."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.core.validators import URLValidator
 from django.http import QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +18,14 @@ from tracking.models import (
     EVIDENCE_URL_MAX_LENGTH,
     NOTES_MAX_LENGTH,
     TRACKED_FIELDS,
+    Rating,
     SkillProgress,
     Status,
     http_url,
 )
+
+if TYPE_CHECKING:
+    from careers.models import Competency
 
 
 class HttpUrlField(forms.URLField):
@@ -103,3 +110,119 @@ def roadmap_rows(data: QueryDict) -> list[tuple[str, dict[str, str]]] | None:
         (slug, {"status": status, "proficiency": level})
         for slug, status, level in zip(skills, statuses, levels, strict=True)
     ]
+
+
+# Self-assessment of a level's behaviour criteria --------------------------------------
+
+evidence_link = URLValidator(
+    schemes=["http", "https"],
+    message=_("Enter a link that starts with http:// or https://."),
+    code="invalid_link",
+)
+NOT_ASSESSED = ""
+
+
+def clean_evidence_link(value: str) -> str:
+    """An http(s) link, or "". A bare host (example.com/post) is taken as https; any
+    other scheme (javascript:, data:, ftp:) is refused with one clear error."""
+    value = value.strip()
+    if not value:
+        return ""
+    if not urlsplit(value).scheme and not value.startswith("//"):
+        value = f"https://{value}"
+    evidence_link(value)
+    return value
+
+
+class AssessmentForm(forms.Form):
+    """One form for all the behaviour criteria of a level: per criterion a rating (met,
+    not yet, or left not assessed), a note and an evidence link, in fields named
+    `rating-<id>`, `note-<id>` and `evidence_url-<id>`.
+
+    Only criteria whose rating was submitted are saved (`ratings()`); a note or a link
+    without a rating is refused, since it would be kept nowhere.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        competencies: Sequence[Competency],
+        current: dict[int, tuple[str | None, str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.competencies = list(competencies)
+        current = current or {}
+        choices = [(NOT_ASSESSED, capfirst(_("not assessed"))), *Rating.choices]
+        for competency in self.competencies:
+            rating, note, evidence_url = current.get(competency.pk, (None, "", ""))
+            self.fields[f"rating-{competency.pk}"] = forms.ChoiceField(
+                label=competency.criterion,
+                choices=[(value, capfirst(label)) for value, label in choices],
+                required=False,
+                widget=forms.RadioSelect,
+                initial=rating or NOT_ASSESSED,
+                error_messages={
+                    "invalid_choice": _("Choose met, not yet, or not assessed."),
+                },
+            )
+            self.fields[f"note-{competency.pk}"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                max_length=NOTES_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=note,
+            )
+            self.fields[f"evidence_url-{competency.pk}"] = forms.CharField(
+                label=_("Evidence link"),
+                required=False,
+                max_length=EVIDENCE_URL_MAX_LENGTH,
+                widget=forms.URLInput(attrs={"inputmode": "url"}),
+                initial=evidence_url,
+                help_text=_("An http(s) link: a pull request, a design document, a post."),
+            )
+
+    def rows(self) -> list[tuple[Competency, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        """(criterion, its rating, note and link fields), in the level's order."""
+        return [
+            (c, self[f"rating-{c.pk}"], self[f"note-{c.pk}"], self[f"evidence_url-{c.pk}"])
+            for c in self.competencies
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for competency in self.competencies:
+            rating_name = f"rating-{competency.pk}"
+            note_name, link_name = f"note-{competency.pk}", f"evidence_url-{competency.pk}"
+            note = cleaned.get(note_name, "") or ""
+            cleaned[note_name] = note.strip().replace("\r\n", "\n")
+            if link_name in cleaned:
+                try:
+                    cleaned[link_name] = clean_evidence_link(cleaned[link_name] or "")
+                except forms.ValidationError as error:
+                    self.add_error(link_name, error)
+            if (
+                rating_name in self.data
+                and not cleaned.get(rating_name)
+                and rating_name not in self.errors
+                and (cleaned.get(note_name) or cleaned.get(link_name))
+            ):
+                self.add_error(
+                    rating_name,
+                    _("Choose met or not yet to keep a note or a link with this criterion."),
+                )
+        if not any(f"rating-{c.pk}" in self.data for c in self.competencies):
+            raise forms.ValidationError(_("Nothing to save: rate at least one criterion."))
+        return cleaned
+
+    def ratings(self) -> dict[int, tuple[str | None, str, str]]:
+        """{competency id: (rating or None, note, link)} for the criteria submitted."""
+        return {
+            c.pk: (
+                self.cleaned_data[f"rating-{c.pk}"] or None,
+                self.cleaned_data[f"note-{c.pk}"],
+                self.cleaned_data[f"evidence_url-{c.pk}"],
+            )
+            for c in self.competencies
+            if f"rating-{c.pk}" in self.data
+        }

@@ -17,8 +17,9 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from careers.models import LevelRequirement
+from careers.models import Competency, LevelRequirement, RequirementGroup
 from core.queries import count_of
+from core.versions import bump, user_scope
 from skills.models import Proficiency, Section, Skill, SkillPlacement
 
 if TYPE_CHECKING:
@@ -140,6 +141,57 @@ class Rating(models.TextChoices):
     MET = "met", _("met")
 
 
+class CompetencyAssessmentQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> CompetencyAssessmentQuerySet:
+        """This person's own assessments; nothing at all for an anonymous visitor."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def record(
+        self, user: AbstractBaseUser, ratings: dict[int, tuple[str | None, str, str]]
+    ) -> int:
+        """Save this person's self-assessment of criteria: {competency id: (rating, note,
+        evidence link)}, validated. A rating of None means "not assessed": the row goes.
+        Criteria left out keep their assessment. Returns how many changed; a fixed number
+        of queries however many criteria, and the person's cached pages are refreshed."""
+        with transaction.atomic():
+            existing = {
+                row.competency_id: row
+                for row in self.select_for_update().filter(user=user, competency_id__in=ratings)
+            }
+            created, updated, removed = [], [], []
+            for competency_id, (rating, note, evidence_url) in ratings.items():
+                row = existing.get(competency_id)
+                if rating is None:
+                    if row is not None:
+                        removed.append(row.pk)
+                elif row is None:
+                    created.append(
+                        CompetencyAssessment(
+                            user=user,
+                            competency_id=competency_id,
+                            rating=rating,
+                            note=note,
+                            evidence_url=evidence_url,
+                        )
+                    )
+                elif (row.rating, row.note, row.evidence_url) != (rating, note, evidence_url):
+                    row.rating, row.note, row.evidence_url = rating, note, evidence_url
+                    row.updated_at = timezone.now()
+                    updated.append(row)
+            if created:
+                self.bulk_create(created)
+            if updated:
+                self.bulk_update(updated, ["rating", "note", "evidence_url", "updated_at"])
+            if removed:
+                self.filter(pk__in=removed).delete()
+            changed = len(created) + len(updated) + len(removed)
+            if changed:  # bulk writes send no signals: refresh the person's pages here
+                bump(user_scope(user.pk))
+        return changed
+
+
 class CompetencyAssessment(models.Model):
     """A person's own rating of one behaviour criterion of a level, with a note or evidence.
 
@@ -161,6 +213,8 @@ class CompetencyAssessment(models.Model):
         validators=[http_url],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CompetencyAssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["user", "competency"]
@@ -320,19 +374,52 @@ def completion_percent(done: int, total: int, skipped: int = 0) -> int:
 def levels_with_readiness(
     levels: models.QuerySet, user: AbstractBaseUser | AnonymousUser
 ) -> models.QuerySet:
-    """Levels annotated with `requirements_total` and `requirements_met`.
+    """Levels annotated with what they expect and how much of it this person meets.
 
-    A requirement is met when the person's proficiency in the skill is at least the
-    level's minimum (status does not matter here: proficiency is what a level asks).
+    The one home of the readiness count (dashboard, compare, level page, API, profile):
+
+    - `requirements_total`, `requirements_met`: plain skill requirements, met when the
+      person's proficiency in the skill is at least the level's minimum (status does
+      not matter: proficiency is what a level asks);
+    - `groups_total`, `groups_met`: requirement groups, each counted ONCE, met when at
+      least `at_least` of its skills have the person's proficiency at or above the
+      group's minimum;
+    - `competencies_total`, `competencies_met`: behaviour criteria the person rated
+      "met" (no assessment, or "not yet", is not met);
+    - `technical_total`, `technical_met`: requirements and groups together.
+
+    Every count is a subquery per level: one query however many levels or criteria.
     """
     requirements = LevelRequirement.objects.filter(level=OuterRef("pk"))
-    met = (
-        count_of(
+    groups = RequirementGroup.objects.filter(level=OuterRef("pk"))
+    competencies = Competency.objects.filter(level=OuterRef("pk"))
+    if user.is_authenticated:
+        members_met = RequirementGroup.skills.through.objects.filter(
+            requirementgroup=OuterRef("pk"),
+            skill__progress__user=user,
+            skill__progress__proficiency__gte=OuterRef("proficiency"),
+        )
+        requirements_met = count_of(
             requirements.filter(
                 skill__progress__user=user, skill__progress__proficiency__gte=F("proficiency")
             )
         )
-        if user.is_authenticated
-        else Value(0)
+        groups_met = count_of(
+            groups.alias(members_met=count_of(members_met)).filter(members_met__gte=F("at_least"))
+        )
+        competencies_met = count_of(
+            competencies.filter(assessments__user=user, assessments__rating=Rating.MET)
+        )
+    else:
+        requirements_met = groups_met = competencies_met = Value(0)
+    return levels.annotate(
+        requirements_total=count_of(requirements),
+        requirements_met=requirements_met,
+        groups_total=count_of(groups),
+        groups_met=groups_met,
+        competencies_total=count_of(competencies),
+        competencies_met=competencies_met,
+    ).annotate(
+        technical_total=F("requirements_total") + F("groups_total"),
+        technical_met=F("requirements_met") + F("groups_met"),
     )
-    return levels.annotate(requirements_total=count_of(requirements), requirements_met=met)

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from careers.models import LevelRequirement
+from careers.models import LevelRequirement, RequirementGroup
 from skills.models import Roadmap, Skill, SkillKind, SkillPlacement
 from skills.tree import SectionNode, roadmap_tree
 from tracking.forms import ProgressForm
@@ -268,8 +268,15 @@ def skill_context(request: HttpRequest, skill: Skill) -> dict[str, Any]:
         .select_related("level__track")
         .order_by("level__track__position", "level__track__name", "level__rank")
     )
+    # "One of these skills" counts too: a level whose group lists it expects it.
+    groups = (
+        RequirementGroup.objects.filter(skills=skill)
+        .select_related("level__track")
+        .order_by("level__track__position", "level__track__name", "level__rank")
+    )
     context: dict[str, Any] = {
         "skill": skill,
+        "groups": groups,
         "prerequisites": skill.prerequisites.order_by(Lower("name")),
         "unlocks": skill.unlocks.order_by(Lower("name")),
         "resources": skill.resources.order_by("position"),

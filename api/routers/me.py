@@ -1,4 +1,5 @@
-"""The signed-in person's own data: progress, roadmap completion and profile. Token or session only.
+"""The signed-in person's own data: progress, roadmap completion, profile and readiness.
+Token or session only.
 
 Everything is looked up through `request.auth` (the person the token or session belongs
 to), never by an id from the request, so nobody can reach another person's data.
@@ -10,18 +11,21 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from accounts.export import profile_part
-from accounts.models import profile_of
+from accounts.models import Profile, profile_of
 from api.auth import PERSONAL
 from api.pagination import Pagination
-from api.schemas import MyRoadmapOut, ProfileOut, ProgressOut, responses
+from api.schemas import MyRoadmapOut, ProfileOut, ProgressOut, ReadinessOut, responses
+from careers.models import Level, Track
+from dashboard.readiness import readiness_for, standings, target_of
 from skills.models import Roadmap, Skill
 from tracking.forms import ProgressForm
 from tracking.models import (
@@ -140,3 +144,80 @@ def list_my_roadmaps(request: HttpRequest):
 def get_profile(request: HttpRequest):
     profile_of(request.auth)  # made on first use, as the profile page does
     return profile_part(request.auth)
+
+
+LEVEL_KEY = r"^[-a-zA-Z0-9_]+/[-a-zA-Z0-9_]+$"
+
+
+def part(met: int, total: int, percent: int) -> dict:
+    return {"met": met, "total": total, "percent": percent}
+
+
+@router.get(
+    "/readiness",
+    response=responses(ReadinessOut, 401, 404, 422),
+    summary="My readiness for a level, both parts, and every gap",
+    description=(
+        "Technical (skill requirements, and groups counted once each), behaviour "
+        "(criteria I rated met) and overall, with every unmet expectation named with what "
+        "it needs. Without `level`: my target level, else the level after my current one, "
+        "else the first level of my track; 422 when my profile names none of these. An "
+        "unknown level is 404."
+    ),
+)
+@decorate_view(never_cache)
+def get_readiness(
+    request: HttpRequest,
+    level: str | None = Query(
+        None,
+        max_length=121,
+        pattern=LEVEL_KEY,
+        description="`track/level`; defaults to my target or next level.",
+        example="backend/senior",
+    ),
+):
+    user = request.auth
+    if level is None:
+        profile = (
+            Profile.objects.for_user(user)
+            .select_related("current_level", "target_level__track")
+            .first()
+        )
+        found = target_of(profile) if profile else None
+        if found is None:
+            raise ValidationError(
+                [
+                    {
+                        "loc": ("query", "level"),
+                        "msg": _(
+                            "Give a level as track/level: your profile names no target, "
+                            "current level or track to choose one from."
+                        ),
+                        "type": "missing",
+                    }
+                ]
+            )
+    else:
+        track_slug, level_slug = level.split("/")
+        found = (
+            Level.objects.select_related("track")
+            .filter(track__in=Track.objects.visible_to(user))
+            .filter(track__slug=track_slug, slug=level_slug)
+            .first()
+        )
+        if found is None:
+            raise HttpError(404, _("There is no level “%(level)s”.") % {"level": level})
+    readiness = readiness_for(found, user)
+    standing = standings([found], user)[found.pk]
+    return {
+        "level": found.key,
+        "name": found.name,
+        "technical": part(
+            readiness.technical.met, readiness.technical.total, readiness.technical.percent
+        ),
+        "behaviour": part(
+            readiness.behaviour.met, readiness.behaviour.total, readiness.behaviour.percent
+        ),
+        "overall": part(readiness.met, readiness.total, readiness.percent),
+        "gaps": [{"kind": gap.kind, "text": gap.text, **gap.data} for gap in standing.gaps()],
+    }

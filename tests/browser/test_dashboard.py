@@ -58,7 +58,7 @@ def test_tracking_skills_moves_readiness_and_the_chart(page):
     page.goto("/dashboard/")
     # Middle asks for 6 skills; Git is met: 1 of 6 = 17%.
     assert page.locator("p.answer").inner_text() == "17% ready for Middle"
-    assert page.get_by_text("1 of 6 requirements met").first.is_visible()
+    assert page.get_by_text("1 of 6 expectations met").first.is_visible()
     chart = page.locator("figure.chart")
     assert chart.count() == 1
     assert chart.get_attribute("tabindex") == "0"
