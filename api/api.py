@@ -5,7 +5,7 @@ from ninja.operation import Operation
 
 from api.docs import LocalSwagger
 from api.errors import install_handlers
-from api.routers import me, roadmaps, salaries, tracks
+from api.routers import me, roadmaps, salaries, teams, tracks
 from api.throttling import ApiRateLimit
 
 DESCRIPTION = """
@@ -47,3 +47,5 @@ api.add_router("/roadmaps/", roadmaps.router)
 api.add_router("/tracks/", tracks.router)
 api.add_router("/salaries/", salaries.router)
 api.add_router("/me/", me.router)
+api.add_router("/teams/", teams.router)
+api.add_router("/invitations/", teams.invitations)

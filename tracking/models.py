@@ -6,12 +6,13 @@ required by several levels, counts the same everywhere it appears.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Value
+from django.db.models import Count, F, OuterRef, Q, Value
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -299,3 +300,25 @@ def levels_with_readiness(
         else Value(0)
     )
     return levels.annotate(requirements_total=count_of(requirements), requirements_met=met)
+
+
+def requirements_met_by(
+    user_ids: Iterable[int], level_ids: Iterable[int]
+) -> dict[tuple[int, int], int]:
+    """{(user id, level id): requirements met}, for many people and levels in one query.
+
+    The rule of `levels_with_readiness` (proficiency at least the level's minimum) for
+    pages that show several people's readiness, such as a team's. Pairs with nothing met
+    are left out; the totals are `levels_with_readiness`'s `requirements_total`.
+    """
+    rows = (
+        LevelRequirement.objects.filter(
+            level_id__in=list(level_ids),
+            skill__progress__user_id__in=list(user_ids),
+            skill__progress__proficiency__gte=F("proficiency"),
+        )
+        .values_list("skill__progress__user_id", "level_id")
+        .annotate(met=Count("pk"))
+        .order_by()
+    )
+    return {(user_id, level_id): met for user_id, level_id, met in rows}
