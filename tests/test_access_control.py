@@ -39,8 +39,8 @@ from teams import actions as team_actions
 from teams.models import Invitation, Membership, Team
 from tests.factories import (
     InvitationFactory,
-    MembershipFactory,
     LevelFactory,
+    MembershipFactory,
     PlacementFactory,
     ProgressFactory,
     RequirementFactory,
