@@ -5,8 +5,9 @@ reviews (sees what members share with the team); an admin is also a manager and
 manages membership (invites, changes roles, removes). The person who creates a team is
 its admin. Nothing is shared by joining: each kind of data (readiness, skill progress,
 check-ins, goals) is shared per team by the member's own choice, stored on the
-membership, and only the team's managers see what is shared. Notes on skills and pay
-are never shared.
+membership. What a member shares is seen by the team's managers and admins, and by the
+members who share the same kind themselves (give to get): a member who shares nothing
+sees only counts. Notes on skills and pay are never shared.
 """
 
 from __future__ import annotations
@@ -140,6 +141,11 @@ class Membership(models.Model):
         if kind not in SHARING_KINDS:
             raise ValueError(f"Not a kind of sharing: {kind}")
         return bool(getattr(self, f"share_{kind}"))
+
+    def may_see(self, kind: str) -> bool:
+        """Whether I may see what others in my team share of `kind`: as a manager, or
+        because I share it too."""
+        return self.is_manager or self.shares(kind)
 
     @property
     def sharing(self) -> dict[str, bool]:

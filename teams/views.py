@@ -90,25 +90,24 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "progress_sharers": len(progress_sharers),
         "my_readiness": readiness_of([me])[me.user_id],
     }
-    if me.is_manager:
+    if me.may_see("readiness"):
         readiness_sharers = [m for m in members if m.share_readiness]
         readiness = readiness_of(readiness_sharers)
+        context["readiness_rows"] = [
+            (handle_of(m), readiness[m.user_id]) for m in readiness_sharers
+        ]
+        context["not_sharing_readiness"] = len(members) - len(readiness_sharers)
+    if me.may_see("progress"):
         cells = proficiency_matrix(
             [m.user_id for m in progress_sharers], [s.skill.pk for s in shapes]
         )
         for shape in context["single_points"]:
             holder = by_user.get(shape.holder_id)
             shape.holder_handle = handle_of(holder) if holder else ""
-        context.update(
-            {
-                "readiness_rows": [(handle_of(m), readiness[m.user_id]) for m in readiness_sharers],
-                "matrix": [
-                    (handle_of(m), [cells.get((m.user_id, s.skill.pk), 0) for s in shapes])
-                    for m in progress_sharers
-                ],
-                "not_sharing_readiness": len(members) - len(readiness_sharers),
-            }
-        )
+        context["matrix"] = [
+            (handle_of(m), [cells.get((m.user_id, s.skill.pk), 0) for s in shapes])
+            for m in progress_sharers
+        ]
     return render(request, "teams/detail.html", context)
 
 

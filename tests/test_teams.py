@@ -332,6 +332,19 @@ def test_a_member_sees_their_own_view_and_counts_only(world):
     assert page.context["shape"].members == 3 and page.context["shape"].sharing["readiness"] == 1
 
 
+def test_a_member_who_shares_a_kind_sees_that_kind_of_the_others_who_share_it(world):
+    quiet = signed_in(world.quiet)
+    quiet.post(f"/teams/{world.team.slug}/sharing/", {"readiness": "on"})
+    page = quiet.get(f"/teams/{world.team.slug}/")
+    html = page.content.decode()
+    assert [h for h, _r in page.context["readiness_rows"]] == ["quiet", "sharer"]
+    assert 'id="readiness-sharer"' in html
+    assert "matrix" not in page.context and 'id="team-matrix"' not in html  # progress: no
+    assert NOTE not in html and EVIDENCE not in html
+    api_progress = quiet.get(f"/api/v1/teams/{world.team.slug}/members/sharer/progress")
+    assert api_progress.status_code == 404
+
+
 @pytest.mark.parametrize("count", [2, 200])
 def test_team_pages_query_counts_do_not_grow(world, count, django_assert_max_num_queries):
     for i in range(count):

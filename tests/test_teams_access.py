@@ -4,8 +4,8 @@ member who shares, a manager and an admin, over every team page and endpoint.
 Each person's data carries marker strings: a note and an evidence link on a skill
 (never shown to anyone else, consent or not), a skill only they track (their progress
 as the API lists it), a level only they are at (their readiness), and the rows of the
-manager's tables. A marker reaches another person only when that person manages the
-team and the owner of the data shares that kind with it.
+manager's tables. A marker reaches another person only when the owner of the data shares
+that kind with the team and that person manages the team or shares the same kind.
 """
 
 from __future__ import annotations
@@ -119,8 +119,10 @@ def crew(django_db_setup, django_db_blocker) -> Iterator[Crew]:
 
 
 def sees(viewer: str, owner: str, kind: str) -> bool:
-    """Whether `viewer` may see `owner`'s data of `kind` (readiness or progress)."""
-    return viewer in ("admin", "manager") and SHARES[owner].get(kind, False)
+    """Whether `viewer` may see `owner`'s data of `kind` (readiness or progress): the
+    owner shares it, and the viewer manages the team or shares that kind too."""
+    gets = viewer in ("admin", "manager") or SHARES.get(viewer, {}).get(kind, False)
+    return gets and SHARES[owner].get(kind, False)
 
 
 def responses(client: Client, viewer: str) -> dict[str, str]:

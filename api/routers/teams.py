@@ -4,8 +4,8 @@ session only.
 Everything goes through the teams app's own actions (teams/actions.py) and read model
 (teams/overview.py), as the team pages do. A team is found only among the caller's own
 teams: anyone else gets the same 404 as for a missing team. Shared data is shown to the
-team's managers and admins only, and only what the member shares with that team;
-notes on skills and evidence links are never shown.
+team's managers and admins, and to members who share the same kind themselves; notes
+on skills and evidence links are never shown.
 """
 
 from datetime import datetime
@@ -99,8 +99,8 @@ class MemberOut(Schema):
     role: RoleValue
     joined_at: datetime
     readiness: ReadinessOut | None = Field(
-        description="Null unless the member shares readiness with this team and I am a "
-        "manager here (or it is me)."
+        description="Null unless it is mine, or the member shares readiness with this "
+        "team and I manage it or share readiness too."
     )
 
 
@@ -223,7 +223,11 @@ def list_members(request: HttpRequest, slug: str = Path(...), page: Query[Pagina
     offset = page.offset if page else 0
     everyone = members_of(me.team)
     rows = list(everyone[offset : offset + limit])
-    visible = [m for m in rows if m.user_id == me.user_id or (me.is_manager and m.share_readiness)]
+    visible = [
+        m
+        for m in rows
+        if m.user_id == me.user_id or (m.share_readiness and me.may_see("readiness"))
+    ]
     readiness = readiness_of(visible)
     items = []
     for member in rows:
@@ -247,13 +251,14 @@ def list_members(request: HttpRequest, slug: str = Path(...), page: Query[Pagina
     "/{slug:slug}/members/{handle}/progress",
     response=responses(list[MemberProgressOut], 401, 404),
     summary="A member's skill progress, if they share it with this team",
-    description="For the team's managers (and the member): never notes or evidence links.",
+    description="For the team's managers and members who share their progress too (and "
+    "the member): never notes or evidence links.",
 )
 @decorate_view(never_cache)
 def member_progress(request: HttpRequest, slug: str = Path(...), handle: str = Path(...)):
     me = membership_of(request, slug)
     seen = Q(user=request.auth)
-    if me.is_manager:
+    if me.may_see("progress"):
         seen |= Q(share_progress=True)
     member = get_object_or_404(
         Membership.objects.filter(seen, team=me.team), user__profile__handle=handle
