@@ -36,6 +36,11 @@ class TrackForm(forms.ModelForm):
         model = Team
         fields = ["track"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The choices are slugs: show the team's track by its slug, not its id.
+        self.initial["track"] = self.instance.track
+
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)

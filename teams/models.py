@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 
 INVITATION_DAYS = 14
 SHARING_KINDS = ("readiness", "progress", "checkins", "goals")
+SHARING_LABELS = {
+    "readiness": _("readiness"),
+    "progress": _("skill progress"),
+    "checkins": _("check-ins"),
+    "goals": _("goals"),
+}
 
 
 class Role(models.TextChoices):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from teams import actions
 from teams.forms import InviteForm, RoleForm, SharingForm, TeamForm, TrackForm
-from teams.models import SHARING_KINDS, Invitation, Membership, Team
+from teams.models import SHARING_KINDS, SHARING_LABELS, Invitation, Membership, Team
 from teams.overview import (
     handle_of,
     members_of,
@@ -89,6 +89,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "single_points": [s for s in shapes if s.single_point],
         "progress_sharers": len(progress_sharers),
         "my_readiness": readiness_of([me])[me.user_id],
+        "my_sharing": [(SHARING_LABELS[kind], me.shares(kind)) for kind in SHARING_KINDS],
     }
     if me.may_see("readiness"):
         readiness_sharers = [m for m in members if m.share_readiness]

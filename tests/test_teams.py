@@ -198,6 +198,8 @@ def test_a_member_leaves_at_once_and_the_last_one_out_deletes_the_team(owner, ow
 def test_an_admin_adopts_a_track(world):
     other = TrackFactory(slug="data", name="Data")
     boss = signed_in(world.admin)
+    page = boss.get(f"/teams/{world.team.slug}/members/").content.decode()
+    assert '<option value="eng" selected>Engineering</option>' in page
     boss.post(f"/teams/{world.team.slug}/track/", {"track": "data"})
     world.team.refresh_from_db()
     assert world.team.track == other
