@@ -494,3 +494,29 @@ def test_deleting_an_account_removes_its_memberships_and_keeps_the_team_managed(
     delete_account(world.sharer)
     delete_account(world.quiet)
     assert not Team.objects.filter(pk=world.team.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "\ud800", "x" * 101, "\t\n "])
+def test_hostile_team_names_are_refused_without_a_server_error(owner_client, name):
+    body = '{"name": ' + json.dumps(name) + "}"
+    response = owner_client.post("/api/v1/teams/", body, content_type="application/json")
+    assert 400 <= response.status_code < 500, response.content
+    if "\ud800" not in name:  # no browser sends a lone surrogate in a form
+        response = owner_client.post("/teams/", {"name": name})
+        assert response.status_code == 200 and response.context["form"].errors
+    assert not Team.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "email", ["a\x00@example.com", "\ud800@example.com", "a@" + "b" * 300 + ".com"]
+)
+def test_hostile_invitation_addresses_are_refused_without_a_server_error(world, email):
+    boss = signed_in(world.admin)
+    body = json.dumps({"email": email})
+    url = f"/api/v1/teams/{world.team.slug}/invitations"
+    assert 400 <= boss.post(url, body, content_type="application/json").status_code < 500
+    if "\ud800" not in email:  # no browser sends a lone surrogate in a form
+        form = {"email": email, "role": "member"}
+        response = boss.post(f"/teams/{world.team.slug}/members/", form)
+        assert response.status_code == 200 and response.context["form"].errors
+    assert not Invitation.objects.exists()

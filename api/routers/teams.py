@@ -42,6 +42,21 @@ class TeamIn(Schema):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(..., min_length=1, max_length=100, strict=True)
 
+    @field_validator("name")
+    @classmethod
+    def a_name(cls, value: str) -> str:
+        """Text (no NUL, control character or lone surrogate), spaces collapsed."""
+        try:
+            value.encode("utf-8")  # a lone surrogate cannot be
+        except UnicodeEncodeError:
+            raise ValueError("The name holds characters that are not text.") from None
+        if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+            raise ValueError("The name holds characters that are not text.")
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("Give the team a name.")
+        return value
+
 
 class TeamOut(Schema):
     slug: str
