@@ -7,6 +7,7 @@ so callers only translate it into a form error, a message or a JSON error.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core.mail import send_mail
@@ -61,7 +62,13 @@ def create_team(user: AbstractBaseUser, name: str, track: Track | None = None) -
     raise TeamError(_("Could not find a free address for this team; try another name."))
 
 
-def invite(team: Team, by: AbstractBaseUser, email: str, role: str, url_of) -> Invitation:
+def invite(
+    team: Team,
+    by: AbstractBaseUser,
+    email: str,
+    role: str,
+    url_of: Callable[[Invitation], str],
+) -> Invitation:
     """Invite `email` with `role`; mails the link (`url_of(invitation)`, absolute)."""
     if role not in Role.values:
         raise TeamError(_("Choose a role: member, manager or admin."))

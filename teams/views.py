@@ -4,6 +4,8 @@ a withdrawn consent or a removal shows on the very next request."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -42,7 +44,7 @@ def admin_membership(request: HttpRequest, slug: str) -> Membership:
     return membership
 
 
-def invitation_url(request: HttpRequest):
+def invitation_url(request: HttpRequest) -> Callable[[Invitation], str]:
     return lambda invitation: request.build_absolute_uri(invitation.get_absolute_url())
 
 

@@ -520,3 +520,26 @@ def test_hostile_invitation_addresses_are_refused_without_a_server_error(world, 
         response = boss.post(f"/teams/{world.team.slug}/members/", form)
         assert response.status_code == 200 and response.context["form"].errors
     assert not Invitation.objects.exists()
+
+
+def test_any_change_to_a_team_gives_its_cache_scope_a_new_version(world):
+    from core.versions import current
+    from teams.models import team_scope
+
+    scope = [team_scope(world.team.pk)]
+    seen = [current(scope)]
+    actions.set_sharing(Membership.objects.get(user=world.quiet), goals=True)
+    seen.append(current(scope))
+    actions.set_role(Membership.objects.get(user=world.quiet), Role.MANAGER)
+    seen.append(current(scope))
+    actions.remove(Membership.objects.get(user=world.quiet))
+    seen.append(current(scope))
+    assert len(set(seen)) == 4
+
+
+def test_an_invitation_never_demotes_a_member_already_in_the_team(world):
+    invitation = actions.invite(world.team, world.admin, "boss@example.com", "member", str)
+    membership = actions.accept(invitation.token, world.admin)
+    assert membership.role == Role.ADMIN
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == world.admin and not invitation.is_pending
