@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "accounts",
     "tracking",
     "salaries",
+    "teams",
     "dashboard",
     "ninja",
     "api",

@@ -119,6 +119,7 @@ Disallow: /dashboard/
 Disallow: /profile/
 Disallow: /me/
 Disallow: /track/
+Disallow: /teams/
 """
 
 

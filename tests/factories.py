@@ -226,3 +226,34 @@ class ImportProgressFactory(factory.django.DjangoModelFactory):
     phase = "checking"
     done = 10
     total = 40
+
+
+# Teams (issue 20) ------------------------------------------------------------------------
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.Team"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.Membership"
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.Invitation"
+
+    team = factory.SubFactory(TeamFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = "member"
+    token = factory.Sequence(lambda n: f"invitation-token-{n:08d}")

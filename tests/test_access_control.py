@@ -35,10 +35,14 @@ from careers.models import Competency, Level, Track
 from salaries import moderation
 from salaries.models import Contribution
 from skills.models import Roadmap, Skill
+from teams import actions as team_actions
+from teams.models import Invitation, Membership, Team
 from tests.factories import (
     AssessmentFactory,
     CompetencyFactory,
+    InvitationFactory,
     LevelFactory,
+    MembershipFactory,
     PlacementFactory,
     ProgressFactory,
     RequirementFactory,
@@ -64,6 +68,8 @@ READY = f"100% ready for {LEVEL_NAME}"  # the owner meets every expectation; nob
 PROGRESS_COUNT = 3
 ROADMAP_SLUG = "zq-roadmap"
 SKILL_SLUG = "zq-skill"
+TEAM_NAME = "Team Zq7x"
+TEAM = "/teams/team-zq7x/"  # the owner is its admin and shares everything with it
 
 
 @dataclass
@@ -78,6 +84,10 @@ class World:
     competency: Competency
     token: ApiToken
     contribution: Contribution
+    team: Team
+    teammate: object  # a member of the owner's team
+    invitation: Invitation  # pending
+    used_invitation: Invitation  # revoked: posting it changes nothing
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +127,22 @@ def make_world(owner, other_user) -> World:
         amount=Decimal(AMOUNT),
         year=date.today().year,
     )
+    team = team_actions.create_team(owner, TEAM_NAME, track)
+    team_actions.set_sharing(
+        Membership.objects.get(team=team, user=owner),
+        readiness=True,
+        progress=True,
+        checkins=True,
+        goals=True,
+    )
+    teammate = MembershipFactory(team=team, user=UserFactory(username="teammate")).user
     return World(
+        team=team,
+        teammate=teammate,
+        invitation=InvitationFactory(team=team, invited_by=owner, token="zq-pending"),
+        used_invitation=InvitationFactory(
+            team=team, invited_by=owner, token="zq-revoked", revoked_at=date(2026, 1, 1)
+        ),
         owner=owner,
         other=other_user,
         profile=Profile.objects.get(user=owner),
@@ -154,6 +179,26 @@ def owner_state(world: World) -> dict:
         ),
         "tokens": sorted(
             ApiToken.objects.filter(user=owner).values_list("pk", "name", "revoked_at")
+        ),
+        # The owner's teams: who is in them, with which role and sharing; their invitations.
+        "teams": sorted(
+            Membership.objects.filter(team__memberships__user=owner).values_list(
+                "team_id",
+                "user_id",
+                "role",
+                "share_readiness",
+                "share_progress",
+                "share_checkins",
+                "share_goals",
+            )
+        ),
+        "team_tracks": sorted(
+            Team.objects.filter(memberships__user=owner).values_list("pk", "name", "track_id")
+        ),
+        "invitations": sorted(
+            Invitation.objects.filter(team__memberships__user=owner).values_list(
+                "pk", "revoked_at", "accepted_at"
+            )
         ),
     }
 
@@ -382,6 +427,125 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     ),
     "api/v1/me/profile": Case(
         "api-person", fixed("/api/v1/me/profile"), 401, owner_sees=lambda w: BIO
+    ),
+    # Teams (tests/test_teams_access.py tries every team role): another person is an
+    # outsider to the owner's team and gets the 404 of a missing team.
+    "teams/": (
+        person(fixed("/teams/"), lambda w: TEAM_NAME),
+        person_post(
+            fixed("/teams/"),
+            lambda w, u: {"name": "Another team"},
+            other="/teams/another-team",
+            owner="/teams/another-team",
+        ),
+    ),
+    "teams/invitations/<str:token>/": (
+        # The link is the secret: whoever holds it may read it (and sign up through it).
+        Case("person", lambda w: f"/teams/invitations/{w.invitation.token}/", 200, 200, 200),
+        Case(
+            "person",
+            lambda w: f"/teams/invitations/{w.used_invitation.token}/",
+            LOGIN,
+            "/teams/invitations/zq-revoked/",
+            "/teams/invitations/zq-revoked/",
+            "post",
+        ),
+        Case("person", fixed("/teams/invitations/no-such-token/"), 404, 404, 404),
+    ),
+    "teams/<slug:slug>/": person(fixed(TEAM), lambda w: READY, other=404),
+    "teams/<slug:slug>/members/": (
+        person(fixed(f"{TEAM}members/"), lambda w: w.invitation.email, other=404),
+        person_post(
+            fixed(f"{TEAM}members/"),
+            lambda w, u: {"email": "new@example.com", "role": "member"},
+            other=404,
+            owner=f"{TEAM}members/",
+        ),
+    ),
+    "teams/<slug:slug>/members/<slug:handle>/role/": person_post(
+        fixed(f"{TEAM}members/teammate/role/"),
+        lambda w, u: {"role": "manager"},
+        other=404,
+        owner=f"{TEAM}members/",
+    ),
+    "teams/<slug:slug>/members/<slug:handle>/remove/": person_post(
+        fixed(f"{TEAM}members/teammate/remove/"),
+        lambda w, u: {},
+        other=404,
+        owner=f"{TEAM}members/",
+    ),
+    "teams/<slug:slug>/invitations/<int:pk>/revoke/": person_post(
+        lambda w: f"{TEAM}invitations/{w.invitation.pk}/revoke/",
+        lambda w, u: {},
+        other=404,
+        owner=f"{TEAM}members/",
+    ),
+    "teams/<slug:slug>/track/": person_post(
+        fixed(f"{TEAM}track/"),
+        lambda w, u: {"track": ""},
+        other=404,
+        owner=f"{TEAM}members/",
+    ),
+    "teams/<slug:slug>/sharing/": (
+        person(fixed(f"{TEAM}sharing/"), lambda w: f"What I share with {TEAM_NAME}", other=404),
+        person_post(fixed(f"{TEAM}sharing/"), lambda w, u: {}, other=404, owner=f"{TEAM}sharing/"),
+    ),
+    # The owner is the last admin, with a teammate: refused, back to the members.
+    "teams/<slug:slug>/leave/": Case(
+        "person", fixed(f"{TEAM}leave/"), LOGIN, 404, f"{TEAM}members/", "post"
+    ),
+    "api/v1/teams/": Case(
+        "api-person",
+        fixed("/api/v1/teams/"),
+        401,
+        method="post",
+        data=lambda w, u: {"name": "Another team"},
+        owner_changes=True,
+    ),
+    "api/v1/teams/<slug:slug>/invitations": Case(
+        "api-person",
+        fixed("/api/v1/teams/team-zq7x/invitations"),
+        401,
+        404,
+        method="post",
+        data=lambda w, u: {"email": "new@example.com", "role": "member"},
+        owner_changes=True,
+    ),
+    "api/v1/teams/<slug:slug>/sharing": Case(
+        "api-person",
+        fixed("/api/v1/teams/team-zq7x/sharing"),
+        401,
+        404,
+        method="put",
+        data=lambda w, u: {
+            "readiness": False,
+            "progress": False,
+            "checkins": False,
+            "goals": False,
+        },
+        owner_changes=True,
+    ),
+    "api/v1/teams/<slug:slug>/members/": Case(
+        "api-person",
+        fixed("/api/v1/teams/team-zq7x/members/"),
+        401,
+        404,
+        owner_sees=lambda w: w.level.key,
+    ),
+    "api/v1/teams/<slug:slug>/members/<handle>/progress": Case(
+        "api-person",
+        fixed("/api/v1/teams/team-zq7x/members/owner/progress"),
+        401,
+        404,
+        owner_sees=lambda w: SKILL_SLUG,
+    ),
+    "api/v1/invitations/<token>/accept": Case(
+        "api-person",
+        lambda w: f"/api/v1/invitations/{w.used_invitation.token}/accept",
+        401,
+        404,
+        404,
+        method="post",
     ),
 }
 

@@ -9,8 +9,9 @@ from django.test import Client
 
 from accounts import deletion
 from accounts.models import Profile
+from teams.models import Membership, Team
 from tests.conftest import PASSWORD
-from tests.factories import LevelFactory, SkillFactory
+from tests.factories import LevelFactory, MembershipFactory, SkillFactory, TeamFactory
 from tracking.models import ProgressEvent, SkillProgress
 
 User = get_user_model()
@@ -31,6 +32,9 @@ def tracked(owner, other_user):
     )
     Profile.objects.filter(user=other_user).update(display_name="OTHER-NAME")
     EmailAddress.objects.create(user=owner, email="owner@example.com", primary=True, verified=True)
+    team = TeamFactory(slug="crew", name="Crew")
+    MembershipFactory(team=team, user=other_user, role="admin")
+    MembershipFactory(team=team, user=owner, role="manager", share_readiness=True)
 
 
 def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, owner):
@@ -51,6 +55,7 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         "assessments",
         "salary_contributions",
         "api_tokens",
+        "teams",
     }
     assert data["account"]["email"] == "owner@example.com"
     assert data["account"]["email_addresses"] == [
@@ -81,6 +86,14 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         ("sql", "not_started", "skipped"),
     ]
     assert data["salary_contributions"] == []
+    [membership] = data["teams"]["memberships"]
+    assert membership["team"] == "crew" and membership["role"] == "manager"
+    assert membership["sharing"] == {
+        "readiness": True,
+        "progress": False,
+        "checkins": False,
+        "goals": False,
+    }
 
 
 def test_export_contains_nothing_of_anyone_else(owner_client, tracked):
@@ -131,6 +144,10 @@ def test_delete_removes_everything_of_mine_and_nothing_else(
     assert not SkillProgress.objects.filter(user_id=owner.pk).exists()
     assert not ProgressEvent.objects.filter(user_id=owner.pk).exists()
     assert not EmailAddress.objects.filter(user_id=owner.pk).exists()
+    assert not Membership.objects.filter(user_id=owner.pk).exists()
+    # The team stays for its other member.
+    assert Membership.objects.filter(team__slug="crew", user=other_user, role="admin").exists()
+    assert Team.objects.filter(slug="crew").exists()
     # Signed out, and the other person's data is untouched.
     assert owner_client.get("/profile/").status_code == 302
     assert SkillProgress.objects.filter(user=other_user).count() == 1

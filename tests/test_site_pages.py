@@ -15,7 +15,7 @@ def test_robots_txt_lets_crawlers_read_public_pages_and_not_personal_ones(client
     assert response["Content-Type"].startswith("text/plain")
     rules = response.content.decode().splitlines()
     assert "User-agent: *" in rules
-    for private in ("/admin/", "/dashboard/", "/profile/", "/api/"):
+    for private in ("/admin/", "/dashboard/", "/profile/", "/api/", "/teams/"):
         assert f"Disallow: {private}" in rules
     assert "Disallow: /roadmaps/" not in rules
     assert "Disallow: /" not in rules
