@@ -21,6 +21,7 @@ from tests.factories import (
     MembershipFactory,
     ProgressFactory,
     RequirementFactory,
+    RequirementGroupFactory,
     SkillFactory,
     TrackFactory,
     UserFactory,
@@ -543,3 +544,17 @@ def test_an_invitation_never_demotes_a_member_already_in_the_team(world):
     assert membership.role == Role.ADMIN
     invitation.refresh_from_db()
     assert invitation.accepted_by == world.admin and not invitation.is_pending
+
+
+def test_a_members_readiness_counts_a_skill_group_once_as_their_own_page_does(world):
+    """The team's figure is the technical readiness of the person's own pages: plain
+    requirements plus each requirement group once (behaviours stay private)."""
+    languages = [SkillFactory(slug=f"tq-lang-{i}", name=f"Lang Tq{i}") for i in range(3)]
+    junior = world.team.track.levels.get(slug="junior")
+    RequirementGroupFactory(level=junior, skills=languages, at_least=1, proficiency=2)
+    ProgressFactory(user=world.sharer, skill=languages[1], proficiency=3)
+    boss = signed_in(world.admin).get(f"/api/v1/teams/{world.team.slug}/members/").json()
+    sharer = {m["handle"]: m["readiness"] for m in boss["items"]}["sharer"]
+    assert sharer["current"] == {"level": "eng/junior", "met": 4, "total": 4, "percent": 100}
+    own = signed_in(world.sharer).get("/api/v1/me/readiness?level=eng/junior").json()
+    assert own["technical"] == {"met": 4, "total": 4, "percent": 100}
