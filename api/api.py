@@ -12,9 +12,10 @@ DESCRIPTION = """
 Careerpath's data for scripts and other tools.
 
 **Authentication.** Public reads need none. Personal endpoints (`/me/…`, `/teams/…`,
-`/invitations/…`, `/checkins/…`) take a personal token, `Authorization: Bearer <token>` (create one at
-`/profile/tokens/`), or the session of a signed-in person with the `X-CSRFToken` header
-on unsafe methods. A token that is unknown or revoked is refused with 401 everywhere.
+`/invitations/…`, `/checkins/…`) take a personal token, `Authorization: Bearer <token>`
+(create one at `/profile/tokens/`), or the session of a signed-in person with the
+`X-CSRFToken` header on unsafe methods. A token that is unknown or revoked is refused
+with 401 everywhere.
 
 **Errors** are JSON `{"detail": "…"}`; 422 adds `errors`, one row per field.
 400 malformed JSON, 401 not signed in, 404 unknown, 422 invalid, 429 too many requests
