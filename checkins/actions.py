@@ -33,6 +33,22 @@ class CheckInError(Exception):
     """A change that is not allowed; the message is for the person who asked."""
 
 
+NOTE_MAX = 2000
+NOTES_MAX = 5000
+
+
+def clean_text(text: object, limit: int) -> str:
+    """Text without NUL or lone surrogates (neither can be stored), stripped, at most
+    `limit` characters."""
+    text = str(text or "")
+    if "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise CheckInError(_("The text holds characters that are not text."))
+    text = text.strip()
+    if len(text) > limit:
+        raise CheckInError(_("A note may be up to %(limit)d characters long.") % {"limit": limit})
+    return text
+
+
 def name_of(user: AbstractBaseUser) -> str:
     profile = getattr(user, "profile", None)
     return (getattr(profile, "display_name", "") or getattr(profile, "handle", "")) or (
@@ -68,9 +84,7 @@ def clean_ratings(
         )
     cleaned: dict[str, dict[str, Any]] = {}
     for key, rating in ratings.items():
-        note = str(rating.get("note") or "").strip()
-        if len(note) > 2000:
-            raise CheckInError(_("A note may be up to 2000 characters long."))
+        note = clean_text(rating.get("note"), NOTE_MAX)
         try:
             value = clean_value(by_key[key].kind, rating.get("value"))
         except ValueError as error:
@@ -96,8 +110,9 @@ def save_self(checkin: CheckIn, ratings: Mapping[str, Mapping[str, Any]], notes:
     if checkin.state != State.SELF:
         raise CheckInError(_("Your self-rating is already with the reviewer."))
     cleaned = clean_ratings(live_expectations(checkin), ratings, complete=False)
+    notes = clean_text(notes, NOTES_MAX)
     checkin.self_ratings = {**checkin.self_ratings, **cleaned}
-    checkin.self_notes = notes.strip()
+    checkin.self_notes = notes
     checkin.save(update_fields=["self_ratings", "self_notes"])
 
 
@@ -133,8 +148,9 @@ def submit_review(checkin: CheckIn, ratings: Mapping[str, Mapping[str, Any]], no
     if checkin.state != State.REVIEW:
         raise CheckInError(_("This check-in is not waiting for a review."))
     cleaned = clean_ratings(live_expectations(checkin), ratings, complete=True)
+    notes = clean_text(notes, NOTES_MAX)
     checkin.review_ratings = cleaned
-    checkin.review_notes = notes.strip()
+    checkin.review_notes = notes
     checkin.state = State.DISCUSS
     checkin.reviewed_at = timezone.now()
     checkin.save(update_fields=["review_ratings", "review_notes", "state", "reviewed_at"])

@@ -131,3 +131,15 @@ def test_a_manager_sees_a_shared_check_in_without_ratings_or_notes(owner, owner_
     assert response.status_code == 200
     assert SELF_NOTE not in response.content.decode()
     assert response.json()["expectations"] == []
+
+
+@pytest.mark.parametrize("text", ["nul\x00here", "lone \ud800 surrogate", "bell\x07"])
+def test_text_that_cannot_be_stored_is_a_422(owner_client, world, text):
+    pk = call(owner_client, "post", "/api/v1/me/checkins", {"level": "eng/senior"}).json()["id"]
+    body = json.dumps({"ratings": [], "notes": text})
+    response = owner_client.put(
+        f"/api/v1/me/checkins/{pk}/self", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    response = call(owner_client, "post", "/api/v1/me/checkins", {"level": f"eng/{text}"})
+    assert response.status_code == 422

@@ -252,3 +252,59 @@ def test_pages_run_a_constant_number_of_queries(
         CheckIn.objects.create(person=owner, level=setup["level"], level_key="x/y")
     with django_assert_max_num_queries(8):
         assert owner_client.get("/checkins/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "shares", "sees"),
+    [
+        ("outsider", False, False),
+        ("member", False, False),  # a peer in the team who shares nothing
+        ("member", True, False),  # a peer who shares check-ins too: still not theirs
+        ("manager", False, True),
+        ("admin", False, True),
+    ],
+)
+def test_each_team_role_sees_only_what_it_may(owner, owner_client, setup, role, shares, sees):
+    checkin = to_review(owner_client, setup)
+    viewer = UserFactory(username="viewer")
+    if role != "outsider":
+        MembershipFactory(team=setup["team"], user=viewer, role=role, share_checkins=shares)
+    client = client_for(viewer)
+    # Not shared: 404 for every role but the reviewer.
+    assert client.get(f"/checkins/{checkin.pk}/").status_code == 404
+    owner.team_memberships.update(share_checkins=True)
+    response = client.get(f"/checkins/{checkin.pk}/")
+    assert response.status_code == (200 if sees else 404)
+    listing = client.get("/checkins/").content.decode()
+    assert (f"/checkins/{checkin.pk}/" in listing) == sees
+    for body in (response.content.decode(), listing):
+        assert SELF_NOTE not in body and SELF_ITEM_NOTE not in body
+    api = client.get(f"/api/v1/checkins/{checkin.pk}")
+    assert api.status_code == (200 if sees else 404)
+    assert SELF_NOTE not in api.content.decode()
+
+
+def test_text_that_cannot_be_stored_is_refused(owner_client, setup):
+    text = "nul\x00here"
+    checkin = start(owner_client, setup)
+    form = {**self_form(setup), "notes": text}
+    response = owner_client.post(f"/checkins/{checkin.pk}/self/", form)
+    assert response.status_code == 422
+    form = {**self_form(setup), "note-skill:python": text}
+    assert owner_client.post(f"/checkins/{checkin.pk}/self/", form).status_code == 422
+    checkin.refresh_from_db()
+    assert checkin.self_notes == "" and checkin.self_ratings == {}
+
+
+def test_the_reviewer_and_discussion_pages_run_a_constant_number_of_queries(
+    owner_client, setup, django_assert_max_num_queries
+):
+    checkin = to_review(owner_client, setup)
+    peer = client_for(setup["peer"])
+    with django_assert_max_num_queries(12) as few:
+        assert peer.get(f"/checkins/{checkin.pk}/").status_code == 200
+    for _ in range(20):
+        CompetencyFactory(level=setup["level"])
+        RequirementFactory(level=setup["level"], skill=SkillFactory())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert peer.get(f"/checkins/{checkin.pk}/").status_code == 200

@@ -10,7 +10,7 @@ proficiency 0 to 4 for a skill, "met" or "not_yet" for a group or a criterion.
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from ninja import Field, Path, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
 
 from api.auth import PERSONAL
 from api.schemas import responses
@@ -30,36 +30,49 @@ from checkins.read import checkin_data
 mine = Router(tags=["check-ins"], auth=PERSONAL)
 router = Router(tags=["check-ins"], auth=PERSONAL)
 
+
+def plain(value: str) -> str:
+    """Text only: no NUL, control character or lone surrogate (none can be stored)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("The text holds characters that are not text.") from None
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("The text holds characters that are not text.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(plain)]
 StateValue = Literal[tuple(State.values)]  # type: ignore[valid-type]
-Value = int | str
+Value = int | Annotated[str, Field(max_length=20)]
 
 
 class StartIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    level: str = Field(..., max_length=130, strict=True, description="`track/level`.")
+    level: Text = Field(..., max_length=130, strict=True, description="`track/level`.")
 
 
 class RatingIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    key: str = Field(..., max_length=200, strict=True, description="An expectation's key.")
+    key: Text = Field(..., max_length=200, strict=True, description="An expectation's key.")
     value: Value = Field(..., description="0 to 4 for a skill; `met` or `not_yet` otherwise.")
-    note: str = Field("", max_length=2000, strict=True)
+    note: Text = Field("", max_length=2000, strict=True)
 
 
 class RatingsIn(Schema):
     model_config = ConfigDict(extra="forbid")
     ratings: list[RatingIn] = Field(..., max_length=1000)
-    notes: str = Field("", max_length=5000, strict=True)
+    notes: Text = Field("", max_length=5000, strict=True)
 
 
 class ReviewerIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    handle: str = Field(..., max_length=100, strict=True)
+    handle: Text = Field(..., max_length=100, strict=True)
 
 
 class AgreedIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    key: str = Field(..., max_length=200, strict=True)
+    key: Text = Field(..., max_length=200, strict=True)
     value: Value
 
 
