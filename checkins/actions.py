@@ -122,7 +122,11 @@ def request_review(checkin: CheckIn, reviewer: AbstractBaseUser, url_of: UrlOf) 
         raise CheckInError(_("This check-in already has its reviewer."))
     if not reviewer_candidates(checkin.person).filter(pk=reviewer.pk).exists():
         raise CheckInError(_("Choose someone who is in one of your teams."))
-    clean_ratings(live_expectations(checkin), checkin.self_ratings, complete=True)
+    expectations = live_expectations(checkin)
+    keys = {e.key for e in expectations}
+    # Ratings of expectations the framework has dropped since do not count.
+    current = {key: row for key, row in checkin.self_ratings.items() if key in keys}
+    clean_ratings(expectations, current, complete=True)
     checkin.reviewer = reviewer
     checkin.state = State.REVIEW
     checkin.save(update_fields=["reviewer", "state"])

@@ -308,3 +308,27 @@ def test_the_reviewer_and_discussion_pages_run_a_constant_number_of_queries(
         RequirementFactory(level=setup["level"], skill=SkillFactory())
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert peer.get(f"/checkins/{checkin.pk}/").status_code == 200
+
+
+def test_a_dropped_expectation_does_not_block_the_review(owner_client, setup):
+    checkin = start(owner_client, setup)
+    owner_client.post(f"/checkins/{checkin.pk}/self/", self_form(setup))
+    setup["criterion"].delete()  # the framework changes while the check-in is open
+    response = owner_client.post(
+        f"/checkins/{checkin.pk}/reviewer/", {"reviewer": setup["peer"].pk}
+    )
+    assert response.status_code == 302
+    checkin.refresh_from_db()
+    assert checkin.state == State.REVIEW
+
+
+def test_withdrawing_consent_hides_the_check_in_at_once(owner, owner_client, setup):
+    checkin = to_review(owner_client, setup)
+    boss = UserFactory(username="boss")
+    MembershipFactory(team=setup["team"], user=boss, role="manager")
+    manager = client_for(boss)
+    owner.team_memberships.update(share_checkins=True)
+    assert manager.get(f"/checkins/{checkin.pk}/").status_code == 200
+    owner.team_memberships.update(share_checkins=False)
+    assert manager.get(f"/checkins/{checkin.pk}/").status_code == 404
+    assert f"/checkins/{checkin.pk}/" not in manager.get("/checkins/").content.decode()

@@ -73,3 +73,21 @@ def test_a_check_in_in_three_steps(page, live_server):
     assert page.get_by_text("Explains trade-offs clearly.").is_visible()
     assert "A new wording." not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_evidence_log_fits_a_phone(page, live_server):
+    SkillFactory(slug="python", name="Python")
+    ada = UserFactory(username="ada", email="ada@example.com")
+    sign_in(page, live_server, ada)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/evidence/")
+    page.get_by_label("What happened").fill("Led the incident review for the payments outage")
+    page.get_by_label("Link").fill("javascript:alert(1)")
+    page.get_by_role("button", name="Add").click()
+    assert page.get_by_text("Please correct the errors below.").is_visible()
+    page.get_by_label("Link").fill("https://example.org/review")
+    page.get_by_label("Skills").select_option(label="Python")
+    page.get_by_role("button", name="Add").click()
+    assert page.get_by_text("Evidence recorded.").is_visible()
+    assert page.get_by_text("Led the incident review for the payments outage").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
