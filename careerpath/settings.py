@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tracking",
     "salaries",
     "teams",
+    "checkins",
     "dashboard",
     "ninja",
     "api",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("tracking.urls")),
     path("salaries/", include("salaries.urls")),
     path("teams/", include("teams.urls")),
+    path("", include("checkins.urls")),  # /evidence/ and /checkins/
     path("", include("dashboard.urls")),  # /dashboard/ and the level pages
     path("", include("api.urls")),  # /api/v1/ and /profile/tokens/
 ]

@@ -257,3 +257,24 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invitee{n}@example.com")
     role = "member"
     token = factory.Sequence(lambda n: f"invitation-token-{n:08d}")
+
+
+# Evidence and check-ins (issue 20) -------------------------------------------------------
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "checkins.Evidence"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "win"
+    text = factory.Sequence(lambda n: f"Shipped thing {n}")
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "checkins.CheckIn"
+
+    person = factory.SubFactory(UserFactory)
+    level = factory.SubFactory(LevelFactory)
+    level_key = factory.LazyAttribute(lambda c: c.level.key)

@@ -32,6 +32,7 @@ from django.urls.resolvers import RegexPattern
 from accounts.models import Profile
 from api.models import ApiToken
 from careers.models import Competency, Level, Track
+from checkins.models import CheckIn, Evidence
 from salaries import moderation
 from salaries.models import Contribution
 from skills.models import Roadmap, Skill
@@ -40,6 +41,8 @@ from teams.models import Invitation, Membership, Team
 from tests.factories import (
     AssessmentFactory,
     CompetencyFactory,
+    CheckInFactory,
+    EvidenceFactory,
     InvitationFactory,
     LevelFactory,
     MembershipFactory,
@@ -62,7 +65,19 @@ ASSESSMENT_NOTE = "Assessed-zq7x: my private note on a criterion"
 TOKEN_NAME = "token-zq7x"
 AMOUNT = 97531
 AMOUNT_SHOWN = "97,531"
-PRIVATE_MARKERS = (BIO, DISPLAY_NAME, NOTE, ASSESSMENT_NOTE, TOKEN_NAME, AMOUNT_SHOWN, "97531")
+EVIDENCE = "Evidence-zq7x: my private win"
+CHECKIN_NOTE = "Checkin-zq7x: my own view of myself"
+PRIVATE_MARKERS = (
+    BIO,
+    DISPLAY_NAME,
+    NOTE,
+    ASSESSMENT_NOTE,
+    TOKEN_NAME,
+    AMOUNT_SHOWN,
+    "97531",
+    EVIDENCE,
+    CHECKIN_NOTE,
+)
 LEVEL_NAME = "Level Zq7x"
 READY = f"100% ready for {LEVEL_NAME}"  # the owner meets every expectation; nobody else does
 PROGRESS_COUNT = 3
@@ -88,6 +103,8 @@ class World:
     teammate: object  # a member of the owner's team
     invitation: Invitation  # pending
     used_invitation: Invitation  # revoked: posting it changes nothing
+    evidence: Evidence
+    checkin: CheckIn  # the owner's, self-rated, no reviewer yet
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +153,15 @@ def make_world(owner, other_user) -> World:
         goals=True,
     )
     teammate = MembershipFactory(team=team, user=UserFactory(username="teammate")).user
+    checkin = CheckInFactory(
+        person=owner,
+        level=level,
+        self_ratings={f"skill:{SKILL_SLUG}": {"value": 3, "note": ""}},
+        self_notes=CHECKIN_NOTE,
+    )
     return World(
+        evidence=EvidenceFactory(user=owner, text=EVIDENCE),
+        checkin=checkin,
         team=team,
         teammate=teammate,
         invitation=InvitationFactory(team=team, invited_by=owner, token="zq-pending"),
@@ -199,6 +224,13 @@ def owner_state(world: World) -> dict:
             Invitation.objects.filter(team__memberships__user=owner).values_list(
                 "pk", "revoked_at", "accepted_at"
             )
+        ),
+        "evidence": sorted(Evidence.objects.filter(user=owner).values_list("pk", "text")),
+        "checkins": sorted(
+            (pk, state, json.dumps(ratings, sort_keys=True), notes, reviewer)
+            for pk, state, ratings, notes, reviewer in CheckIn.objects.filter(
+                person=owner
+            ).values_list("pk", "state", "self_ratings", "self_notes", "reviewer_id")
         ),
     }
 
@@ -538,6 +570,119 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         401,
         404,
         owner_sees=lambda w: SKILL_SLUG,
+    ),
+    # Evidence and check-ins (tests/test_checkins.py tries the reviewer and team managers).
+    "evidence/": (
+        person(fixed("/evidence/"), lambda w: EVIDENCE),
+        person_post(
+            fixed("/evidence/"),
+            lambda w, u: {"date": "2026-01-02", "kind": "win", "text": "Shipped it"},
+            other="/evidence/",
+            owner="/evidence/",
+        ),
+    ),
+    "evidence/<int:pk>/delete/": person_post(
+        lambda w: f"/evidence/{w.evidence.pk}/delete/",
+        lambda w, u: {},
+        other=404,
+        owner="/evidence/",
+    ),
+    "checkins/": (
+        person(fixed("/checkins/"), lambda w: w.level.key),
+        person_post(
+            fixed("/checkins/"),
+            lambda w, u: {"level": w.level.pk},
+            other="/checkins/",
+            owner="/checkins/",
+        ),
+    ),
+    "checkins/<int:pk>/": person(
+        lambda w: f"/checkins/{w.checkin.pk}/", lambda w: CHECKIN_NOTE, other=404
+    ),
+    "checkins/<int:pk>/self/": person_post(
+        lambda w: f"/checkins/{w.checkin.pk}/self/",
+        lambda w, u: {f"value-skill:{SKILL_SLUG}": "4", "notes": "changed"},
+        other=404,
+        owner="/checkins/",
+    ),
+    "checkins/<int:pk>/reviewer/": person_post(
+        lambda w: f"/checkins/{w.checkin.pk}/reviewer/",
+        lambda w, u: {"reviewer": w.teammate.pk},
+        other=404,
+        owner="/checkins/",
+    ),
+    # The owner is the person, not the reviewer: the review is not theirs to write.
+    "checkins/<int:pk>/review/": Case(
+        "person",
+        lambda w: f"/checkins/{w.checkin.pk}/review/",
+        LOGIN,
+        404,
+        404,
+        "post",
+        lambda w, u: {f"value-skill:{SKILL_SLUG}": "4"},
+    ),
+    # Not yet discussed: closing is refused, with a message, and changes nothing.
+    "checkins/<int:pk>/close/": Case(
+        "person",
+        lambda w: f"/checkins/{w.checkin.pk}/close/",
+        LOGIN,
+        404,
+        422,
+        "post",
+        lambda w, u: {f"value-skill:{SKILL_SLUG}": "4"},
+    ),
+    "api/v1/me/checkins": Case(
+        "api-person",
+        fixed("/api/v1/me/checkins"),
+        401,
+        201,
+        201,
+        method="post",
+        data=lambda w, u: {"level": w.level.key},
+        owner_changes=True,
+    ),
+    "api/v1/me/checkins/<int:pk>/self": Case(
+        "api-person",
+        lambda w: f"/api/v1/me/checkins/{w.checkin.pk}/self",
+        401,
+        404,
+        method="put",
+        data=lambda w, u: {"ratings": [{"key": f"skill:{SKILL_SLUG}", "value": 4}]},
+        owner_changes=True,
+    ),
+    "api/v1/me/checkins/<int:pk>/reviewer": Case(
+        "api-person",
+        lambda w: f"/api/v1/me/checkins/{w.checkin.pk}/reviewer",
+        401,
+        404,
+        method="post",
+        data=lambda w, u: {"handle": "teammate"},
+        owner_changes=True,
+    ),
+    "api/v1/checkins/<int:pk>/review": Case(
+        "api-person",
+        lambda w: f"/api/v1/checkins/{w.checkin.pk}/review",
+        401,
+        404,
+        404,
+        method="put",
+        data=lambda w, u: {"ratings": [{"key": f"skill:{SKILL_SLUG}", "value": 4}]},
+    ),
+    "api/v1/checkins/<int:pk>/close": Case(
+        "api-person",
+        lambda w: f"/api/v1/checkins/{w.checkin.pk}/close",
+        401,
+        404,
+        422,
+        method="post",
+        data=lambda w, u: {"agreed": [{"key": f"skill:{SKILL_SLUG}", "value": 4}]},
+    ),
+    "api/v1/checkins/<int:pk>": Case(
+        "api-person",
+        lambda w: f"/api/v1/checkins/{w.checkin.pk}",
+        401,
+        404,
+        owner_sees=lambda w: CHECKIN_NOTE,
     ),
     "api/v1/invitations/<token>/accept": Case(
         "api-person",

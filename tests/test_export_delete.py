@@ -9,9 +9,17 @@ from django.test import Client
 
 from accounts import deletion
 from accounts.models import Profile
+from checkins.models import CheckIn, Evidence
 from teams.models import Membership, Team
 from tests.conftest import PASSWORD
-from tests.factories import LevelFactory, MembershipFactory, SkillFactory, TeamFactory
+from tests.factories import (
+    CheckInFactory,
+    EvidenceFactory,
+    LevelFactory,
+    MembershipFactory,
+    SkillFactory,
+    TeamFactory,
+)
 from tracking.models import ProgressEvent, SkillProgress
 
 User = get_user_model()
@@ -35,6 +43,20 @@ def tracked(owner, other_user):
     team = TeamFactory(slug="crew", name="Crew")
     MembershipFactory(team=team, user=other_user, role="admin")
     MembershipFactory(team=team, user=owner, role="manager", share_readiness=True)
+    EvidenceFactory(user=owner, text="Led the outage review").skills.add(python)
+    EvidenceFactory(user=other_user, text="OTHER-SECRET evidence")
+    CheckInFactory(person=owner, level=level, self_notes="My own view")
+    # A check-in the owner reviewed: it stays with its person, without them.
+    CheckInFactory(
+        person=other_user,
+        level=level,
+        reviewer=owner,
+        state="discuss",
+        self_notes="OTHER-SECRET self",
+        review_ratings={"skill:python": {"value": 2, "note": ""}},
+        review_notes="Reviewed by the owner",
+        reviewed_at="2026-01-02T00:00:00Z",
+    )
 
 
 def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, owner):
@@ -56,6 +78,7 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         "salary_contributions",
         "api_tokens",
         "teams",
+        "checkins",
     }
     assert data["account"]["email"] == "owner@example.com"
     assert data["account"]["email_addresses"] == [
@@ -94,6 +117,17 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         "checkins": False,
         "goals": False,
     }
+
+
+def test_export_has_my_evidence_check_ins_and_reviews(owner_client, tracked):
+    data = json.loads(owner_client.get("/me/export/").content)["checkins"]
+    [entry] = data["evidence"]
+    assert entry["text"] == "Led the outage review" and entry["skills"] == ["python"]
+    [checkin] = data["checkins"]
+    assert checkin["self_notes"] == "My own view" and checkin["level"].endswith("/middle")
+    [review] = data["reviews_written"]
+    assert review["notes"] == "Reviewed by the owner"
+    assert review["ratings"] == {"skill:python": {"value": 2, "note": ""}}
 
 
 def test_export_contains_nothing_of_anyone_else(owner_client, tracked):
@@ -145,6 +179,11 @@ def test_delete_removes_everything_of_mine_and_nothing_else(
     assert not ProgressEvent.objects.filter(user_id=owner.pk).exists()
     assert not EmailAddress.objects.filter(user_id=owner.pk).exists()
     assert not Membership.objects.filter(user_id=owner.pk).exists()
+    assert not Evidence.objects.filter(user_id=owner.pk).exists()
+    assert not CheckIn.objects.filter(person_id=owner.pk).exists()
+    # A check-in the owner reviewed stays with its person, without a reviewer.
+    assert CheckIn.objects.get(person=other_user).reviewer is None
+    assert Evidence.objects.filter(user=other_user).exists()
     # The team stays for its other member.
     assert Membership.objects.filter(team__slug="crew", user=other_user, role="admin").exists()
     assert Team.objects.filter(slug="crew").exists()
@@ -192,15 +231,18 @@ def test_export_query_count_does_not_grow(owner_client, owner, django_assert_max
             skill = SkillFactory()
             SkillProgress.objects.record(owner, skill, {"status": "learning"})
             SkillProgress.objects.record(owner, skill, {"status": "done", "proficiency": 3})
+            EvidenceFactory(user=owner).skills.add(skill)
+            CheckInFactory(person=owner)
 
     grow(3)
-    with django_assert_max_num_queries(10) as small:
+    with django_assert_max_num_queries(15) as small:
         assert owner_client.get("/me/export/").status_code == 200
     grow(100)
     with django_assert_max_num_queries(len(small.captured_queries)):
         data = json.loads(owner_client.get("/me/export/").content)
     assert len(data["progress"]) == 103
     assert len(data["events"]) == 206
+    assert len(data["checkins"]["evidence"]) == len(data["checkins"]["checkins"]) == 103
 
 
 def test_admin_lists_profiles_and_progress(staff_client, tracked):

@@ -1,0 +1,294 @@
+"""The evidence log (/evidence/) and check-ins (/checkins/). Private: a check-in is seen
+by its person, its reviewer, and the managers of a team the person shares check-ins
+with; anyone else gets a 404. The reviewer sees neither the self-ratings nor the
+person's notes until they have submitted their own. Nothing here is cached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from checkins import actions
+from checkins.expectations import Expectation, choices_for, expectations_of, label_of
+from checkins.forms import EvidenceForm, ReviewerForm, StartForm
+from checkins.history import history_of
+from checkins.models import CheckIn, Evidence, State
+
+
+def visible_checkin(request: HttpRequest, pk: int) -> CheckIn:
+    """A check-in I may see, or the 404 of a missing one."""
+    return get_object_or_404(
+        CheckIn.objects.visible_to(request.user).select_related(
+            "person__profile", "reviewer__profile", "level__track"
+        ),
+        pk=pk,
+    )
+
+
+def url_of(request: HttpRequest) -> actions.UrlOf:
+    return lambda checkin: request.build_absolute_uri(checkin.get_absolute_url())
+
+
+# Evidence ------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence(request: HttpRequest) -> HttpResponse:
+    form = EvidenceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        entry = form.save(commit=False)
+        entry.user = request.user
+        entry.save()
+        form.save_m2m()
+        messages.success(request, _("Evidence recorded."))
+        return redirect("checkins:evidence")
+    entries = (
+        Evidence.objects.for_user(request.user)
+        .prefetch_related("skills", "competencies")
+        .order_by("-date", "-pk")
+    )
+    return render(request, "checkins/evidence.html", {"form": form, "entries": entries})
+
+
+@never_cache
+@login_required
+@require_POST
+def delete_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(Evidence.objects.for_user(request.user), pk=pk)
+    entry.delete()
+    messages.success(request, _("Evidence deleted."))
+    return redirect("checkins:evidence")
+
+
+# Check-ins -----------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_list(request: HttpRequest) -> HttpResponse:
+    form = StartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checkin = actions.start(request.user, form.cleaned_data["level"])
+        messages.success(request, _("Check-in started: rate yourself on each expectation."))
+        return redirect(checkin)
+    visible = CheckIn.objects.visible_to(request.user).select_related(
+        "person__profile", "reviewer__profile"
+    )
+    mine = [c for c in visible if c.person_id == request.user.pk]
+    others = [c for c in visible if c.person_id != request.user.pk]
+    context = {
+        "form": form,
+        "history": history_of(mine),
+        "to_review": [c for c in others if c.reviewer_id == request.user.pk],
+        "shared": [c for c in others if c.reviewer_id != request.user.pk],
+    }
+    return render(request, "checkins/list.html", context)
+
+
+def ratings_from(data: QueryDict, expectations: list[Expectation]) -> dict[str, dict[str, Any]]:
+    """The rating form's fields (`value-<key>`, `note-<key>`) for the rated expectations."""
+    ratings = {}
+    for e in expectations:
+        value = data.get(f"value-{e.key}", "")
+        if value != "":
+            ratings[e.key] = {"value": value, "note": data.get(f"note-{e.key}", "")}
+    return ratings
+
+
+def rows_for(
+    checkin: CheckIn,
+    expectations: list[Expectation],
+    *,
+    show_self: bool,
+    show_review: bool,
+    evidence: dict[str, list[Evidence]] | None = None,
+    posted: QueryDict | None = None,
+) -> list[dict[str, Any]]:
+    rows = []
+    for e in expectations:
+        mine = checkin.self_ratings.get(e.key, {}) if show_self else {}
+        theirs = checkin.review_ratings.get(e.key, {}) if show_review else {}
+        row = {
+            "e": e,
+            "choices": choices_for(e),
+            "self": mine.get("value"),
+            "self_label": label_of(e.kind, mine.get("value")),
+            "self_note": mine.get("note", ""),
+            "review": theirs.get("value"),
+            "review_label": label_of(e.kind, theirs.get("value")),
+            "review_note": theirs.get("note", ""),
+            "evidence": (evidence or {}).get(e.key, []),
+        }
+        row["differs"] = show_self and show_review and row["self"] != row["review"]
+        if posted is not None:
+            row["posted"] = posted.get(f"value-{e.key}", "")
+            row["posted_note"] = posted.get(f"note-{e.key}", "")
+        rows.append(row)
+    return rows
+
+
+def evidence_by_key(user: Any, expectations: list[Expectation]) -> dict[str, list[Evidence]]:
+    """My evidence entries tagged with each expectation's skills or criterion (3 queries)."""
+    entries = list(Evidence.objects.for_user(user).prefetch_related("skills", "competencies")[:200])
+    found: dict[str, list[Evidence]] = {}
+    for e in expectations:
+        wanted = set(e.skill_ids)
+        found[e.key] = [
+            entry
+            for entry in entries
+            if wanted & {s.pk for s in entry.skills.all()}
+            or (e.competency_id and e.competency_id in {c.pk for c in entry.competencies.all()})
+        ]
+    return found
+
+
+def render_checkin(
+    request: HttpRequest,
+    checkin: CheckIn,
+    *,
+    error: str = "",
+    posted: QueryDict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    is_person = checkin.person_id == user.pk
+    is_reviewer = checkin.reviewer_id == user.pk
+    context: dict[str, Any] = {
+        "checkin": checkin,
+        "is_person": is_person,
+        "is_reviewer": is_reviewer,
+        "error": error,
+        "State": State,
+    }
+    if checkin.is_closed:
+        snapshot = checkin.snapshot
+        context["snapshot"] = snapshot
+        context["show_ratings"] = is_person or is_reviewer
+        return render(request, "checkins/detail.html", context, status=status)
+    if checkin.level is None or not (is_person or is_reviewer):
+        # A manager sees the state of an open check-in, never its ratings or notes.
+        return render(request, "checkins/detail.html", context, status=status)
+    expectations = expectations_of(checkin.level)
+    # The reviewer sees the self-ratings and notes only once their own are in.
+    show_self = is_person or checkin.state == State.DISCUSS
+    show_review = is_reviewer or checkin.state == State.DISCUSS
+    evidence = (
+        evidence_by_key(user, expectations) if is_person and checkin.state == State.SELF else None
+    )
+    context["rows"] = rows_for(
+        checkin,
+        expectations,
+        show_self=show_self,
+        show_review=show_review,
+        evidence=evidence,
+        posted=posted,
+    )
+    for row in context["rows"]:
+        # What the form shows selected: what was just posted, else the rating in hand (in
+        # the discussion, the reviewer's rating is the proposed result).
+        own = row["self"] if is_person and checkin.state == State.SELF else row["review"]
+        own_note = row["self_note"] if is_person else row["review_note"]
+        row["current"] = "" if own is None else str(own)
+        row["current_note"] = own_note
+        if posted is not None:
+            row["current"], row["current_note"] = row["posted"], row["posted_note"]
+    context["show_self"] = show_self
+    context["notes"] = (
+        posted.get("notes", "")
+        if posted is not None
+        else (checkin.self_notes if is_person else checkin.review_notes)
+    )
+    if is_person and checkin.state == State.SELF:
+        context["reviewer_form"] = ReviewerForm(candidates=actions.reviewer_candidates(user))
+    return render(request, "checkins/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_checkin(request, visible_checkin(request, pk))
+
+
+@never_cache
+@login_required
+@require_POST
+def save_self(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = visible_checkin(request, pk)
+    if checkin.person_id != request.user.pk:
+        raise Http404
+    try:
+        expectations = actions.live_expectations(checkin)
+        actions.save_self(
+            checkin, ratings_from(request.POST, expectations), request.POST.get("notes", "")
+        )
+    except actions.CheckInError as error:
+        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
+    messages.success(request, _("Your ratings are saved."))
+    return redirect(checkin)
+
+
+@never_cache
+@login_required
+@require_POST
+def choose_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = visible_checkin(request, pk)
+    if checkin.person_id != request.user.pk:
+        raise Http404
+    form = ReviewerForm(request.POST, candidates=actions.reviewer_candidates(request.user))
+    if not form.is_valid():
+        return render_checkin(
+            request, checkin, error=_("Choose a reviewer from your teams."), status=422
+        )
+    try:
+        actions.request_review(checkin, form.cleaned_data["reviewer"], url_of(request))
+    except actions.CheckInError as error:
+        return render_checkin(request, checkin, error=str(error), status=422)
+    messages.success(request, _("Sent for review."))
+    return redirect(checkin)
+
+
+@never_cache
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = visible_checkin(request, pk)
+    if checkin.reviewer_id != request.user.pk:
+        raise Http404
+    try:
+        expectations = actions.live_expectations(checkin)
+        actions.submit_review(
+            checkin, ratings_from(request.POST, expectations), request.POST.get("notes", "")
+        )
+    except actions.CheckInError as error:
+        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
+    messages.success(request, _("Your review is in: compare it and agree a result."))
+    return redirect(checkin)
+
+
+@never_cache
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = visible_checkin(request, pk)
+    if request.user.pk not in (checkin.person_id, checkin.reviewer_id):
+        raise Http404
+    try:
+        expectations = actions.live_expectations(checkin)
+        agreed = {
+            key: row["value"] for key, row in ratings_from(request.POST, expectations).items()
+        }
+        actions.close(checkin, agreed, url_of(request))
+    except actions.CheckInError as error:
+        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
+    messages.success(request, _("Check-in closed."))
+    return redirect(checkin)
