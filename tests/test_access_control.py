@@ -40,8 +40,8 @@ from teams import actions as team_actions
 from teams.models import Invitation, Membership, Team
 from tests.factories import (
     AssessmentFactory,
-    CompetencyFactory,
     CheckInFactory,
+    CompetencyFactory,
     EvidenceFactory,
     InvitationFactory,
     LevelFactory,
