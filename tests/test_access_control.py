@@ -156,7 +156,11 @@ def make_world(owner, other_user) -> World:
     checkin = CheckInFactory(
         person=owner,
         level=level,
-        self_ratings={f"skill:{SKILL_SLUG}": {"value": 3, "note": ""}},
+        # Self-rated on every expectation of the level: its skill and its criterion.
+        self_ratings={
+            f"skill:{SKILL_SLUG}": {"value": 3, "note": ""},
+            f"competency:{competency.pk}": {"value": "met", "note": ""},
+        },
         self_notes=CHECKIN_NOTE,
     )
     return World(
