@@ -137,6 +137,10 @@ class ProfileOut(Schema):
     current_level: str | None = Field(description="`track/level`.")
     target_level: str | None = Field(description="`track/level`.")
     country: str | None = Field(description="ISO 3166-1 alpha-2.")
+    currency: str | None = Field(
+        description="ISO 4217 code pay is shown in; null: the country's currency (when "
+        "exchange rates for it exist), else USD."
+    )
     years_experience: int | None
     bio: str
     visibility: Visibility

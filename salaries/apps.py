@@ -9,8 +9,8 @@ class SalariesConfig(AppConfig):
 
     def ready(self) -> None:
         from careers.models import Level, Track
-        from core.versions import SALARIES, bump_on_change
-        from salaries.models import ExchangeRate, ImportBatch, SalaryDataPoint, Source
+        from core.versions import SALARIES, bump_on_change, user_scope
+        from salaries.models import ExchangeRate, ImportBatch, OwnPay, SalaryDataPoint, Source
         from salaries.stats import register_sqlite_functions
 
         # SQLite has no percentile_cont: give every new connection ours (see stats.py).
@@ -21,3 +21,5 @@ class SalariesConfig(AppConfig):
         bump_on_change(SALARIES, ExchangeRate, Source, Track, Level)
         bump_on_change(SALARIES, SalaryDataPoint, deletes=False)
         bump_on_change(SALARIES, ImportBatch)
+        # My own pay is on my cached pages (dashboard, my level's page).
+        bump_on_change(lambda row: user_scope(row.user_id), OwnPay)

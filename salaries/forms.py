@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from careers.models import Level, Track
 from salaries.iso import WORLDWIDE, country_choices, currency_choices, is_currency
-from salaries.models import FIRST_YEAR, Contribution, ExchangeRate, Source, Status
+from salaries.models import FIRST_YEAR, Contribution, ExchangeRate, OwnPay, Source, Status
+from salaries.plausibility import implausibility
 from salaries.stats import BASE_CURRENCY
 
 
@@ -169,6 +170,41 @@ class ContributionForm(forms.Form):
             raise forms.ValidationError(_("Choose a currency from the list."))
         return code
 
+    def clean(self) -> dict[str, Any]:
+        """An implausible amount (salaries.plausibility) is only accepted once the person
+        ticks the box that appears with the reason; `implausible` keeps the reason."""
+        data = super().clean()
+        self.implausible = ""
+        if self.errors or not all(data.get(k) for k in ("level", "country", "currency")):
+            return data
+        if data.get("amount") is None or data.get("year") is None:
+            return data
+        verdict = implausibility(
+            data["amount"],
+            currency=data["currency"],
+            year=data["year"],
+            level=data["level"],
+            country=data["country"],
+        )
+        self.implausible = reason = verdict.reason
+        if verdict.ask and not self._confirmed():
+            self.fields["confirm"] = forms.BooleanField(
+                label=_("Yes, this amount is right"), required=False
+            )
+            self.add_error(
+                "confirm",
+                _(
+                    "This amount looks unusual: %(reason)s. Check it (a gross amount for a "
+                    "full year, in the currency chosen), then tick the box to send it as it "
+                    "is; a moderator will see why it was flagged."
+                )
+                % {"reason": reason},
+            )
+        return data
+
+    def _confirmed(self) -> bool:
+        return str(self.data.get("confirm", "")).lower() in ("on", "true", "1", "yes")
+
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
         already = (
@@ -183,6 +219,38 @@ class ContributionForm(forms.Form):
                 params={"year": year},
             )
         return year
+
+
+class OwnPayForm(forms.ModelForm):
+    """My own pay, private (salaries.models.OwnPay)."""
+
+    currency = forms.ChoiceField(label=_("Currency"))
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR)
+    amount = forms.DecimalField(
+        label=_("Gross annual pay"),
+        help_text=_("Before tax, for a full year. Only you see it; it is in no statistic."),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("999999999999.99"),
+    )
+
+    class Meta:
+        model = OwnPay
+        fields = ["amount", "currency", "year"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = date.today().year
+        _limit_year(self.fields["year"], this_year)
+        self.fields["year"].initial = this_year
+        self.fields["currency"].choices = currency_choices()
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].upper()
+        if not is_currency(code):
+            raise forms.ValidationError(_("Choose a currency from the list."))
+        return code
 
 
 class ImportUploadForm(forms.Form):

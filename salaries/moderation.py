@@ -53,8 +53,10 @@ def submit(
     currency: str,
     amount: Decimal,
     year: int,
+    implausible: str = "",
 ) -> Contribution:
-    """A pending data point and the person's private record of it."""
+    """A pending data point and the person's private record of it; `implausible` is why
+    it looked implausible (salaries.plausibility), for the moderators."""
     outlier = is_outlier(amount, level=level, country=country, currency=currency)
     with transaction.atomic():
         point = SalaryDataPoint.objects.create(
@@ -68,6 +70,7 @@ def submit(
             statistic=Statistic.INDIVIDUAL,
             status=Status.PENDING,
             outlier=outlier,
+            implausible=implausible[:300],
         )
         return Contribution.objects.create(user=user, year=year, data_point=point)
 

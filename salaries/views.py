@@ -12,10 +12,11 @@ from core.pages import render_page
 from core.versions import CONTENT, SALARIES
 from salaries import moderation
 from salaries.charts import range_chart
-from salaries.forms import ContributionForm, SalaryFilterForm
+from salaries.forms import ContributionForm, OwnPayForm, SalaryFilterForm
 from salaries.iso import country_name
-from salaries.models import MIN_GROUP_SIZE, Contribution
+from salaries.models import MIN_GROUP_SIZE, Contribution, OwnPay
 from salaries.stats import (
+    BASE_CURRENCY,
     published_figures,
     salary_stats,
     sources_with_counts,
@@ -126,6 +127,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
                 currency=data["currency"],
                 amount=data["amount"],
                 year=data["year"],
+                implausible=form.implausible,
             )
         except IntegrityError:  # a second submission for the year, sent at the same time
             form.add_error(
@@ -159,3 +161,27 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     moderation.withdraw(contribution)
     messages.success(request, _("Your submission for %(year)s was withdrawn.") % {"year": year})
     return redirect("salaries:contribute")
+
+
+@login_required
+def my_pay(request: HttpRequest) -> HttpResponse:
+    """`/salaries/my-pay/`: record, change or delete my own pay (private: shown only to
+    me, on my dashboard and level page, never in any statistic)."""
+    own = OwnPay.objects.for_user(request.user).first()
+    if request.method == "POST" and "delete" in request.POST:
+        if own is not None:
+            own.delete()
+            messages.success(request, _("Your pay was deleted."))
+        return redirect("salaries:my_pay")
+    initial = {}
+    if own is None:
+        profile_currency = request.user.profile.currency if hasattr(request.user, "profile") else ""
+        initial["currency"] = profile_currency or BASE_CURRENCY
+    form = OwnPayForm(request.POST or None, instance=own, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        pay = form.save(commit=False)
+        pay.user = request.user
+        pay.save()
+        messages.success(request, _("Your pay was saved. Only you can see it."))
+        return redirect("dashboard:index")
+    return render(request, "salaries/my_pay.html", {"form": form, "own": own})

@@ -37,6 +37,7 @@ FIELDS = (
     "source_url",
     "status",
     "outlier",
+    "implausible",
 )
 
 
@@ -75,6 +76,7 @@ def _values(row: ParsedRow, source_id: int, batch_id: int) -> tuple:
         row.source_url,
         Status.APPROVED,
         False,
+        row.implausible,
     )
 
 
@@ -106,7 +108,7 @@ def _copy(raw_cursor: Any, rows: Iterable[ParsedRow], source: Source, batch: Imp
     """COPY in PostgreSQL's text format, a chunk of lines at a time."""
     table, columns = _table_and_columns()
     prefix = f"{source.pk}\t{batch.pk}\t"
-    suffix = f"\t{Status.APPROVED}\tf\n"
+    suffix = f"\t{Status.APPROVED}\tf\t"
     null = "\\N"
     count = 0
     with raw_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -119,6 +121,7 @@ def _copy(raw_cursor: Any, rows: Iterable[ParsedRow], source: Source, batch: Imp
                         f"{r.amount}\t{r.year}\t{r.statistic}\t"
                         f"{null if r.sample_size is None else r.sample_size}\t"
                         f"{r.employment_type}\t{r.remote}\t{_text(r.source_url)}{suffix}"
+                        f"{_text(r.implausible)}\n"
                         for r in chunk
                     ]
                 )
