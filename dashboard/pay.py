@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from careers.models import Level
-from salaries.stats import BASE_CURRENCY, LevelPay, pay_pair, pay_sources
+from salaries.stats import BASE_CURRENCY, LevelPay, pay_pair, sources_for_levels
 
 
 @dataclass
@@ -92,12 +92,14 @@ def pay_for(
 ) -> PayComparison:
     """Pay at my current level and the next (target) one, from one place, in `currency`.
 
-    Up to two queries per step of the chain (pay_pair), and one per shown figure for its
-    sources (all cached with the salary statistics).
+    One query per step of the chain tried (pay_pair), one for the sources (all cached
+    with the salary statistics).
     """
     pair = pay_pair(current, target, country or None, currency=currency)
     figures = [PayFigure(pay) if pay is not None else None for pay in pair]
-    for figure in figures:
-        if figure is not None and figure.shown:
-            figure.sources = pay_sources(figure.pay)
+    shown = [f for f in figures if f is not None and f.shown]
+    if shown:
+        sources = sources_for_levels([f.level for f in shown], shown[0].pay.place)
+        for figure in shown:
+            figure.sources = sources.get(figure.level.pk, [])
     return PayComparison(*figures)

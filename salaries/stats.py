@@ -609,6 +609,28 @@ def level_pay(
     return LevelPay(level, stats, code, chain[-1])
 
 
+def stats_for_levels(
+    levels: list[Level], *, currency: str = BASE_CURRENCY, **place: str
+) -> dict[int, SalaryStats]:
+    """Statistics of several levels in one place (`country=` or `region=`; none:
+    worldwide), by level id: one grouped query, cached."""
+    currency = currency.upper()
+    ids = sorted(level.pk for level in levels)
+
+    def compute() -> dict[int, SalaryStats]:
+        rows = (
+            _base(**place)
+            .filter(level__in=ids)
+            .values("level_id")
+            .annotate(**_aggregates(currency))
+        )
+        return {row["level_id"]: _to_stats(row, currency) for row in rows}
+
+    found = cached_figures("levels", (ids, currency, place), compute)
+    empty = _to_stats({"n": 0, "total": 0, "year_min": None, "year_max": None}, currency)
+    return {pk: found.get(pk, empty) for pk in ids}
+
+
 def pay_pair(
     current: Level | None,
     target: Level | None,
@@ -617,23 +639,21 @@ def pay_pair(
     currency: str = BASE_CURRENCY,
 ) -> tuple[LevelPay | None, LevelPay | None]:
     """Pay at two levels from one place: the narrowest step of the chain where both have
-    figures, so that they can be compared. When no step has both, each level's own
-    narrowest figures (not comparable: their places differ or one has none). At most
-    two queries per step of the chain."""
-    if current is None or target is None:
-        return (
-            level_pay(current, country, currency=currency) if current else None,
-            level_pay(target, country, currency=currency) if target else None,
-        )
+    figures, so that they can be compared; the last step tried (worldwide) when none has.
+    One query per step of the chain tried."""
     code = (country or "").strip().upper() or None
-    for place in places_for(country):
-        both = [
-            salary_stats(level=lv, currency=currency, **place.filters) for lv in (current, target)
-        ]
-        if not any(stats.suppressed for stats in both):
-            return LevelPay(current, both[0], code, place), LevelPay(target, both[1], code, place)
-    return level_pay(current, country, currency=currency), level_pay(
-        target, country, currency=currency
+    levels = [level for level in (current, target) if level is not None]
+    if not levels:
+        return None, None
+    chain = places_for(country)
+    for place in chain:
+        found = stats_for_levels(levels, currency=currency, **place.filters)
+        if not any(found[level.pk].suppressed for level in levels) or place == chain[-1]:
+            break
+    pays = {level.pk: LevelPay(level, found[level.pk], code, place) for level in levels}
+    return (
+        pays[current.pk] if current is not None else None,
+        pays[target.pk] if target is not None else None,
     )
 
 
@@ -652,6 +672,27 @@ def pay_sources(pay: LevelPay) -> list[str]:
         return list(names)
 
     return cached_figures("sources", (pay.level, place.scope, place.filters), compute)
+
+
+def sources_for_levels(levels: list[Level], place: Place) -> dict[int, list[str]]:
+    """The names of the sources behind several levels' figures in one place, by level
+    id, alphabetical: one query, cached."""
+    ids = sorted(level.pk for level in levels)
+
+    def compute() -> dict[int, list[str]]:
+        rows = (
+            _base(**place.filters)
+            .filter(level__in=ids)
+            .values_list("level_id", "source__name")
+            .distinct()
+            .order_by("source__name")
+        )
+        found: dict[int, list[str]] = {}
+        for level_id, name in rows:
+            found.setdefault(level_id, []).append(name)
+        return found
+
+    return cached_figures("sources-by-level", (ids, place.scope, place.filters), compute)
 
 
 def rated_currencies() -> list[str]:
