@@ -1,6 +1,7 @@
 """Request and response shapes; the OpenAPI document is generated from these."""
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -99,6 +100,12 @@ def responses(ok: object, *codes: int) -> dict[int, object]:
 # Salaries
 
 
+class ExcludedOut(Schema):
+    currency: str
+    year: int
+    count: int = Field(ge=1)
+
+
 class SalaryStatsOut(Schema):
     count: int = Field(ge=0, description="Matching approved individual data points.")
     p25: float | None
@@ -111,6 +118,17 @@ class SalaryStatsOut(Schema):
     )
     excluded_without_rate: int = Field(
         ge=0, description="Matching points left out for want of an exchange rate."
+    )
+    excluded: list[ExcludedOut] = Field(
+        description="The points left out for want of a rate, by currency and year."
+    )
+    year_min: int | None = Field(description="The earliest year of the matching points.")
+    year_max: int | None = Field(description="The latest year of the matching points.")
+    scope: Literal["country", "region", "worldwide"] = Field(
+        description="Where the points come from: one country, a region, or every country."
+    )
+    region: str | None = Field(
+        description="The region of the country (or the region asked for), e.g. eu-eea."
     )
 
 
@@ -146,3 +164,46 @@ class ProfileOut(Schema):
     visibility: Visibility
     created_at: datetime
     updated_at: datetime
+
+
+class LevelPayOut(Schema):
+    track: str = Field(description="The track's slug.")
+    level: str = Field(description="The level's slug.")
+    name: str
+    count: int = Field(ge=0)
+    p25: float | None
+    median: float | None
+    p75: float | None
+    currency: str
+    suppressed: bool
+    scope: Literal["country", "region", "worldwide"]
+    region: str | None
+    place: str = Field(description="The place in words, e.g. EU/EEA.")
+    year_min: int | None
+    year_max: int | None
+    excluded_without_rate: int = Field(ge=0)
+
+
+class MyPayOut(Schema):
+    amount: float = Field(description="As recorded, in `currency`.")
+    currency: str
+    year: int
+    converted: float | None = Field(description="In `converted_currency`; null without a rate.")
+    converted_currency: str
+    rate_year: int | None = Field(description="The year of the exchange rate used.")
+    percentile_rank: float | None = Field(
+        description="Percent of my level's data points (same place) below my pay."
+    )
+    compa_ratio: float | None = Field(description="My pay divided by my level's median.")
+
+
+class PayOut(Schema):
+    currency: str = Field(description="ISO 4217 code of every figure here.")
+    current: LevelPayOut | None = Field(description="My level, or null when not set.")
+    next: LevelPayOut | None = Field(description="The next (target) level, or null.")
+    uplift: float | None = Field(
+        description="Next level's median minus mine, both from the same place; null "
+        "when not comparable."
+    )
+    uplift_percent: int | None
+    mine: MyPayOut | None = Field(description="My recorded pay, private; null if none.")

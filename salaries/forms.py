@@ -9,9 +9,11 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from careers.models import Level, Track
+from salaries import filters
 from salaries.iso import WORLDWIDE, country_choices, currency_choices, is_currency
 from salaries.models import FIRST_YEAR, Contribution, ExchangeRate, OwnPay, Source, Status
 from salaries.plausibility import implausibility
+from salaries.regions import Region
 from salaries.stats import BASE_CURRENCY
 
 
@@ -31,22 +33,26 @@ def _limit_year(field: forms.IntegerField, last: int) -> None:
 
 
 class SalaryFilterForm(forms.Form):
-    """`?track=&level=&country=&year_from=&year_to=&source=&currency=`, all optional.
+    """`?track=&level=&country=&region=&year_from=&year_to=&source=&currency=`, all
+    optional; country, region and currency follow salaries.filters (as the API does).
 
     Loads its choices in four queries (tracks, levels, sources, currencies) and keeps
     them (`tracks`, `levels`) for the caller. `filters()` gives `salary_stats` kwargs.
+    `default_currency` is the currency when none is asked for (the person's own).
     """
 
     track = forms.ChoiceField(label=_("Track"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.CharField(label=_("Country"), required=False, widget=forms.Select)
+    region = forms.CharField(label=_("Region"), required=False, widget=forms.Select)
     year_from = forms.IntegerField(label=_("From year"), required=False, min_value=FIRST_YEAR)
     year_to = forms.IntegerField(label=_("To year"), required=False, min_value=FIRST_YEAR)
     source = forms.ChoiceField(label=_("Source"), required=False)
-    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    currency = forms.CharField(label=_("Currency"), required=False, widget=forms.Select)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, default_currency: str = BASE_CURRENCY, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.default_currency = default_currency
         self.tracks: list[Track] = list(Track.objects.all())
         self.levels: list[Level] = list(Level.objects.in_order())
         self.sources: list[Source] = list(Source.objects.all())
@@ -58,17 +64,23 @@ class SalaryFilterForm(forms.Form):
             # Absent filters take their defaults: the first track, in US dollars.
             self.data = self.data.copy()
             self.data.setdefault("track", self.tracks[0].slug)
-            self.data.setdefault("currency", BASE_CURRENCY)
+            self.data.setdefault("currency", default_currency)
         max_year = date.today().year + 1
         _limit_year(self.fields["year_from"], max_year)
         _limit_year(self.fields["year_to"], max_year)
         self.fields["track"].choices = [(t.slug, t.name) for t in self.tracks]
         self.fields["level"].choices = [("", _("All levels")), *self._level_slug_choices()]
-        self.fields["country"].choices = [("", _("All countries")), *country_choices()]
+        self.fields["country"].widget.choices = [("", _("All countries")), *country_choices()]
+        self.fields["region"].widget.choices = [("", _("All regions")), *Region.choices]
         self.fields["source"].choices = [("", _("All sources"))] + [
             (s.name, s.name) for s in self.sources
         ]
-        self.fields["currency"].choices = [(c, c) for c in sorted(currencies)]
+        asked = str(self.data.get("currency", "")).strip().upper() if self.is_bound else ""
+        if is_currency(asked):
+            currencies.add(asked)  # any ISO code is accepted, as by the API
+        if is_currency(default_currency):
+            currencies.add(default_currency)
+        self.fields["currency"].widget.choices = [(c, c) for c in sorted(currencies)]
 
     def _level_slug_choices(self) -> list:
         # Each option's value is the level's slug; its track comes from the track field.
@@ -88,10 +100,13 @@ class SalaryFilterForm(forms.Form):
         return next((s for s in self.sources if s.name == name), None)
 
     def clean_currency(self) -> str:
-        return self.cleaned_data["currency"] or BASE_CURRENCY
+        return filters.clean_currency(self.cleaned_data["currency"], self.default_currency)
 
     def clean_country(self) -> str | None:
-        return self.cleaned_data["country"] or None
+        return filters.clean_country(self.cleaned_data["country"])
+
+    def clean_region(self) -> str | None:
+        return filters.clean_region(self.cleaned_data["region"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -111,19 +126,26 @@ class SalaryFilterForm(forms.Form):
                     self.add_error("level", _("This level is not in the chosen track."))
                 else:
                     data["level"] = level
-        year_from, year_to = data.get("year_from"), data.get("year_to")
-        if year_from and year_to and year_from > year_to:
-            self.add_error("year_to", _("The end year is before the start year."))
+        try:
+            filters.check_years(data.get("year_from"), data.get("year_to"))
+        except forms.ValidationError as error:
+            self.add_error("year_to", error)
+        try:
+            filters.check_place(data.get("country"), data.get("region"))
+        except forms.ValidationError as error:
+            self.add_error("region", error)
         return data
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as `salary_stats` keyword arguments (bad ones left out)."""
         data = getattr(self, "cleaned_data", {})
         result: dict[str, Any] = {}
-        for name in ("track", "level", "country", "year_from", "year_to", "source"):
+        for name in ("track", "level", "country", "region", "year_from", "year_to", "source"):
             if name not in self.errors and data.get(name) not in (None, ""):
                 result[name] = data[name]
-        result["currency"] = data.get("currency") or BASE_CURRENCY
+        result["currency"] = (
+            data.get("currency") if "currency" not in self.errors else None
+        ) or self.default_currency
         return result
 
 

@@ -539,6 +539,7 @@ def stats_by_level(
     source: Source | str | None = None,
     currency: str = BASE_CURRENCY,
     levels: list[Level] | None = None,
+    region: str | None = None,
 ) -> list[LevelStats]:
     """Statistics for every level of `track` in rank order: one grouped query (plus one
     for the levels unless given)."""
@@ -547,10 +548,11 @@ def stats_by_level(
         levels = list(track.levels.order_by("rank"))
     filters = {
         "track": track,
-        "country": country,
+        "country": None if (country or "").upper() == WORLDWIDE else country,
         "year_from": year_from,
         "year_to": year_to,
         "source": source,
+        "region": region,
     }
 
     def compute() -> dict[int, SalaryStats]:

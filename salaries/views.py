@@ -13,10 +13,12 @@ from core.versions import CONTENT, SALARIES
 from salaries import moderation
 from salaries.charts import range_chart
 from salaries.forms import ContributionForm, OwnPayForm, SalaryFilterForm
-from salaries.iso import country_name
+from salaries.iso import WORLDWIDE, country_name
 from salaries.models import MIN_GROUP_SIZE, Contribution, OwnPay
+from salaries.regions import Region
 from salaries.stats import (
     BASE_CURRENCY,
+    display_currency,
     published_figures,
     salary_stats,
     sources_with_counts,
@@ -41,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def index_context(request: HttpRequest) -> dict:
-    form = SalaryFilterForm(request.GET)
+    form = SalaryFilterForm(request.GET, default_currency=visitor_currency(request))
     form.is_valid()  # bad filters show their errors and are left out
     filters = form.filters()
     track = filters.get("track") or (form.tracks[0] if form.tracks else None)
@@ -59,9 +61,16 @@ def index_context(request: HttpRequest) -> dict:
         "currency": currency,
     }
     country = filters.get("country")
-    headline = salary_stats(track=track, level=level, country=country, **common)
+    region = filters.get("region")
+    headline = salary_stats(track=track, level=level, country=country, region=region, **common)
     levels = [lv for lv in form.levels if lv.track_id == track.pk]
-    by_level = stats_by_level(track, levels=levels, country=country, **common)
+    by_level = stats_by_level(track, levels=levels, country=country, region=region, **common)
+    if country and country != WORLDWIDE:
+        place_label = country_name(country)
+    elif region:
+        place_label = str(Region(region).label)
+    else:
+        place_label = _("worldwide (all countries)")
 
     figures = published_figures(
         track=track, level=level, country=country, include_untracked=True, **common
@@ -97,6 +106,7 @@ def index_context(request: HttpRequest) -> dict:
             "filters": filters,
             "query_base": query.urlencode() + "&",
             "country_label": country_name(country) if country else "",
+            "place_label": place_label,
             "level": level,
             "country": country,
             "currency": currency,
@@ -111,6 +121,15 @@ def index_context(request: HttpRequest) -> dict:
         }
     )
     return context
+
+
+def visitor_currency(request: HttpRequest) -> str:
+    """The currency a signed-in person sees pay in (their profile's, else their
+    country's), else USD."""
+    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
+    if profile is None:
+        return BASE_CURRENCY
+    return display_currency(profile.currency, profile.country.code or None)
 
 
 @login_required

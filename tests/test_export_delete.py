@@ -49,6 +49,7 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         "progress",
         "events",
         "salary_contributions",
+        "own_pay",
         "api_tokens",
     }
     assert data["account"]["email"] == "owner@example.com"

@@ -53,7 +53,7 @@ def test_the_page_answers_first_with_the_median(client, data):
     page = text(response)
     # Backend (the first track), every country: 17 individual points; the mean is left out.
     assert "Median $100,000 · 17 data points · 2024" in page
-    assert "Backend engineering · all countries" in page
+    assert "Backend engineering · worldwide (all countries)" in page
 
 
 def test_the_level_chart_has_a_table_twin(client, data):
@@ -139,8 +139,11 @@ def test_bad_filters_are_explained_and_left_out(client, data):
     assert response.status_code == 200
     page = text(response)
     assert "Some filters were not applied:" in page
-    for label in ("Level", "Country", "From year", "Currency", "Source"):
+    for label in ("Level", "From year", "Source"):
         assert f"{label}: Select a valid choice" in page or f"{label}: Enter a whole" in page
+    # Country and currency: the API's words for the same rule (salaries/filters.py).
+    assert "Country: Not an ISO 3166-1 alpha-2 country code (or XX for worldwide)." in page
+    assert "Currency: Not an ISO 4217 currency code." in page
     assert "Median $100,000 · 17 data points" in page
 
 
