@@ -27,6 +27,9 @@ from salaries.stats import BASE_CURRENCY, nearest_rate, places_for, spread
 LOWEST_USD = 1_000
 HIGHEST_USD = 2_000_000
 MAD_LIMIT = 5
+# A group of (nearly) equal figures has a MAD near 0, which would flag any other figure:
+# the MAD counts as at least this share of the median.
+MAD_FLOOR = 0.05
 
 
 def sanity_problem(amount_usd: float | None, currency: str, year: int) -> str:
@@ -74,7 +77,8 @@ def implausibility(
         group = spread(usd, level=level, currency=BASE_CURRENCY, **place.filters)
         if group.median is None:
             continue
-        if group.mad and abs(usd - group.median) > MAD_LIMIT * group.mad:
+        spread_ = max(group.mad or 0.0, MAD_FLOOR * group.median)
+        if spread_ and abs(usd - group.median) > MAD_LIMIT * spread_:
             reason = _(
                 "more than %(limit)s median absolute deviations from the median of "
                 "%(level)s (%(place)s)"

@@ -93,10 +93,14 @@ def checked_filters(request: HttpRequest, filters: StatsFilters) -> dict[str, An
     values: dict[str, Any] = {}
 
     def check(name: str, clean: Any, *args: Any) -> None:
+        """Keep what `clean` returns under `name`, or its error (a check returns None)."""
         try:
-            values[name] = clean(*args)
+            value = clean(*args)
         except DjangoValidationError as error:
             errors.append((name, error.messages[0]))
+        else:
+            if value is not None or name not in values:
+                values[name] = value
 
     check("country", rules.clean_country, filters.country)
     check("region", rules.clean_region, filters.region)
@@ -129,7 +133,9 @@ def checked_filters(request: HttpRequest, filters: StatsFilters) -> dict[str, An
 
 def person_currency(request: HttpRequest) -> str:
     """The signed-in person's currency (profile, else country), else USD."""
-    user = getattr(request, "auth", None) or request.user
+    user = getattr(request, "auth", None)
+    if not getattr(user, "is_authenticated", False):
+        user = request.user  # a public endpoint: the session counts too
     if not getattr(user, "is_authenticated", False):
         return BASE_CURRENCY
     row = Profile.objects.for_user(user).values_list("currency", "country").first()
