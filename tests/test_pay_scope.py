@@ -84,15 +84,13 @@ def german(owner, salary_tracks):
     return owner
 
 
-def test_the_german_middle_developer_sees_euros_and_an_uplift_from_one_place(
-    owner_client, german
-):
+def test_the_german_middle_developer_sees_euros_and_an_uplift_from_one_place(owner_client, german):
     response = owner_client.get("/dashboard/")
     pay = response.context["pay"]
     assert response.context["pay_currency"] == "EUR"
     assert pay.current.pay.scope == pay.next.pay.scope == "region"
     assert pay.current.stats.median == 80_000
-    assert pay.next.stats.median == 100_000  # the EU/EEA's 20 points: 12 × 100k, 8 × 110k
+    assert pay.next.stats.median == 100_000  # the EU/EEA's 20 points: 12 at 100k, 8 at 110k
     assert pay.difference == 20_000
     page = text(response)
     assert "€80,000" in page
@@ -266,9 +264,7 @@ def test_a_contribution_far_from_its_group_is_flagged_by_mad(owner_client, germa
     senior = level("backend", "senior")
     add_points(senior, [95_000, 105_000, 98_000, 102_000], country="DE", currency="EUR")
     response = owner_client.post("/salaries/contribute/", {**CONTRIBUTION, "amount": "400000"})
-    assert "median absolute deviations from the median of Senior backend engineer" in text(
-        response
-    )
+    assert "median absolute deviations from the median of Senior backend engineer" in text(response)
     ok = owner_client.post("/salaries/contribute/", {**CONTRIBUTION, "amount": "101000"})
     assert ok.status_code == 302
     assert SalaryDataPoint.objects.get(status=Status.PENDING).implausible == ""

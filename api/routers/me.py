@@ -176,12 +176,26 @@ def my_pay(request: HttpRequest):
     country = profile.country.code or None
     currency = display_currency(profile.currency, country)
     pay = pay_for(country, current, target, currency)
-    mine = position(own_pay(request.auth), pay.current.pay if pay.current else None, currency)
+    own = own_pay(request.auth)
+    mine = position(own, pay.current.pay if pay.current else None, currency)
+    if mine is None and own is not None:  # no level set: my pay, not placed
+        mine_out = {
+            "amount": float(own.amount),
+            "currency": own.currency,
+            "year": own.year,
+            "converted": None,
+            "converted_currency": currency,
+            "rate_year": None,
+            "percentile_rank": None,
+            "compa_ratio": None,
+        }
+    else:
+        mine_out = mine.as_dict() if mine else None
     return {
         "currency": currency,
         "current": _level_pay_out(pay.current),
         "next": _level_pay_out(pay.next),
         "uplift": pay.difference,
         "uplift_percent": pay.difference_percent,
-        "mine": mine.as_dict() if mine else None,
+        "mine": mine_out,
     }
