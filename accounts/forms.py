@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,7 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Your address on Careerpath: /u/handle/. Lowercase letters, digits, hyphens."),
     )
     track = forms.ModelChoiceField(
-        queryset=Track.objects.all(),
+        queryset=Track.objects.published(),
         required=False,
         label=_("Track"),
         empty_label=_("— choose a track —"),
@@ -107,8 +108,17 @@ class ProfileForm(forms.ModelForm):
         # and where its career moves lead), grouped by track (<optgroup>), read in one
         # query. With no track chosen, every track's levels. Only the lists shrink: what
         # is valid is checked in clean(), with a message that says why.
+        # Only published tracks' levels are offered (and those already chosen, should
+        # their track be unpublished since).
         track_id = self._chosen("track")
-        levels = list(Level.objects.in_order())
+        chosen = Q(pk__in=[self.instance.current_level_id, self.instance.target_level_id])
+        offered = Level.objects.in_order().filter(Q(track__published=True) | chosen)
+        self.fields["track"].queryset = Track.objects.filter(
+            Q(published=True) | Q(pk=self.instance.track_id)
+        )
+        for name in ("current_level", "target_level"):
+            self.fields[name].queryset = offered
+        levels = list(offered)
         moves = (
             set(
                 Transition.objects.filter(from_level__track_id=track_id).values_list(

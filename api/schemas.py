@@ -74,11 +74,33 @@ class RequirementOut(Schema):
     proficiency: int = Field(ge=1, le=4, description="1 aware … 4 expert.")
 
 
+class CompetencyOut(Schema):
+    theme: str = Field(description="The theme's name, e.g. “Delivery”.")
+    criterion: str = Field(description="What the level expects, in a sentence.")
+
+
+class GroupOut(Schema):
+    name: str = Field(description="What the group stands for, e.g. “A main language”.")
+    any_of: list[str] = Field(description="Skill slugs; any `at_least` of them will do.")
+    at_least: int = Field(ge=1)
+    proficiency: int = Field(ge=1, le=4, description="1 aware … 4 expert.")
+
+
 class LevelOut(Schema):
     slug: str
     name: str
     rank: int = Field(ge=1)
     requirements: list[RequirementOut]
+    groups: list[GroupOut] = Field(description="“At least N of these skills” requirements.")
+    competencies: list[CompetencyOut] = Field(
+        description="Behaviours the level expects, by theme in the track's order."
+    )
+
+
+class SourceOut(Schema):
+    name: str
+    url: str
+    licence: str = Field(description="An SPDX identifier, e.g. CC-BY-4.0.")
 
 
 class TrackOut(Schema):
@@ -86,6 +108,9 @@ class TrackOut(Schema):
     name: str
     kind: TrackKind
     summary: str
+    source: SourceOut | None = Field(
+        description="Where an imported framework comes from; null for our own tracks."
+    )
     levels: list[LevelOut] = Field(description="In rank order, the first step first.")
 
 

@@ -22,6 +22,16 @@ class TrackKind(models.TextChoices):
     SPECIALISATION = "specialisation", _("specialisation")
 
 
+class TrackQuerySet(models.QuerySet):
+    def published(self) -> "TrackQuerySet":
+        """The tracks people may see and choose (copies wait until staff publish them)."""
+        return self.filter(published=True)
+
+    def visible_to(self, user) -> "TrackQuerySet":
+        """Published tracks, and every track for staff (to preview before publishing)."""
+        return self if getattr(user, "is_staff", False) else self.published()
+
+
 class Track(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -47,6 +57,8 @@ class Track(models.Model):
         related_name="forks",
         verbose_name=_("copied from"),
     )
+
+    objects = TrackQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

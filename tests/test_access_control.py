@@ -222,6 +222,14 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     "favicon.ico": public(fixed("/favicon.ico"), status="/static/img/favicon.svg"),
     "roadmaps/": public(fixed("/roadmaps/")),
     "roadmaps/<slug:slug>/": public(lambda w: f"/roadmaps/{w.roadmap.slug}/"),
+    # The map: each skill named with the signed-in person's own status (the owner's is done).
+    "roadmaps/<slug:slug>/map/": public(
+        lambda w: f"/roadmaps/{w.roadmap.slug}/map/", owner_sees=lambda w: "Skill Zq7x — done"
+    ),
+    "roadmaps/<slug:slug>/map.svg": public(
+        lambda w: f"/roadmaps/{w.roadmap.slug}/map.svg?download=1",
+        owner_sees=lambda w: "Skill Zq7x — done",
+    ),
     "skills/<slug:slug>/": public(lambda w: f"/skills/{w.skill.slug}/", owner_sees=lambda w: NOTE),
     "careers/": public(fixed("/careers/")),
     "careers/<slug:track>/": public(lambda w: f"/careers/{w.track.slug}/"),

@@ -187,9 +187,10 @@ def test_list_query_counts_do_not_grow_with_the_list(client, django_assert_max_n
 def test_track_detail_query_count_does_not_grow_with_levels(client, django_assert_max_num_queries):
     make_track("small", levels=2, skills_per_level=2)
     make_track("large", levels=12, skills_per_level=25)
-    # The track, its levels, their requirements with skills.
-    with django_assert_max_num_queries(3):
+    # The track, its levels, their requirements with skills, groups, groups' skills and
+    # competencies with their themes.
+    with django_assert_max_num_queries(6):
         client.get("/api/v1/tracks/small/")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(6):
         response = client.get("/api/v1/tracks/large/")
     assert sum(len(lv["requirements"]) for lv in response.json()["levels"]) == 300

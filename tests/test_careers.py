@@ -184,7 +184,7 @@ def test_navigation_links_to_roadmaps_and_careers(client):
 PAGES = {
     "/": 3,  # the ladder, the salary data's version, the pay
     "/careers/": 2,
-    "/careers/grown-track/": 4,
+    "/careers/grown-track/": 6,  # track, levels, transitions both ways, themes, criteria
     # Level pages: 7 of their own (6 on a first step), plus the salary data's version and
     # the pay (level_pay; its sources too when it has figures: tests/test_level_pay.py).
     "/careers/grown-track/step-4/": 9,
@@ -357,7 +357,7 @@ def test_loading_changed_tracks_updates_in_place(known_skills):
             lambda d: d["tracks"][0]["levels"][0].update(colour="red"),
             "tracks[0].levels[0].colour",
             "unknown field (expected one of: slug, name, rank, summary, responsibilities, "
-            "years_min, years_max, requirements)",
+            "years_min, years_max, requirements, id, changes, groups, competencies)",
         ),
         (
             lambda d: d["transitions"][0].update(via="x"),

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from careers.models import Level, LevelRequirement, Track, Transition
+from careers.models import Competency, Level, LevelRequirement, Theme, Track, Transition
 from careers.tracks_io import FORMAT as TRACKS_FORMAT
 from careers.tracks_io import TracksImportError, load_tracks
 from core.schemas import parse_json
@@ -390,10 +390,17 @@ def tracks() -> dict:
                 "kind": "ic",
                 "position": 1,
                 "summary": "",
+                "source": {"name": "S", "url": "https://example.org/", "licence": "MIT"},
+                "themes": [{"slug": "delivery", "name": "Delivery"}],
                 "levels": [
                     {"slug": "junior", "name": "Junior", "rank": 1, "years_min": 0,
                      "years_max": 2, "requirements": {"python": 2}},
-                    {"slug": "senior", "name": "Senior", "rank": 2, "requirements": {}},
+                    {"slug": "senior", "name": "Senior", "rank": 2, "requirements": {},
+                     "groups": [{"name": "G", "at_least": 1, "proficiency": 2,
+                                 "skills": ["python"]}],
+                     "competencies": [{"theme": "delivery", "criterion": "Ships.",
+                                       "examples": ["E"], "id": "c1",
+                                       "links": [{"label": "L", "url": "https://example.org/"}]}]},
                 ],
             }
         ],
@@ -417,6 +424,19 @@ TRACKS_PLACES = st.sampled_from(
         ("tracks", 0, "levels", 1, "responsibilities"),
         ("transitions", 0, "from"),
         ("transitions", 0, "note"),
+        ("tracks", 0, "published"),
+        ("tracks", 0, "source", "url"),
+        ("tracks", 0, "source", "licence"),
+        ("tracks", 0, "themes", 0, "slug"),
+        ("tracks", 0, "themes", 0, "name"),
+        ("tracks", 0, "levels", 1, "id"),
+        ("tracks", 0, "levels", 1, "changes"),
+        ("tracks", 0, "levels", 1, "groups", 0, "at_least"),
+        ("tracks", 0, "levels", 1, "groups", 0, "skills", 0),
+        ("tracks", 0, "levels", 1, "competencies", 0, "theme"),
+        ("tracks", 0, "levels", 1, "competencies", 0, "criterion"),
+        ("tracks", 0, "levels", 1, "competencies", 0, "examples", 0),
+        ("tracks", 0, "levels", 1, "competencies", 0, "links", 0, "url"),
     ]
 )
 
@@ -435,7 +455,7 @@ def test_a_tracks_file_with_a_hostile_value_anywhere_is_refused_or_clean(db, pla
                 str(problem).encode("utf-8")  # every problem can be shown
             assert not Track.objects.exists()
             return
-        for model in (Track, Level, LevelRequirement, Transition):
+        for model in (Track, Level, LevelRequirement, Transition, Theme, Competency):
             assert_clean_rows(model.objects.all())
 
 

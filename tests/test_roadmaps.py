@@ -205,7 +205,8 @@ def test_skill_page_shows_description_prerequisites_unlocks_resources_and_levels
     assert response.status_code == 200
     assert "<h1>REST</h1>" in html
     assert "Resources over <strong>HTTP</strong>." in html
-    assert "of the Backend Developer roadmap, in APIs" in html
+    assert "In the Backend Developer roadmap, section “APIs”:" in html
+    assert "A alternative" not in html and "A optional" not in html  # issue 22's "A alternative"
     learn_first = html[html.index("Learn first") : html.index("What it unlocks")]
     assert 'href="/skills/http/"' in learn_first
     unlocks = html[html.index("What it unlocks") : html.index("Where to learn it")]

@@ -15,8 +15,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,8 +25,9 @@ from careers.models import LevelRequirement
 from skills.models import Roadmap, Skill, SkillKind, SkillPlacement
 from skills.tree import SectionNode, roadmap_tree
 from tracking.forms import ProgressForm
+from tracking.map import draw, roadmap_layout
 from tracking.models import SkillProgress, Status, completion_percent
-from tracking.rows import DEFAULT_STATE, RowMaker, State
+from tracking.rows import DEFAULT_STATE, SLUG_MARK, RowMaker, State
 
 COUNTED = {Status.DONE: "progress_done", Status.LEARNING: "progress_learning"}
 COUNTED[Status.SKIPPED] = "progress_skipped"
@@ -238,4 +240,39 @@ def skill_context(request: HttpRequest, skill: Skill) -> dict[str, Any]:
         progress = SkillProgress.objects.for_user(request.user).filter(skill=skill).first()
         context["progress"] = progress
         context["track_form"] = ProgressForm(progress=progress)
+    return context
+
+
+def map_context(
+    request: HttpRequest, roadmap: Roadmap, *, standalone: bool = False
+) -> dict[str, Any]:
+    """The map page's context (or, `standalone`, the SVG file's): `svg`, the map with the
+    signed-in person's status on each skill, and the roadmap's progress counts."""
+    tracking = request.user.is_authenticated
+    saved = states(request.user, roadmap) if tracking else {}
+    plan = roadmap_layout(roadmap)
+    skill_url = reverse("tracking:skill_detail", args=[SLUG_MARK])
+    if standalone:  # the file's links work wherever it is opened
+        skill_url = request.build_absolute_uri(skill_url)
+    skill_url = skill_url.replace(SLUG_MARK, "{slug}")
+    title = _("%(roadmap)s: map") % {"roadmap": roadmap.title}
+    svg = draw(
+        plan,
+        title=title,
+        statuses={skill_id: status for skill_id, (status, _p) in saved.items()}
+        if tracking
+        else None,
+        skill_url=skill_url,
+        standalone=standalone,
+    )
+    context: dict[str, Any] = {
+        "roadmap": roadmap,
+        "svg": mark_safe(svg),  # noqa: S308 - tracking.map escapes every value
+        "skill_count": plan.skill_count,
+        "section_count": len(plan.bands),
+        "is_draft": not roadmap.published,
+        "tracking": tracking,
+    }
+    if tracking:
+        _sections, context["roadmap_progress"] = tally(roadmap, roadmap_tree(roadmap), saved)
     return context

@@ -6,6 +6,8 @@ app_name = "tracking"
 
 urlpatterns = [
     path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap_detail"),
+    path("roadmaps/<slug:slug>/map/", views.roadmap_map, name="roadmap_map"),
+    path("roadmaps/<slug:slug>/map.svg", views.roadmap_map_svg, name="roadmap_map_svg"),
     path("roadmaps/<slug:slug>/track/", views.track_roadmap, name="track_roadmap"),
     path("skills/<slug:slug>/", views.skill_detail, name="skill_detail"),
     path("track/<slug:slug>/", views.track, name="track"),

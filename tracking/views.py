@@ -8,6 +8,9 @@
   changed ones are saved, then back to the page with a message: PRG); with htmx, one
   row, answered by that row and, out of band, its section's and the roadmap's progress
   bars (tracking.rows.render_row).
+- `GET /roadmaps/<slug>/map/`: the roadmap as a map (inline SVG, tracking.map), each
+  skill coloured by the signed-in person's status; `GET /roadmaps/<slug>/map.svg`: the
+  same map as a file (`?download=1`: as an attachment).
 - `GET /skills/<slug>/`: a skill, with the person's full tracking form.
 - `POST /track/<slug>/`: one skill's status, proficiency, notes or evidence link: a
   plain form saves and redirects back to `next`; htmx gets back the skill page's form
@@ -16,22 +19,26 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.csp import CSP
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST, require_safe
 
 from core.pages import render_page
 from core.versions import CONTENT
 from skills.models import Roadmap, Skill, SkillPlacement
 from tracking.forms import ProgressForm, roadmap_rows
+from tracking.map import style_hash
 from tracking.models import SkillProgress
-from tracking.pages import parse_since, roadmap_context, row_context, skill_context
+from tracking.pages import map_context, parse_since, roadmap_context, row_context, skill_context
 from tracking.rows import State, form_errors
 from tracking.saving import Saved, save_rows, state_of
 
@@ -63,6 +70,35 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Signed in, the page shows my progress: render_page adds my own version to its key.
     response = render_page(request, "tracking/roadmap_detail.html", build, scopes=[CONTENT])
     patch_vary_headers(response, ["HX-Request"])  # htmx gets a section alone
+    return response
+
+
+@require_safe
+def roadmap_map(request: HttpRequest, slug: str) -> HttpResponse:
+    def build() -> dict:
+        roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
+        return map_context(request, roadmap)
+
+    return render_page(request, "tracking/roadmap_map.html", build, scopes=[CONTENT])
+
+
+# The SVG file's own <style> (and no other inline style) is allowed by its hash.
+MAP_SVG_POLICY = {**settings.SECURE_CSP, "style-src": [CSP.SELF, style_hash()]}
+
+
+@require_safe
+@csp_override(MAP_SVG_POLICY)
+def roadmap_map_svg(request: HttpRequest, slug: str) -> HttpResponse:
+    def build() -> dict:
+        roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
+        return map_context(request, roadmap, standalone=True)
+
+    # The file's links are absolute: its key depends on the site's address too.
+    site = request.build_absolute_uri("/")
+    response = render_page(request, "tracking/roadmap_map.svg", build, scopes=[CONTENT], vary=site)
+    response["Content-Type"] = "image/svg+xml; charset=utf-8"
+    if request.GET.get("download") == "1":
+        response["Content-Disposition"] = content_disposition_header(True, f"{slug}-map.svg")
     return response
 
 
