@@ -135,7 +135,11 @@ def visitor_currency(request: HttpRequest) -> str:
 @login_required
 def contribute(request: HttpRequest) -> HttpResponse:
     """`/salaries/contribute/`: share my pay; see and withdraw my pending submissions."""
-    form = ContributionForm(request.POST or None, user=request.user)
+    profile = getattr(request.user, "profile", None)
+    initial = {"currency": visitor_currency(request)}
+    if profile is not None and profile.country:
+        initial["country"] = profile.country.code
+    form = ContributionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

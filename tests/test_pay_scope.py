@@ -313,3 +313,9 @@ def test_dashboard_and_my_pay_take_a_constant_number_of_queries(
         assert owner_client.get("/dashboard/").status_code == 200
     with django_assert_max_num_queries(14):
         assert owner_client.get("/api/v1/me/pay").status_code == 200
+
+
+def test_the_contribution_form_starts_in_my_country_and_currency(owner_client, german):
+    html = owner_client.get("/salaries/contribute/").content.decode()
+    assert '<option value="DE" selected>' in html
+    assert '<option value="EUR" selected>' in html
