@@ -155,7 +155,9 @@ def index_context(request: HttpRequest) -> dict:
     return context
 
 
-def pay_context(user, profile: Profile, current: Level | None, target: Level | None) -> dict:
+def pay_context(
+    user: AbstractBaseUser, profile: Profile, current: Level | None, target: Level | None
+) -> dict:
     """Pay at my level and the next from one place, in my currency, and where my own pay
     (when I recorded it) sits among my level's."""
     country = profile.country.code or None

@@ -196,10 +196,7 @@ def my_pay(request: HttpRequest) -> HttpResponse:
             own.delete()
             messages.success(request, _("Your pay was deleted."))
         return redirect("salaries:my_pay")
-    initial = {}
-    if own is None:
-        profile_currency = request.user.profile.currency if hasattr(request.user, "profile") else ""
-        initial["currency"] = profile_currency or BASE_CURRENCY
+    initial = {} if own is not None else {"currency": visitor_currency(request)}
     form = OwnPayForm(request.POST or None, instance=own, initial=initial)
     if request.method == "POST" and form.is_valid():
         pay = form.save(commit=False)

@@ -101,6 +101,11 @@ def test_the_german_middle_developer_sees_euros_and_an_uplift_from_one_place(own
         "EU/EEA." in page
     )
     assert "each data point converted from its own currency at the average rate" in page
+    # The headline card: the place, the sample size and the years.
+    assert (
+        "Median for Senior backend engineer · EU/EEA (too few data points for Germany) · "
+        "20 data points · 2024" in page
+    )
     assert "$" not in page.split("Pay at the next level")[1].split("Roadmap completion")[0]
     assert "158,200" not in page
 
