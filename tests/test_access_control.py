@@ -33,7 +33,7 @@ from accounts.models import Profile
 from api.models import ApiToken
 from careers.models import Competency, Level, Track
 from salaries import moderation
-from salaries.models import Contribution
+from salaries.models import Contribution, OwnPay
 from skills.models import Roadmap, Skill
 from teams import actions as team_actions
 from teams.models import Invitation, Membership, Team
@@ -62,7 +62,18 @@ ASSESSMENT_NOTE = "Assessed-zq7x: my private note on a criterion"
 TOKEN_NAME = "token-zq7x"
 AMOUNT = 97531
 AMOUNT_SHOWN = "97,531"
-PRIVATE_MARKERS = (BIO, DISPLAY_NAME, NOTE, ASSESSMENT_NOTE, TOKEN_NAME, AMOUNT_SHOWN, "97531")
+OWN_PAY = "86420"  # the owner's own pay, recorded privately (salaries.OwnPay)
+PRIVATE_MARKERS = (
+    BIO,
+    DISPLAY_NAME,
+    NOTE,
+    ASSESSMENT_NOTE,
+    TOKEN_NAME,
+    AMOUNT_SHOWN,
+    "97531",
+    OWN_PAY,
+    "86,420",
+)
 LEVEL_NAME = "Level Zq7x"
 READY = f"100% ready for {LEVEL_NAME}"  # the owner meets every expectation; nobody else does
 PROGRESS_COUNT = 3
@@ -119,6 +130,7 @@ def make_world(owner, other_user) -> World:
         bio=BIO, display_name=DISPLAY_NAME, track=track, target_level=level
     )
     token, _key = ApiToken.objects.create_for(owner, TOKEN_NAME)
+    OwnPay.objects.create(user=owner, amount=Decimal(OWN_PAY), currency="USD", year=2024)
     contribution = moderation.submit(
         owner,
         level=level,
@@ -200,6 +212,7 @@ def owner_state(world: World) -> dict:
                 "pk", "revoked_at", "accepted_at"
             )
         ),
+        "own_pay": list(OwnPay.objects.filter(user=owner).values("amount", "currency", "year")),
     }
 
 
@@ -367,6 +380,15 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         lambda w, u: {},
         other=404,
         owner="/salaries/contribute/",
+    ),
+    "salaries/my-pay/": (
+        person(fixed("/salaries/my-pay/"), lambda w: OWN_PAY),
+        person_post(
+            fixed("/salaries/my-pay/"),
+            lambda w, u: {"amount": "50000", "currency": "USD", "year": "2024"},
+            other="/dashboard/",
+            owner="/dashboard/",
+        ),
     ),
     "dashboard/": person(fixed("/dashboard/"), lambda w: READY),
     "dashboard/compare/": person(
@@ -547,6 +569,7 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         404,
         method="post",
     ),
+    "api/v1/me/pay": Case("api-person", fixed("/api/v1/me/pay"), 401, owner_sees=lambda w: OWN_PAY),
 }
 
 

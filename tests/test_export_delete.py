@@ -54,6 +54,7 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         "events",
         "assessments",
         "salary_contributions",
+        "own_pay",
         "api_tokens",
         "teams",
     }
