@@ -1,6 +1,7 @@
 """Deleting an account and everything in it.
 
-Profile, skill progress, progress events and email addresses go with the user row
+Profile, skill progress, progress events, email addresses and the pay a person recorded
+for themselves (salaries.OwnPay) go with the user row
 (foreign keys with CASCADE); the current session is flushed, and any other session
 can no longer find the account, so it is signed out. Salary contributions follow the salaries app's
 rule, applied by `salary_contributions_on_delete` before the user is deleted: figures

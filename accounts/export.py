@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from accounts.models import Profile
-from salaries.privacy import contributions_export
+from salaries.privacy import contributions_export, own_pay_export
 from tracking.export import assessments_part, events_part, progress_part
 
 FORMAT = "careerpath-export/1"
@@ -51,6 +51,7 @@ def profile_part(user: AbstractBaseUser) -> dict[str, Any] | None:
         "current_level": profile.current_level.key if profile.current_level else None,
         "target_level": profile.target_level.key if profile.target_level else None,
         "country": profile.country.code or None,
+        "currency": profile.currency or None,
         "years_experience": profile.years_experience,
         "bio": profile.bio,
         "visibility": profile.visibility,
@@ -72,6 +73,7 @@ EXPORT_PARTS: dict[str, Callable[[AbstractBaseUser], Any]] = {
     "events": events_part,
     "assessments": assessments_part,
     "salary_contributions": salary_contributions_part,
+    "own_pay": own_pay_export,
 }
 
 

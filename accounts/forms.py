@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import YEARS_MAX, Profile, reachable_levels
 from accounts.validators import HANDLE_MAX_LENGTH, HANDLE_MIN_LENGTH, handle_format
 from careers.models import Level, Track, Transition
+from salaries.iso import currency_choices, is_currency
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -76,6 +77,7 @@ class ProfileForm(forms.ModelForm):
             "current_level",
             "target_level",
             "country",
+            "currency",
             "years_experience",
             "bio",
             "visibility",
@@ -93,6 +95,15 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["country"].help_text = _("Used to compare pay where you work.")
+        self.fields["currency"] = forms.ChoiceField(
+            label=_("Currency"),
+            required=False,
+            choices=[("", _("— my country's currency —")), *currency_choices()],
+            help_text=_(
+                "Pay figures are converted to it at each year's exchange rate. Empty: your "
+                "country's currency when rates for it exist, else US dollars."
+            ),
+        )
         # The level lists offer the chosen track's levels only (the target list: those
         # and where its career moves lead), grouped by track (<optgroup>), read in one
         # query. With no track chosen, every track's levels. Only the lists shrink: what
@@ -151,6 +162,12 @@ class ProfileForm(forms.ModelForm):
 
     def clean_display_name(self) -> str:
         return " ".join(self.cleaned_data["display_name"].split())
+
+    def clean_currency(self) -> str:
+        code = (self.cleaned_data.get("currency") or "").strip().upper()
+        if code and not is_currency(code):
+            raise forms.ValidationError(_("Choose a currency from the list."))
+        return code
 
     def clean_bio(self) -> str:
         return self.cleaned_data["bio"].strip()

@@ -87,6 +87,15 @@ class Profile(models.Model):
         verbose_name=_("target level"),
     )
     country = CountryField(_("country"), blank=True)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        help_text=_(
+            "ISO 4217 code to show pay in. Empty: your country's currency when exchange "
+            "rates for it exist, else US dollars."
+        ),
+    )
     years_experience = models.PositiveSmallIntegerField(
         _("years of experience"),
         null=True,
@@ -126,6 +135,10 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=Q(handle__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
                 name="profile_handle_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency="") | Q(currency__regex=r"^[A-Z]{3}$"),
+                name="profile_currency_code",
             ),
         ]
 

@@ -135,6 +135,12 @@ def responses(ok: object, *codes: int) -> dict[int, object]:
 # Salaries
 
 
+class ExcludedOut(Schema):
+    currency: str
+    year: int
+    count: int = Field(ge=1)
+
+
 class SalaryStatsOut(Schema):
     count: int = Field(ge=0, description="Matching approved individual data points.")
     p25: float | None
@@ -156,6 +162,17 @@ class SalaryStatsOut(Schema):
         ge=0,
         description="With pay=total: matching points left out because their bonus or equity "
         "is unknown (0 with pay=base).",
+    )
+    excluded: list[ExcludedOut] = Field(
+        description="The points left out for want of a rate, by currency and year."
+    )
+    year_min: int | None = Field(description="The earliest year of the matching points.")
+    year_max: int | None = Field(description="The latest year of the matching points.")
+    scope: Literal["country", "region", "worldwide"] = Field(
+        description="Where the points come from: one country, a region, or every country."
+    )
+    region: str | None = Field(
+        description="The region of the country (or the region asked for), e.g. eu-eea."
     )
 
 
@@ -240,6 +257,10 @@ class ProfileOut(Schema):
     current_level: str | None = Field(description="`track/level`.")
     target_level: str | None = Field(description="`track/level`.")
     country: str | None = Field(description="ISO 3166-1 alpha-2.")
+    currency: str | None = Field(
+        description="ISO 4217 code pay is shown in; null: the country's currency (when "
+        "exchange rates for it exist), else USD."
+    )
     years_experience: int | None
     bio: str
     visibility: Visibility
@@ -304,3 +325,46 @@ class ReadinessOut(Schema):
     gaps: list[GapOut] = Field(
         description="Every unmet expectation: skills (largest gap first), groups, behaviours."
     )
+
+
+class LevelPayOut(Schema):
+    track: str = Field(description="The track's slug.")
+    level: str = Field(description="The level's slug.")
+    name: str
+    count: int = Field(ge=0)
+    p25: float | None
+    median: float | None
+    p75: float | None
+    currency: str
+    suppressed: bool
+    scope: Literal["country", "region", "worldwide"]
+    region: str | None
+    place: str = Field(description="The place in words, e.g. EU/EEA.")
+    year_min: int | None
+    year_max: int | None
+    excluded_without_rate: int = Field(ge=0)
+
+
+class MyPayOut(Schema):
+    amount: float = Field(description="As recorded, in `currency`.")
+    currency: str
+    year: int
+    converted: float | None = Field(description="In `converted_currency`; null without a rate.")
+    converted_currency: str
+    rate_year: int | None = Field(description="The year of the exchange rate used.")
+    percentile_rank: float | None = Field(
+        description="Percent of my level's data points (same place) below my pay."
+    )
+    compa_ratio: float | None = Field(description="My pay divided by my level's median.")
+
+
+class PayOut(Schema):
+    currency: str = Field(description="ISO 4217 code of every figure here.")
+    current: LevelPayOut | None = Field(description="My level, or null when not set.")
+    next: LevelPayOut | None = Field(description="The next (target) level, or null.")
+    uplift: float | None = Field(
+        description="Next level's median minus mine, both from the same place; null "
+        "when not comparable."
+    )
+    uplift_percent: int | None
+    mine: MyPayOut | None = Field(description="My recorded pay, private; null if none.")

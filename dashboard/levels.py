@@ -24,7 +24,8 @@ from core.pages import render_page
 from core.versions import CONTENT, SALARIES
 from dashboard.readiness import BehaviourStanding, Standing, readiness_for, standings
 from salaries.market import market_figures
-from salaries.stats import level_pay, pay_sources
+from salaries.mine import own_pay, position
+from salaries.stats import BASE_CURRENCY, display_currency, level_pay, pay_sources
 from skills.models import Proficiency, Roadmap, Section, SkillPlacement
 from tracking.forms import AssessmentForm
 from tracking.models import CompetencyAssessment
@@ -100,12 +101,20 @@ def assessment_form(standing: Standing, data: dict | None = None) -> AssessmentF
     )
 
 
-def visitor_country(request: HttpRequest) -> str | None:
-    """The signed-in person's country from their profile (one query), else None."""
+def visitor_pay_settings(request: HttpRequest) -> tuple[str | None, str, int | None]:
+    """The signed-in person's country, the currency they see pay in, and their current
+    level's id, from their profile (one query); (None, USD, None) for anyone else."""
     if not request.user.is_authenticated:
-        return None
-    code = Profile.objects.for_user(request.user).values_list("country", flat=True).first()
-    return code or None
+        return None, BASE_CURRENCY, None
+    row = (
+        Profile.objects.for_user(request.user)
+        .values_list("country", "currency", "current_level_id")
+        .first()
+    )
+    if row is None:
+        return None, BASE_CURRENCY, None
+    country, chosen, current_level_id = row
+    return country or None, display_currency(chosen, country or None), current_level_id
 
 
 @require_safe
@@ -167,8 +176,13 @@ def level_context(
     comes_from = level_obj.transitions_in.select_related("from_level__track").order_by(
         "from_level__track__position", "from_level__rank"
     )
-    # Pay in the visitor's country (worldwide, labelled so, when it has too few points).
-    pay = level_pay(level_obj, visitor_country(request))
+    # Pay for the visitor: their country, else its region, else worldwide (labelled), in
+    # their currency; on their own level, where their recorded pay sits.
+    country, currency, current_level_id = visitor_pay_settings(request)
+    pay = level_pay(level_obj, country, currency=currency)
+    mine = None
+    if current_level_id == level_obj.pk:
+        mine = position(own_pay(request.user), pay, currency)
     context = {
         "track": track_obj,
         "level": level_obj,
@@ -193,6 +207,7 @@ def level_context(
         "pay_sources": pay_sources(pay) if not pay.stats.suppressed else [],
         # Official U.S. figures for the whole occupation, shown apart from the level's.
         "market": market_figures(track_obj),
+        "my_pay": mine,
     }
     return context
 

@@ -1,20 +1,17 @@
 """Pay at my level and the next, from the salaries app's statistics (never computed here).
 
-`salaries.stats.level_pay` gives each level's median and p25-p75 in my country, or
-worldwide (and says so) when my country has too few points. This module only adds the
-sources behind each figure and the difference between the two levels.
+`salaries.stats.pay_pair` gives both levels' median and p25-p75 from one place: my
+country, else my region, else worldwide, the narrowest where both levels have enough
+points, so that the difference compares like with like. Figures are in my currency.
+This module only adds the sources behind each figure and the difference.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-
 from careers.models import Level
-from salaries.models import SalaryDataPoint
-from salaries.stats import LevelPay, cached_figures, level_pay
+from salaries.stats import BASE_CURRENCY, LevelPay, pay_pair, sources_for_levels
 
 
 @dataclass
@@ -37,10 +34,7 @@ class PayFigure:
 
     @property
     def years(self) -> str:
-        first, last = self.stats.year_min, self.stats.year_max
-        if first is None:
-            return ""
-        return str(first) if first == last else f"{first}\u2013{last}"
+        return self.stats.years
 
 
 @dataclass
@@ -50,13 +44,13 @@ class PayComparison:
 
     @property
     def comparable(self) -> bool:
-        """Both figures shown, and from the same place (both my country or both worldwide)."""
+        """Both figures shown, and from the same place (salaries.stats.pay_pair)."""
         return bool(
             self.current
             and self.next
             and self.current.shown
             and self.next.shown
-            and self.current.pay.scope == self.next.pay.scope
+            and self.current.pay.place == self.next.pay.place
         )
 
     @property
@@ -84,48 +78,28 @@ class PayComparison:
         figure = self.next or self.current
         return figure.stats.currency if figure else ""
 
-
-def sources_by_level(levels: list[Level], country: str | None) -> dict[tuple[int, str], list[str]]:
-    """{(level id, "country" | "worldwide"): source names}, in one query; cached with the
-    salary statistics (it reads every point of the levels: docs/benchmarks.md)."""
-    return cached_figures(
-        "sources-by-level", (levels, country), lambda: _sources_by_level(levels, country)
-    )
+    @property
+    def place(self) -> str:
+        """Where the compared figures come from (for the sentence with the difference)."""
+        return self.next.pay.place.name if self.next else ""
 
 
-def _sources_by_level(levels: list[Level], country: str | None) -> dict[tuple[int, str], list[str]]:
-    rows = (
-        SalaryDataPoint.objects.approved()
-        .individual()
-        .filter(level__in=levels)
-        .values("level_id", "source__name")
-        .annotate(
-            everywhere=Count("pk"),
-            here=Count("pk", filter=Q(country=country)) if country else Count("pk"),
-        )
-        .order_by("source__name")
-    )
-    found: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for row in rows:
-        found[(row["level_id"], "worldwide")].append(row["source__name"])
-        if country and row["here"]:
-            found[(row["level_id"], "country")].append(row["source__name"])
-    return dict(found)
+def pay_for(
+    country: str | None,
+    current: Level | None,
+    target: Level | None,
+    currency: str = BASE_CURRENCY,
+) -> PayComparison:
+    """Pay at my current level and the next (target) one, from one place, in `currency`.
 
-
-def pay_for(country: str | None, current: Level | None, target: Level | None) -> PayComparison:
-    """Pay at my current level and the next (target) one, in my country or worldwide.
-
-    One or two queries per level (level_pay), and one for the sources of the figures
-    that are shown.
+    One query per step of the chain tried (pay_pair), one for the sources (all cached
+    with the salary statistics).
     """
-    figures = [
-        PayFigure(level_pay(level, country or None)) if level is not None else None
-        for level in (current, target)
-    ]
+    pair = pay_pair(current, target, country or None, currency=currency)
+    figures = [PayFigure(pay) if pay is not None else None for pay in pair]
     shown = [f for f in figures if f is not None and f.shown]
     if shown:
-        sources = sources_by_level([f.level for f in shown], country or None)
-        for f in shown:
-            f.sources = sources.get((f.level.pk, f.pay.scope), [])
+        sources = sources_for_levels([f.level for f in shown], shown[0].pay.place)
+        for figure in shown:
+            figure.sources = sources.get(figure.level.pk, [])
     return PayComparison(*figures)

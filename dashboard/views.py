@@ -29,6 +29,8 @@ from dashboard.readiness import (
     readiness_for,
     standings,
 )
+from salaries.mine import own_pay, position
+from salaries.stats import display_currency
 from tracking.completion import roadmap_completion, started
 from tracking.history import activity, event_rows, history, progress_state, thin
 from tracking.models import completion_percent
@@ -141,9 +143,24 @@ def index_context(request: HttpRequest) -> dict:
         "history_level": history_level,
         "activity": activity(events),
         "readiness_method": READINESS_METHOD,
-        "pay": pay_for(profile.country.code or None, current, target),
+        **pay_context(request.user, profile, current, target),
     }
     return context
+
+
+def pay_context(
+    user: AbstractBaseUser, profile: Profile, current: Level | None, target: Level | None
+) -> dict:
+    """Pay at my level and the next from one place, in my currency, and where my own pay
+    (when I recorded it) sits among my level's."""
+    country = profile.country.code or None
+    currency = display_currency(profile.currency, country)
+    pay = pay_for(country, current, target, currency)
+    return {
+        "pay": pay,
+        "pay_currency": currency,
+        "my_pay": position(own_pay(user), pay.current.pay if pay.current else None, currency),
+    }
 
 
 @login_required

@@ -83,6 +83,23 @@ def reject_points(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     )
 
 
+class ImplausibleFilter(admin.SimpleListFilter):
+    """Points flagged as implausible when they came in (salaries/plausibility.py)."""
+
+    title = _("plausibility")
+    parameter_name = "implausible"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("yes", _("Flagged as implausible")), ("no", _("Plausible"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.exclude(implausible="")
+        if self.value() == "no":
+            return queryset.filter(implausible="")
+        return queryset
+
+
 @admin.register(SalaryDataPoint)
 class SalaryDataPointAdmin(admin.ModelAdmin):
     list_display = [
@@ -96,9 +113,18 @@ class SalaryDataPointAdmin(admin.ModelAdmin):
         "statistic",
         "status",
         "outlier",
+        "implausible",
         "source",
     ]
-    list_filter = ["status", "outlier", "statistic", "source", "track", "year"]
+    list_filter = [
+        "status",
+        ImplausibleFilter,
+        "outlier",
+        "statistic",
+        "source",
+        "track",
+        "year",
+    ]
     list_select_related = ["track", "level__track", "source"]
     search_fields = ["title", "country", "city"]
     raw_id_fields = ["batch", "level", "track", "source"]
@@ -116,8 +142,18 @@ class SalaryDataPointAdmin(admin.ModelAdmin):
 
 @admin.register(PendingContribution)
 class PendingContributionAdmin(admin.ModelAdmin):
-    list_display = ["level", "country", "amount", "bonus", "equity", "currency", "year", "outlier"]
-    list_filter = ["outlier", "track", "year"]
+    list_display = [
+        "level",
+        "country",
+        "amount",
+        "bonus",
+        "equity",
+        "currency",
+        "year",
+        "outlier",
+        "implausible",
+    ]
+    list_filter = [ImplausibleFilter, "outlier", "track", "year"]
     list_select_related = ["level__track"]
     actions = [approve_points, reject_points]
     fields = [
@@ -130,6 +166,7 @@ class PendingContributionAdmin(admin.ModelAdmin):
         "equity",
         "year",
         "outlier",
+        "implausible",
     ]
     readonly_fields = fields
 

@@ -9,12 +9,13 @@ class SalariesConfig(AppConfig):
 
     def ready(self) -> None:
         from careers.models import Level, Track
-        from core.versions import SALARIES, bump_on_change
+        from core.versions import SALARIES, bump_on_change, user_scope
         from salaries.models import (
             ExchangeRate,
             ImportBatch,
             MarketEstimate,
             OccupationMapping,
+            OwnPay,
             SalaryDataPoint,
             Source,
         )
@@ -29,3 +30,5 @@ class SalariesConfig(AppConfig):
         bump_on_change(SALARIES, SalaryDataPoint, deletes=False)
         bump_on_change(SALARIES, ImportBatch, OccupationMapping)
         bump_on_change(SALARIES, MarketEstimate, deletes=False)
+        # My own pay is on my cached pages (dashboard, my level's page).
+        bump_on_change(lambda row: user_scope(row.user_id), OwnPay)

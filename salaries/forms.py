@@ -9,8 +9,11 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from careers.models import Level, Track
+from salaries import filters
 from salaries.iso import WORLDWIDE, country_choices, currency_choices, is_currency
-from salaries.models import FIRST_YEAR, Contribution, ExchangeRate, Source, Status
+from salaries.models import FIRST_YEAR, Contribution, ExchangeRate, OwnPay, Source, Status
+from salaries.plausibility import implausibility
+from salaries.regions import Region
 from salaries.stats import BASE, BASE_CURRENCY, TOTAL
 
 
@@ -30,27 +33,31 @@ def _limit_year(field: forms.IntegerField, last: int) -> None:
 
 
 class SalaryFilterForm(forms.Form):
-    """`?track=&level=&country=&year_from=&year_to=&source=&currency=&pay=`, all optional.
+    """`?track=&level=&country=&region=&year_from=&year_to=&source=&currency=&pay=`, all
+    optional; country, region, currency and pay follow salaries.filters (as the API does).
 
     Loads its choices in four queries (tracks, levels, sources, currencies) and keeps
     them (`tracks`, `levels`) for the caller. `filters()` gives `salary_stats` kwargs.
+    `default_currency` is the currency when none is asked for (the person's own).
     """
 
     track = forms.ChoiceField(label=_("Track"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.CharField(label=_("Country"), required=False, widget=forms.Select)
+    region = forms.CharField(label=_("Region"), required=False, widget=forms.Select)
     year_from = forms.IntegerField(label=_("From year"), required=False, min_value=FIRST_YEAR)
     year_to = forms.IntegerField(label=_("To year"), required=False, min_value=FIRST_YEAR)
     source = forms.ChoiceField(label=_("Source"), required=False)
-    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    currency = forms.CharField(label=_("Currency"), required=False, widget=forms.Select)
     pay = forms.ChoiceField(
         label=_("Pay"),
         required=False,
         choices=[(BASE, _("Base pay")), (TOTAL, _("Total compensation"))],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, default_currency: str = BASE_CURRENCY, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.default_currency = default_currency
         self.tracks: list[Track] = list(Track.objects.all())
         self.levels: list[Level] = list(Level.objects.in_order())
         self.sources: list[Source] = list(Source.objects.all())
@@ -62,17 +69,23 @@ class SalaryFilterForm(forms.Form):
             # Absent filters take their defaults: the first track, in US dollars.
             self.data = self.data.copy()
             self.data.setdefault("track", self.tracks[0].slug)
-            self.data.setdefault("currency", BASE_CURRENCY)
+            self.data.setdefault("currency", default_currency)
         max_year = date.today().year + 1
         _limit_year(self.fields["year_from"], max_year)
         _limit_year(self.fields["year_to"], max_year)
         self.fields["track"].choices = [(t.slug, t.name) for t in self.tracks]
         self.fields["level"].choices = [("", _("All levels")), *self._level_slug_choices()]
-        self.fields["country"].choices = [("", _("All countries")), *country_choices()]
+        self.fields["country"].widget.choices = [("", _("All countries")), *country_choices()]
+        self.fields["region"].widget.choices = [("", _("All regions")), *Region.choices]
         self.fields["source"].choices = [("", _("All sources"))] + [
             (s.name, s.name) for s in self.sources
         ]
-        self.fields["currency"].choices = [(c, c) for c in sorted(currencies)]
+        asked = str(self.data.get("currency", "")).strip().upper() if self.is_bound else ""
+        if is_currency(asked):
+            currencies.add(asked)  # any ISO code is accepted, as by the API
+        if is_currency(default_currency):
+            currencies.add(default_currency)
+        self.fields["currency"].widget.choices = [(c, c) for c in sorted(currencies)]
 
     def _level_slug_choices(self) -> list:
         # Each option's value is the level's slug; its track comes from the track field.
@@ -92,10 +105,13 @@ class SalaryFilterForm(forms.Form):
         return next((s for s in self.sources if s.name == name), None)
 
     def clean_currency(self) -> str:
-        return self.cleaned_data["currency"] or BASE_CURRENCY
+        return filters.clean_currency(self.cleaned_data["currency"], self.default_currency)
 
     def clean_country(self) -> str | None:
-        return self.cleaned_data["country"] or None
+        return filters.clean_country(self.cleaned_data["country"])
+
+    def clean_region(self) -> str | None:
+        return filters.clean_region(self.cleaned_data["region"])
 
     def clean_pay(self) -> str:
         return self.cleaned_data["pay"] or BASE
@@ -118,19 +134,26 @@ class SalaryFilterForm(forms.Form):
                     self.add_error("level", _("This level is not in the chosen track."))
                 else:
                     data["level"] = level
-        year_from, year_to = data.get("year_from"), data.get("year_to")
-        if year_from and year_to and year_from > year_to:
-            self.add_error("year_to", _("The end year is before the start year."))
+        try:
+            filters.check_years(data.get("year_from"), data.get("year_to"))
+        except forms.ValidationError as error:
+            self.add_error("year_to", error)
+        try:
+            filters.check_place(data.get("country"), data.get("region"))
+        except forms.ValidationError as error:
+            self.add_error("region", error)
         return data
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as `salary_stats` keyword arguments (bad ones left out)."""
         data = getattr(self, "cleaned_data", {})
         result: dict[str, Any] = {}
-        for name in ("track", "level", "country", "year_from", "year_to", "source"):
+        for name in ("track", "level", "country", "region", "year_from", "year_to", "source"):
             if name not in self.errors and data.get(name) not in (None, ""):
                 result[name] = data[name]
-        result["currency"] = data.get("currency") or BASE_CURRENCY
+        result["currency"] = (
+            data.get("currency") if "currency" not in self.errors else None
+        ) or self.default_currency
         result["pay"] = data.get("pay") or BASE
         return result
 
@@ -199,6 +222,41 @@ class ContributionForm(forms.Form):
             raise forms.ValidationError(_("Choose a currency from the list."))
         return code
 
+    def clean(self) -> dict[str, Any]:
+        """An implausible amount (salaries.plausibility) is only accepted once the person
+        ticks the box that appears with the reason; `implausible` keeps the reason."""
+        data = super().clean()
+        self.implausible = ""
+        if self.errors or not all(data.get(k) for k in ("level", "country", "currency")):
+            return data
+        if data.get("amount") is None or data.get("year") is None:
+            return data
+        verdict = implausibility(
+            data["amount"],
+            currency=data["currency"],
+            year=data["year"],
+            level=data["level"],
+            country=data["country"],
+        )
+        self.implausible = reason = verdict.reason
+        if verdict.ask and not self._confirmed():
+            self.fields["confirm"] = forms.BooleanField(
+                label=_("Yes, this amount is right"), required=False
+            )
+            self.add_error(
+                "confirm",
+                _(
+                    "This amount looks unusual: %(reason)s. Check it (a gross amount for a "
+                    "full year, in the currency chosen), then tick the box to send it as it "
+                    "is; a moderator will see why it was flagged."
+                )
+                % {"reason": reason},
+            )
+        return data
+
+    def _confirmed(self) -> bool:
+        return str(self.data.get("confirm", "")).lower() in ("on", "true", "1", "yes")
+
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
         already = (
@@ -213,6 +271,38 @@ class ContributionForm(forms.Form):
                 params={"year": year},
             )
         return year
+
+
+class OwnPayForm(forms.ModelForm):
+    """My own pay, private (salaries.models.OwnPay)."""
+
+    currency = forms.ChoiceField(label=_("Currency"))
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR)
+    amount = forms.DecimalField(
+        label=_("Gross annual pay"),
+        help_text=_("Before tax, for a full year. Only you see it; it is in no statistic."),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("999999999999.99"),
+    )
+
+    class Meta:
+        model = OwnPay
+        fields = ["amount", "currency", "year"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = date.today().year
+        _limit_year(self.fields["year"], this_year)
+        self.fields["year"].initial = this_year
+        self.fields["currency"].choices = currency_choices()
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].upper()
+        if not is_currency(code):
+            raise forms.ValidationError(_("Choose a currency from the list."))
+        return code
 
 
 class ImportUploadForm(forms.Form):

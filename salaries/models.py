@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from careers.models import Level, Track
 from core.uploads import Upload
+from salaries.iso import WORLDWIDE
+from salaries.regions import countries_in
 
 # Groups with fewer points than this show no figures anywhere (k-anonymity).
 MIN_GROUP_SIZE = 5
@@ -240,8 +242,13 @@ class SalaryDataPointQuerySet(models.QuerySet):
         year_from: int | None = None,
         year_to: int | None = None,
         source: "Source | str | None" = None,
+        region: str | None = None,
     ) -> "SalaryDataPointQuerySet":
-        """Filter by any of the public filters; strings are slugs (track, level) or a name."""
+        """Filter by any of the public filters; strings are slugs (track, level) or a name.
+
+        `country` XX (worldwide) is every country pooled, as no country at all; `region`
+        a salaries.regions.Region value: its countries.
+        """
         qs = self
         if isinstance(track, Track):
             qs = qs.filter(track=track)
@@ -251,8 +258,10 @@ class SalaryDataPointQuerySet(models.QuerySet):
             qs = qs.filter(level=level)
         elif level:
             qs = qs.filter(level__slug=level)
-        if country:
+        if country and country.upper() != WORLDWIDE:
             qs = qs.filter(country=country.upper())
+        if region:
+            qs = qs.filter(country__in=countries_in(region))
         if year_from is not None:
             qs = qs.filter(year__gte=year_from)
         if year_to is not None:
@@ -332,6 +341,15 @@ class SalaryDataPoint(models.Model):
         _("outlier"),
         default=False,
         help_text=_("Beyond 3 IQR of its group when submitted: check before approving."),
+    )
+    implausible = models.CharField(
+        _("implausible because"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Why the amount looked implausible when it came in (far from its group, or "
+            "outside the sanity bounds); empty when it looked plausible."
+        ),
     )
 
     objects = SalaryDataPointQuerySet.as_manager()
@@ -663,3 +681,40 @@ class MarketEstimate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occupation_code} {self.area_title} ({self.release})"
+
+
+class OwnPayQuerySet(models.QuerySet):
+    def for_user(self, user) -> "OwnPayQuerySet":
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+
+class OwnPay(models.Model):
+    """A person's own pay, private: shown only to them (where it sits in their level's
+    distribution), never in any statistic: contributing is a separate, explicit act.
+    In their export; deleted with their account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_pay"
+    )
+    amount = models.DecimalField(_("gross annual pay"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217."))
+    year = models.PositiveSmallIntegerField(_("year"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OwnPayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("own pay")
+        verbose_name_plural = _("own pay")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="own_pay_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=2100), name="own_pay_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="own_pay_currency_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.year}: {self.amount} {self.currency}"

@@ -55,9 +55,11 @@ def submit(
     year: int,
     bonus: Decimal | None = None,
     equity: Decimal | None = None,
+    implausible: str = "",
 ) -> Contribution:
     """A pending data point and the person's private record of it. `bonus` and `equity`
-    per year, in `currency`; None: not known."""
+    per year, in `currency`; None: not known. `implausible` is why it looked implausible
+    (salaries.plausibility), for the moderators."""
     outlier = is_outlier(amount, level=level, country=country, currency=currency)
     with transaction.atomic():
         point = SalaryDataPoint.objects.create(
@@ -73,6 +75,7 @@ def submit(
             statistic=Statistic.INDIVIDUAL,
             status=Status.PENDING,
             outlier=outlier,
+            implausible=implausible[:300],
         )
         return Contribution.objects.create(user=user, year=year, data_point=point)
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from salaries.models import Contribution, SalaryDataPoint
+from salaries.models import Contribution, OwnPay, SalaryDataPoint
 from salaries.stats import invalidate
 
 
@@ -43,6 +43,20 @@ def contributions_export(user: AbstractBaseUser) -> list[dict[str, Any]]:
             }
         )
     return export
+
+
+def own_pay_export(user: AbstractBaseUser) -> dict[str, Any] | None:
+    """The pay the person recorded for themselves (private; in no statistic), or None.
+    It goes with the account (a foreign key with CASCADE)."""
+    own = OwnPay.objects.for_user(user).first()
+    if own is None:
+        return None
+    return {
+        "amount": own.amount,
+        "currency": own.currency,
+        "year": own.year,
+        "updated_at": own.updated_at,
+    }
 
 
 def forget_contributions(user: AbstractBaseUser) -> int:

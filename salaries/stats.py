@@ -7,9 +7,13 @@ dashboard all call these functions:
   matching any filter, in any currency (each point converted with its year's rate).
 - `stats_by_level(track, ...)`: the same per level of a track, in one grouped query.
 - `stats_by_country(level, ...)`: the same per country for one level, in one query.
-- `level_pay(level, country=None)`: a level's pay in a country, falling back to
-  worldwide (and saying so) when the country has too few points.
+- `level_pay(level, country=None)`: a level's pay for a person in a country, along
+  the fallback chain country → region (salaries/regions.py) → worldwide, labelled
+  with the place its figures come from.
+- `pay_pair(current, next, country)`: two levels' pay from one place (the narrowest
+  both have figures for), so that an uplift compares like with like.
 - `pay_sources(pay)`: the names of the sources behind a `level_pay` figure.
+- `display_currency(chosen, country)`: the currency a person's figures are shown in.
 - `published_figures(...)`: statistics a source published (means, medians): shown
   beside the percentiles as reference markers, never mixed into them.
 
@@ -28,8 +32,8 @@ but no figures.
 
 import json
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.db import models
@@ -39,8 +43,10 @@ from django.db.models import (
     Case,
     Count,
     Expression,
+    F,
     Field,
     FloatField,
+    Func,
     Max,
     Min,
     OuterRef,
@@ -50,11 +56,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from careers.models import Level, Track
 from core import versions
 from core.cache import cached
-from salaries.iso import country_name
+from salaries.iso import WORLDWIDE, country_currency, country_name
 from salaries.models import (
     MIN_GROUP_SIZE,
     ExchangeRate,
@@ -62,6 +69,7 @@ from salaries.models import (
     SalaryDataPointQuerySet,
     Source,
 )
+from salaries.regions import Region, region_of
 
 SQLITE_PERCENTILE = "careerpath_percentile_cont"
 SQLITE_PERCENTILES = "careerpath_percentiles_cont"
@@ -259,6 +267,23 @@ class SalaryStats:
     year_max: int | None = None
     pay: str = BASE
     without_total: int = 0  # pay="total": points left out for an unknown bonus or equity
+    # The points left out for want of a rate, by (currency, year, points): named beside
+    # the figure. Filled by `salary_stats` (one more query, only when some are left out).
+    excluded: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def years(self) -> str:
+        """The years of the figures: `2024`, or a range of years."""
+        if self.year_min is None:
+            return ""
+        if self.year_min == self.year_max:
+            return str(self.year_min)
+        return f"{self.year_min}\u2013{self.year_max}"
+
+    @property
+    def excluded_names(self) -> str:
+        """The left-out points named: `JPY 2021 (12), CHF 2022 (3)`."""
+        return ", ".join(f"{c} {y} ({n:,})" for c, y, n in self.excluded)
 
     @property
     def iqr(self) -> float | None:
@@ -279,6 +304,9 @@ class SalaryStats:
             "excluded_without_rate": self.excluded_without_rate,
             "pay": self.pay,
             "without_total": self.without_total,
+            "excluded": [{"currency": c, "year": y, "count": n} for c, y, n in self.excluded],
+            "year_min": self.year_min,
+            "year_max": self.year_max,
         }
 
 
@@ -295,27 +323,87 @@ class CountryStats:
     stats: SalaryStats
 
 
+class Scope(models.TextChoices):
+    """Where a figure's data points come from: the fallback chain, narrowest first."""
+
+    COUNTRY = "country", _l("country")
+    REGION = "region", _l("region")
+    WORLDWIDE = "worldwide", _l("worldwide")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One step of the fallback chain: a country, a region, or worldwide (all pooled)."""
+
+    scope: str
+    country: str | None = None
+    region: Region | None = None
+
+    @property
+    def name(self) -> str:
+        if self.scope == Scope.COUNTRY:
+            return country_name(self.country or "")
+        if self.scope == Scope.REGION and self.region is not None:
+            return str(self.region.label)
+        return _("Worldwide")
+
+    @property
+    def filters(self) -> dict[str, str]:
+        """This place as `salary_stats` keyword arguments."""
+        if self.scope == Scope.COUNTRY:
+            return {"country": self.country or ""}
+        if self.scope == Scope.REGION and self.region is not None:
+            return {"region": self.region.value}
+        return {}
+
+
+WORLD = Place(Scope.WORLDWIDE)
+
+
+def places_for(country: str | None) -> list[Place]:
+    """The fallback chain for a person in `country`: the country, its region, worldwide
+    (just worldwide without a country, or for XX)."""
+    code = (country or "").strip().upper()
+    if not code or code == WORLDWIDE:
+        return [WORLD]
+    chain = [Place(Scope.COUNTRY, country=code)]
+    region = region_of(code)
+    if region is not None:
+        chain.append(Place(Scope.REGION, region=region))
+    return [*chain, WORLD]
+
+
 @dataclass(frozen=True, slots=True)
 class LevelPay:
-    """A level's pay for a person in `country`, or worldwide when that has too few points."""
+    """A level's pay for a person in `country`, from `place`: the narrowest step of the
+    chain country → region → worldwide with enough data points."""
 
     level: Level
     stats: SalaryStats
     country: str | None  # the country asked for
-    fell_back: bool  # True: `stats` are worldwide because the country had too few points
+    place: Place = WORLD
 
     @property
     def scope(self) -> str:
-        return "worldwide" if self.fell_back or not self.country else "country"
+        return self.place.scope
+
+    @property
+    def region(self) -> Region | None:
+        return self.place.region or region_of(self.country)
+
+    @property
+    def fell_back(self) -> bool:
+        """True: the figures are not the country's, which has too few points."""
+        return bool(self.country) and self.country != WORLDWIDE and self.scope != Scope.COUNTRY
 
     @property
     def label(self) -> str:
-        if not self.country:
-            return _("Worldwide")
-        name = country_name(self.country)
         if self.fell_back:
-            return _("Worldwide (too few data points for %(country)s)") % {"country": name}
-        return name
+            return _("%(place)s (too few data points for %(country)s)") % {
+                "place": self.place.name,
+                "country": country_name(self.country or ""),
+            }
+        return self.place.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,6 +464,7 @@ def _base(
     year_from: int | None = None,
     year_to: int | None = None,
     source: Source | str | None = None,
+    region: str | None = None,
 ) -> SalaryDataPointQuerySet:
     return (
         SalaryDataPoint.objects.approved()
@@ -387,6 +476,7 @@ def _base(
             year_from=year_from,
             year_to=year_to,
             source=source,
+            region=region,
         )
         .order_by()
     )
@@ -436,24 +526,41 @@ def salary_stats(
     source: Source | str | None = None,
     currency: str = BASE_CURRENCY,
     pay: str = BASE,
+    region: str | None = None,
 ) -> SalaryStats:
-    """Statistics over approved individual points matching every given filter (one query).
+    """Statistics over approved individual points matching every given filter (one query;
+    two when some points have no exchange rate, to name them).
 
     `track` and `level` are instances or slugs (a level slug with its track), `source` an
-    instance or a name, `country` an ISO code (`XX`: figures recorded as worldwide).
+    instance or a name, `country` an ISO code (`XX`, worldwide: every country pooled, as
+    no country filter), `region` a salaries.regions.Region value.
     """
     currency = currency.upper()
     filters = {
         "track": track,
         "level": level,
-        "country": country,
+        "country": None if (country or "").upper() == WORLDWIDE else country,
         "year_from": year_from,
         "year_to": year_to,
         "source": source,
+        "region": region,
     }
 
     def compute() -> SalaryStats:
-        return _to_stats(_base(**filters).aggregate(**_aggregates(currency, pay)), currency, pay)
+        stats = _to_stats(_base(**filters).aggregate(**_aggregates(currency, pay)), currency, pay)
+        if not stats.excluded_without_rate:
+            return stats
+        rows = _base(**filters).annotate(converted=converted_amount(currency, pay))
+        if pay == TOTAL:  # the points without a total are `without_total`, not these
+            rows = rows.filter(bonus__isnull=False, equity__isnull=False)
+        rows = (
+            rows.filter(converted__isnull=True)
+            .values("currency", "year")
+            .annotate(points=Count("pk"))
+            .order_by("-points", "currency", "year")
+        )
+        excluded = tuple((r["currency"], r["year"], r["points"]) for r in rows)
+        return replace(stats, excluded=excluded)
 
     parts = (filters, currency) if pay == BASE else (filters, currency, pay)
     return cached_figures("stats", parts, compute)
@@ -469,6 +576,7 @@ def stats_by_level(
     currency: str = BASE_CURRENCY,
     levels: list[Level] | None = None,
     pay: str = BASE,
+    region: str | None = None,
 ) -> list[LevelStats]:
     """Statistics for every level of `track` in rank order: one grouped query (plus one
     for the levels unless given)."""
@@ -477,10 +585,11 @@ def stats_by_level(
         levels = list(track.levels.order_by("rank"))
     filters = {
         "track": track,
-        "country": country,
+        "country": None if (country or "").upper() == WORLDWIDE else country,
         "year_from": year_from,
         "year_to": year_to,
         "source": source,
+        "region": region,
     }
 
     def compute() -> dict[int, SalaryStats]:
@@ -529,34 +638,134 @@ def level_pay(
     currency: str = BASE_CURRENCY,
     year_from: int | None = None,
     year_to: int | None = None,
+    pay: str = BASE,
 ) -> LevelPay:
-    """A level's pay in `country`; worldwide (labelled so) when the country's group is
-    suppressed. One query, two when it falls back."""
-    if country:
+    """A level's pay (`pay`: base or total) for a person in `country`: the country's
+    figures, else its region's, else worldwide (labelled so). One query per step of the
+    chain tried."""
+    chain = places_for(country)
+    code = (country or "").strip().upper() or None
+    stats = None
+    for place in chain:
         stats = salary_stats(
-            level=level, country=country, currency=currency, year_from=year_from, year_to=year_to
+            level=level,
+            currency=currency,
+            year_from=year_from,
+            year_to=year_to,
+            pay=pay,
+            **place.filters,
         )
         if not stats.suppressed:
-            return LevelPay(level, stats, country.upper(), fell_back=False)
-    stats = salary_stats(level=level, currency=currency, year_from=year_from, year_to=year_to)
-    return LevelPay(level, stats, country.upper() if country else None, fell_back=bool(country))
+            return LevelPay(level, stats, code, place)
+    return LevelPay(level, stats, code, chain[-1])
+
+
+def stats_for_levels(
+    levels: list[Level], *, currency: str = BASE_CURRENCY, **place: str
+) -> dict[int, SalaryStats]:
+    """Statistics of several levels in one place (`country=` or `region=`; none:
+    worldwide), by level id: one grouped query, cached."""
+    currency = currency.upper()
+    ids = sorted(level.pk for level in levels)
+
+    def compute() -> dict[int, SalaryStats]:
+        rows = (
+            _base(**place)
+            .filter(level__in=ids)
+            .values("level_id")
+            .annotate(**_aggregates(currency))
+        )
+        return {row["level_id"]: _to_stats(row, currency) for row in rows}
+
+    found = cached_figures("levels", (ids, currency, place), compute)
+    empty = _to_stats({"n": 0, "total": 0, "year_min": None, "year_max": None}, currency)
+    return {pk: found.get(pk, empty) for pk in ids}
+
+
+def pay_pair(
+    current: Level | None,
+    target: Level | None,
+    country: str | None = None,
+    *,
+    currency: str = BASE_CURRENCY,
+) -> tuple[LevelPay | None, LevelPay | None]:
+    """Pay at two levels from one place: the narrowest step of the chain where both have
+    figures, so that they can be compared; the last step tried (worldwide) when none has.
+    One query per step of the chain tried."""
+    code = (country or "").strip().upper() or None
+    levels = [level for level in (current, target) if level is not None]
+    if not levels:
+        return None, None
+    chain = places_for(country)
+    for place in chain:
+        found = stats_for_levels(levels, currency=currency, **place.filters)
+        if not any(found[level.pk].suppressed for level in levels) or place == chain[-1]:
+            break
+    pays = {level.pk: LevelPay(level, found[level.pk], code, place) for level in levels}
+    return (
+        pays[current.pk] if current is not None else None,
+        pays[target.pk] if target is not None else None,
+    )
 
 
 def pay_sources(pay: LevelPay) -> list[str]:
     """The names of the sources whose approved individual points make up `pay`'s figures
-    (the country's, or worldwide when it fell back), alphabetical. One query, cached."""
-    country = pay.country if pay.scope == "country" else None
+    (from its place), alphabetical. One query, cached."""
+    place = pay.place
 
     def compute() -> list[str]:
         names = (
-            _base(level=pay.level, country=country)
+            _base(level=pay.level, **place.filters)
             .values_list("source__name", flat=True)
             .distinct()
             .order_by("source__name")
         )
         return list(names)
 
-    return cached_figures("sources", (pay.level, country), compute)
+    return cached_figures("sources", (pay.level, place.scope, place.filters), compute)
+
+
+def sources_for_levels(levels: list[Level], place: Place) -> dict[int, list[str]]:
+    """The names of the sources behind several levels' figures in one place, by level
+    id, alphabetical: one query, cached."""
+    ids = sorted(level.pk for level in levels)
+
+    def compute() -> dict[int, list[str]]:
+        rows = (
+            _base(**place.filters)
+            .filter(level__in=ids)
+            .values_list("level_id", "source__name")
+            .distinct()
+            .order_by("source__name")
+        )
+        found: dict[int, list[str]] = {}
+        for level_id, name in rows:
+            found.setdefault(level_id, []).append(name)
+        return found
+
+    return cached_figures("sources-by-level", (ids, place.scope, place.filters), compute)
+
+
+def rated_currencies() -> list[str]:
+    """The currencies figures can be shown in: those with an exchange rate, and USD.
+    One query, cached."""
+
+    def compute() -> list[str]:
+        codes = set(ExchangeRate.objects.order_by().values_list("currency", flat=True).distinct())
+        return sorted(codes | {BASE_CURRENCY})
+
+    return cached_figures("currencies", (), compute)
+
+
+def display_currency(chosen: str | None, country: str | None) -> str:
+    """The currency to show a person's figures in: the one they chose, else their
+    country's when exchange rates for it exist, else USD."""
+    if chosen:
+        return chosen.upper()
+    code = country_currency(country)
+    if code and code in rated_currencies():
+        return code
+    return BASE_CURRENCY
 
 
 def published_figures(
@@ -597,7 +806,7 @@ def _published_figures(
     include_untracked: bool,
 ) -> list[PublishedFigure]:
     qs = SalaryDataPoint.objects.approved().published()
-    if country:
+    if country and country.upper() != WORLDWIDE:
         qs = qs.filter(country=country.upper())
     if year_from is not None:
         qs = qs.filter(year__gte=year_from)
@@ -628,3 +837,83 @@ def sources_with_counts() -> list[Source]:
     """Every source with its approved points counted (`/salaries/`' source list), cached:
     counting a million points takes longer than the rest of the page (docs/benchmarks.md)."""
     return cached_figures("sources", (), lambda: list(Source.objects.with_point_counts()))
+
+
+# --- one amount against a distribution (my pay; plausibility) ------------------------------
+
+
+def nearest_year(years: Iterable[int], year: int) -> int | None:
+    """Of the years a currency has rates for: `year`, else the closest earlier, else the
+    closest later one (this year's average is not known until it ends)."""
+    known = set(years)
+    if year in known:
+        return year
+    earlier = [y for y in known if y < year]
+    if earlier:
+        return max(earlier)
+    return min(known) if known else None
+
+
+def nearest_rate(rates: dict[int, float], year: int) -> float | None:
+    """A currency's rate (by year) for `year` or the nearest year (`nearest_year`)."""
+    used = nearest_year(rates, year)
+    return None if used is None else rates[used]
+
+
+def convert(amount: float, currency: str, to: str, year: int) -> tuple[float | None, int | None]:
+    """`amount` in `currency` expressed in `to`, at `year`'s rates or the nearest year's,
+    with the year of the rate used (None when no rate was needed); (None, None) without
+    a rate. One query (none when the currencies are the same)."""
+    currency, to = currency.upper(), to.upper()
+    if currency == to:
+        return float(amount), None
+    rates: dict[str, dict[int, float]] = {}
+    rows = ExchangeRate.objects.filter(currency__in=[currency, to]).values_list(
+        "currency", "year", "rate_to_usd"
+    )
+    for code, rate_year, rate in rows:
+        rates.setdefault(code, {})[rate_year] = float(rate)
+    value = float(amount)
+    used: int | None = None
+    for code, to_usd in ((currency, True), (to, False)):
+        if code == BASE_CURRENCY:
+            continue
+        rate_year = nearest_year(rates.get(code, {}), year)
+        if rate_year is None:
+            return None, None
+        rate = rates[code][rate_year]
+        value = value * rate if to_usd else value / rate
+        used = rate_year if used is None else max(used, rate_year)
+    return value, used
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """Where one value sits in a group: its percentile rank (0-100), and the group's
+    median and median absolute deviation (MAD)."""
+
+    count: int
+    median: float | None
+    mad: float | None
+    rank: float | None  # percent of the group below the value (ties count half)
+
+
+def spread(value: float, *, level: Level, currency: str, **place: str) -> Spread:
+    """`value` (in `currency`) against the approved individual points of `level` in a
+    place (`country=` or `region=`; none: worldwide). Two queries, not cached (the value
+    is one person's). Figures are None when the group is suppressed."""
+    points = _base(level=level, **place).annotate(value=converted_amount(currency))
+    row = points.aggregate(
+        n=Count("value"),
+        below=Count("pk", filter=Q(value__lt=value)),
+        equal=Count("pk", filter=Q(value=value)),
+        median=PercentileCont("value", 0.5),
+    )
+    count = row["n"] or 0
+    if count < MIN_GROUP_SIZE or row["median"] is None:
+        return Spread(count, None, None, None)
+    median = float(row["median"])
+    deviation = Func(F("value") - median, function="ABS", output_field=FloatField())
+    mad = points.filter(value__isnull=False).aggregate(mad=PercentileCont(deviation, 0.5))["mad"]
+    rank = 100 * (row["below"] + row["equal"] / 2) / count
+    return Spread(count, _round(median), _round(mad), round(rank, 1))

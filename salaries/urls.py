@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("contribute/", views.contribute, name="contribute"),
     path("contribute/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("my-pay/", views.my_pay, name="my_pay"),
 ]

@@ -12,11 +12,14 @@ from core.pages import render_page
 from core.versions import CONTENT, SALARIES
 from salaries import moderation
 from salaries.charts import range_chart
-from salaries.forms import ContributionForm, SalaryFilterForm
-from salaries.iso import country_name
+from salaries.forms import ContributionForm, OwnPayForm, SalaryFilterForm
+from salaries.iso import WORLDWIDE, country_name
 from salaries.market import market_figures
-from salaries.models import MIN_GROUP_SIZE, Contribution
+from salaries.models import MIN_GROUP_SIZE, Contribution, OwnPay
+from salaries.regions import Region
 from salaries.stats import (
+    BASE_CURRENCY,
+    display_currency,
     published_figures,
     salary_stats,
     sources_with_counts,
@@ -41,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def index_context(request: HttpRequest) -> dict:
-    form = SalaryFilterForm(request.GET)
+    form = SalaryFilterForm(request.GET, default_currency=visitor_currency(request))
     form.is_valid()  # bad filters show their errors and are left out
     filters = form.filters()
     track = filters.get("track") or (form.tracks[0] if form.tracks else None)
@@ -60,9 +63,20 @@ def index_context(request: HttpRequest) -> dict:
         "currency": currency,
     }
     country = filters.get("country")
-    headline = salary_stats(track=track, level=level, country=country, pay=pay, **common)
+    region = filters.get("region")
+    headline = salary_stats(
+        track=track, level=level, country=country, region=region, pay=pay, **common
+    )
     levels = [lv for lv in form.levels if lv.track_id == track.pk]
-    by_level = stats_by_level(track, levels=levels, country=country, pay=pay, **common)
+    by_level = stats_by_level(
+        track, levels=levels, country=country, region=region, pay=pay, **common
+    )
+    if country and country != WORLDWIDE:
+        place_label = country_name(country)
+    elif region:
+        place_label = str(Region(region).label)
+    else:
+        place_label = _("worldwide (all countries)")
 
     figures = published_figures(
         track=track, level=level, country=country, include_untracked=True, **common
@@ -98,6 +112,7 @@ def index_context(request: HttpRequest) -> dict:
             "filters": filters,
             "query_base": query.urlencode() + "&",
             "country_label": country_name(country) if country else "",
+            "place_label": place_label,
             "level": level,
             "country": country,
             "currency": currency,
@@ -117,10 +132,23 @@ def index_context(request: HttpRequest) -> dict:
     return context
 
 
+def visitor_currency(request: HttpRequest) -> str:
+    """The currency a signed-in person sees pay in (their profile's, else their
+    country's), else USD."""
+    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
+    if profile is None:
+        return BASE_CURRENCY
+    return display_currency(profile.currency, profile.country.code or None)
+
+
 @login_required
 def contribute(request: HttpRequest) -> HttpResponse:
     """`/salaries/contribute/`: share my pay; see and withdraw my pending submissions."""
-    form = ContributionForm(request.POST or None, user=request.user)
+    profile = getattr(request.user, "profile", None)
+    initial = {"currency": visitor_currency(request)}
+    if profile is not None and profile.country:
+        initial["country"] = profile.country.code
+    form = ContributionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -133,6 +161,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
                 year=data["year"],
                 bonus=data.get("bonus"),
                 equity=data.get("equity"),
+                implausible=form.implausible,
             )
         except IntegrityError:  # a second submission for the year, sent at the same time
             form.add_error(
@@ -166,3 +195,24 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     moderation.withdraw(contribution)
     messages.success(request, _("Your submission for %(year)s was withdrawn.") % {"year": year})
     return redirect("salaries:contribute")
+
+
+@login_required
+def my_pay(request: HttpRequest) -> HttpResponse:
+    """`/salaries/my-pay/`: record, change or delete my own pay (private: shown only to
+    me, on my dashboard and level page, never in any statistic)."""
+    own = OwnPay.objects.for_user(request.user).first()
+    if request.method == "POST" and "delete" in request.POST:
+        if own is not None:
+            own.delete()
+            messages.success(request, _("Your pay was deleted."))
+        return redirect("salaries:my_pay")
+    initial = {} if own is not None else {"currency": visitor_currency(request)}
+    form = OwnPayForm(request.POST or None, instance=own, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        pay = form.save(commit=False)
+        pay.user = request.user
+        pay.save()
+        messages.success(request, _("Your pay was saved. Only you can see it."))
+        return redirect("dashboard:index")
+    return render(request, "salaries/my_pay.html", {"form": form, "own": own})

@@ -190,6 +190,18 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     status = "approved"
 
 
+class OwnPayFactory(factory.django.DjangoModelFactory):
+    """A person's own pay, recorded privately (never in a statistic)."""
+
+    class Meta:
+        model = "salaries.OwnPay"
+
+    user = factory.SubFactory(UserFactory)
+    amount = factory.Sequence(lambda n: 50_000 + 1_000 * n)
+    currency = "EUR"
+    year = 2025
+
+
 class ApiTokenFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "api.ApiToken"

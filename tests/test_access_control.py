@@ -34,7 +34,7 @@ from api.models import ApiToken
 from careers.models import Competency, Level, Track
 from checkins.models import CheckIn, Evidence
 from salaries import moderation
-from salaries.models import Contribution
+from salaries.models import Contribution, OwnPay
 from skills.models import Roadmap, Skill
 from teams import actions as team_actions
 from teams.models import Invitation, Membership, Team
@@ -67,6 +67,7 @@ AMOUNT = 97531
 AMOUNT_SHOWN = "97,531"
 EVIDENCE = "Evidence-zq7x: my private win"
 CHECKIN_NOTE = "Checkin-zq7x: my own view of myself"
+OWN_PAY = "86420"  # the owner's own pay, recorded privately (salaries.OwnPay)
 PRIVATE_MARKERS = (
     BIO,
     DISPLAY_NAME,
@@ -77,6 +78,8 @@ PRIVATE_MARKERS = (
     "97531",
     EVIDENCE,
     CHECKIN_NOTE,
+    OWN_PAY,
+    "86,420",
 )
 LEVEL_NAME = "Level Zq7x"
 READY = f"100% ready for {LEVEL_NAME}"  # the owner meets every expectation; nobody else does
@@ -136,6 +139,7 @@ def make_world(owner, other_user) -> World:
         bio=BIO, display_name=DISPLAY_NAME, track=track, target_level=level
     )
     token, _key = ApiToken.objects.create_for(owner, TOKEN_NAME)
+    OwnPay.objects.create(user=owner, amount=Decimal(OWN_PAY), currency="USD", year=2024)
     contribution = moderation.submit(
         owner,
         level=level,
@@ -236,6 +240,7 @@ def owner_state(world: World) -> dict:
                 person=owner
             ).values_list("pk", "state", "self_ratings", "self_notes", "reviewer_id")
         ),
+        "own_pay": list(OwnPay.objects.filter(user=owner).values("amount", "currency", "year")),
     }
 
 
@@ -403,6 +408,15 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         lambda w, u: {},
         other=404,
         owner="/salaries/contribute/",
+    ),
+    "salaries/my-pay/": (
+        person(fixed("/salaries/my-pay/"), lambda w: OWN_PAY),
+        person_post(
+            fixed("/salaries/my-pay/"),
+            lambda w, u: {"amount": "50000", "currency": "USD", "year": "2024"},
+            other="/dashboard/",
+            owner="/dashboard/",
+        ),
     ),
     "dashboard/": person(fixed("/dashboard/"), lambda w: READY),
     "dashboard/compare/": person(
@@ -696,6 +710,7 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         404,
         method="post",
     ),
+    "api/v1/me/pay": Case("api-person", fixed("/api/v1/me/pay"), 401, owner_sees=lambda w: OWN_PAY),
 }
 
 

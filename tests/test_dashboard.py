@@ -489,7 +489,7 @@ def test_pay_in_my_country_with_the_difference(person, owner_client, world):
     assert pay.difference == 30_000
     assert pay.difference_percent == 43  # 30 / 70 = 42.9%
     text = text_of(response)
-    assert "Middle pays $30,000 more at the median (+43%)." in text
+    assert "Middle pays $30,000 more at the median (+43%), both figures for Germany." in text
     assert "$70,000" in text
     assert "$60,000\u2013$80,000" in text
     assert "Crafted survey · 2023" in text
@@ -503,34 +503,50 @@ def test_pay_difference_can_be_less(person, owner_client, world):
     add_points(world["levels"]["middle"], "DE", [90_000] * 5, source=survey)
     response = owner_client.get(DASHBOARD)
     assert response.context["pay"].difference == -10_000
-    assert "Middle pays $10,000 less at the median (-10%)." in text_of(response)
+    assert "Middle pays $10,000 less at the median (-10%), both figures for Germany." in text_of(
+        response
+    )
 
 
-def test_pay_falls_back_to_worldwide_with_a_label(person, owner_client, world):
+def test_pay_falls_back_to_the_region_for_both_levels_with_a_label(person, owner_client, world):
     survey = Source.objects.create(name="Crafted survey")
     other = Source.objects.create(name="Other survey")
-    # Junior: only 2 points in DE (too few), 4 more in FR: worldwide 6 points.
+    # Junior: only 2 points in DE (too few), 4 more in FR: the EU/EEA has 6 points.
     add_points(world["levels"]["junior"], "DE", [40_000, 50_000], source=survey)
     add_points(world["levels"]["junior"], "FR", [60_000, 70_000, 80_000, 90_000], source=other)
-    # Middle: 5 points in DE.
+    # Middle: 5 points in DE, enough there, but compared from the EU/EEA with junior.
     add_points(
         world["levels"]["middle"], "DE", [80_000, 90_000, 100_000, 110_000, 120_000], source=survey
     )
+    add_points(world["levels"]["middle"], "US", [500_000] * 5, source=other)  # not the region
     response = owner_client.get(DASHBOARD)
     pay = response.context["pay"]
     assert pay.current.pay.fell_back is True
+    assert pay.current.pay.scope == pay.next.pay.scope == "region"
     assert pay.current.stats.count == 6
-    # Worldwide median of 40..90 (6 points): (60 + 70) / 2 = 65.
+    # EU/EEA median of 40..90 (6 points): (60 + 70) / 2 = 65.
     assert pay.current.stats.median == 65_000
     assert pay.current.sources == ["Crafted survey", "Other survey"]
-    assert pay.next.pay.fell_back is False
+    assert pay.next.stats.median == 100_000
     assert pay.next.sources == ["Crafted survey"]
-    assert pay.comparable is False
-    assert pay.difference is None
+    assert pay.comparable is True
+    assert pay.difference == 35_000
     text = text_of(response)
-    assert "Worldwide (too few data points for Germany)" in text
+    assert "EU/EEA (too few data points for Germany)" in text
+    assert "Middle pays $35,000 more at the median (+54%), both figures for EU/EEA." in text
     assert "$65,000" in text
-    assert "not compared" in text
+    assert "500,000" not in text
+
+
+def test_pay_falls_back_to_worldwide_when_the_region_has_too_few(person, owner_client, world):
+    survey = Source.objects.create(name="Crafted survey")
+    add_points(world["levels"]["junior"], "US", [60_000] * 5, source=survey)
+    add_points(world["levels"]["middle"], "DE", [80_000] * 5, source=survey)
+    pay = owner_client.get(DASHBOARD).context["pay"]
+    assert pay.current.pay.scope == pay.next.pay.scope == "worldwide"
+    assert pay.next.stats.count == 5
+    assert pay.difference == 20_000
+    assert "Worldwide (too few data points for Germany)" in text_of(owner_client.get(DASHBOARD))
 
 
 def test_pay_suppressed_shows_no_figures(person, owner_client, world):

@@ -120,7 +120,18 @@ def test_odd_skill_paths_are_404_json(api, slug):
 
 PARAMS = st.dictionaries(
     st.sampled_from(
-        ["track", "level", "country", "year_from", "year_to", "currency", "source", "x"]
+        [
+            "track",
+            "level",
+            "country",
+            "region",
+            "year_from",
+            "year_to",
+            "currency",
+            "source",
+            "fallback",
+            "x",
+        ]
     ),
     TEXT,
     max_size=4,

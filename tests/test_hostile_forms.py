@@ -19,7 +19,7 @@ from accounts.forms import ProfileForm
 from accounts.models import BIO_MAX_LENGTH, YEARS_MAX, Profile
 from api.models import ApiToken
 from careers.models import Level
-from salaries.models import Contribution, SalaryDataPoint
+from salaries.models import Contribution, OwnPay, SalaryDataPoint
 from tests.factories import (
     PlacementFactory,
     RoadmapFactory,
@@ -189,6 +189,17 @@ def test_a_pay_contribution_refuses_or_stores_valid_values(owner_client, salary_
             assert point.amount.is_finite()
 
 
+@given(data=fields("amount", "currency", "year"))
+@FAST
+def test_my_own_pay_is_refused_or_stored_valid(owner_client, data):
+    base = {"amount": "85000", "currency": "EUR", "year": "2024"}
+    with rolled_back():
+        assert_not_5xx(owner_client.post("/salaries/my-pay/", {**base, **data}))
+        assert_clean_rows(OwnPay.objects.all())
+        for own in OwnPay.objects.all():
+            assert 0 < own.amount < 10**12
+
+
 @given(name=TEXT)
 @FAST
 def test_a_token_name_is_refused_or_stored_clean(owner_client, name):
@@ -209,6 +220,7 @@ PAGES = [
     "/careers/backend/senior/",
     "/salaries/",
     "/salaries/contribute/",
+    "/salaries/my-pay/",
     "/dashboard/",
     "/dashboard/compare/",
     "/profile/",
@@ -220,6 +232,7 @@ QUERY_NAMES = [
     "track",
     "level",
     "country",
+    "region",
     "year_from",
     "year_to",
     "source",
@@ -246,7 +259,7 @@ NASTY_QUERY = "&".join(
     f"{name}={value}"
     for name, value in zip(
         QUERY_NAMES,
-        ["%00", "9" * 5_000, "%ED%A0%80", "NaN", "-1", "%FF", "1e309", "x" * 10_000,
+        ["%00", "9" * 5_000, "%ED%A0%80", "%00", "NaN", "-1", "%FF", "1e309", "x" * 10_000,
          "Infinity", "//evil.example", "%0d%0a"],
         strict=True,
     )
@@ -270,6 +283,9 @@ def test_every_page_answers_a_nasty_query_string(owner_client, content, page):
         "level=%FF",
         "country=" + quote("🙂" * 1000),
         "track=backend&track=backend&track=x",
+        "region=%00&country=de",
+        "country=us&region=eu-eea",
+        "country=XX&currency=jpy",
         "source=" + "x" * 100_000,
     ],
 )

@@ -92,10 +92,16 @@ def test_a_signed_in_person_sees_their_country_or_a_labelled_worldwide_figure(
     set_country(owner, "LT")  # a save, as the profile form does: the cached page is renewed
     response = owner_client.get(SENIOR)
     card = pay_card(response)
-    assert "Worldwide (too few data points for Lithuania)" in card
+    assert "EU/EEA (too few data points for Lithuania)" in card  # the region: Germany's 5
+    assert "5 data points" in card
+    assert "Source: Test survey" in card
+    assert "country=" not in response.content.decode().split("salary-pay")[1].split("</section>")[0]
+
+    set_country(owner, "JP")  # Asia-Pacific has none: worldwide
+    card = pay_card(owner_client.get(SENIOR))
+    assert "Worldwide (too few data points for Japan)" in card
     assert "10 data points" in card
     assert "Sources: Test survey, US survey" in card
-    assert "country=" not in response.content.decode().split("salary-pay")[1].split("</section>")[0]
 
 
 def count(client, url: str) -> int:
@@ -134,12 +140,15 @@ def test_level_page_queries_stay_constant_from_10_to_300_skills_and_points(
 
     assert small == large, (small, large)
     # The page's own 9 (8 on the first step; skill groups and behaviour criteria are 2),
-    # the pay (1; 2 when the country falls back), its sources (1), the U.S. market figures
-    # (1), the salary data's version (1) and, signed in, my readiness (1), the profile's
-    # country (1) and the session (2).
-    limit = 13 if not signed_in else 18
+    # the pay (1; 2 when the country falls back to its region, 3 to worldwide), its
+    # sources (1), the U.S. market figures (1), the salary data's version (1) and, signed
+    # in, my readiness (1), the profile (1), the currencies with rates (1), the own pay on
+    # one's own level (3) and the session (2).
+    limit = 13 if not signed_in else 19
     for url in urls:
         cache.clear()
         with django_assert_max_num_queries(limit):
             browser.get(url)
-    assert "600 data points" in pay_card(browser.get(urls[0]))
+    # Signed in from France: the EU/EEA's 300 (Germany's); anonymous: all 600.
+    expected = "300 data points" if signed_in else "600 data points"
+    assert expected in pay_card(browser.get(urls[0]))

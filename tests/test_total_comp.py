@@ -118,6 +118,33 @@ def test_the_api_answers_total_compensation(senior_points):
     assert [e["field"] for e in bad.json()["errors"]] == ["pay"]
 
 
+def test_total_compensation_follows_the_region_and_the_fallback_chain(senior_points):
+    # Canada has no points: with fallback, North America's (the US points) answer, total.
+    client = Client()
+    query = {"track": "backend", "level": "senior", "pay": "total"}
+    fallback = client.get(
+        "/api/v1/salaries/stats", {**query, "country": "ca", "fallback": "true"}
+    ).json()
+    region = client.get("/api/v1/salaries/stats", {**query, "region": "north-america"}).json()
+
+    for body in (fallback, region):
+        assert (body["scope"], body["region"], body["pay"]) == ("region", "north-america", "total")
+        assert (body["count"], body["median"], body["without_total"]) == (5, 140.0, 2)
+
+
+def test_points_without_a_total_are_not_named_as_points_without_a_rate(senior_points):
+    # Two points in yen (no exchange rate): one states bonus and equity, one does not.
+    yen = add_points(level("backend", "senior"), [9_000_000, 9_500_000], currency="JPY")
+    with_extras(yen, [("1", "1"), (None, "1")])
+
+    base = salary_stats(level=level("backend", "senior"))
+    total = salary_stats(level=level("backend", "senior"), pay="total")
+
+    assert (base.excluded_without_rate, base.excluded) == (2, (("JPY", 2024, 2),))
+    assert (total.count, total.without_total) == (5, 3)
+    assert (total.excluded_without_rate, total.excluded) == (1, (("JPY", 2024, 1),))
+
+
 def test_the_salaries_page_switches_between_base_and_total(client, senior_points):
     base = text(client.get("/salaries/?track=backend&level=senior"))
     total = text(client.get("/salaries/?track=backend&level=senior&pay=total"))

@@ -1,5 +1,5 @@
-"""The signed-in person's own data: progress, roadmap completion, profile and readiness.
-Token or session only.
+"""The signed-in person's own data: progress, roadmap completion, profile, readiness and
+pay. Token or session only.
 
 Everything is looked up through `request.auth` (the person the token or session belongs
 to), never by an id from the request, so nobody can reach another person's data.
@@ -23,9 +23,19 @@ from accounts.export import profile_part
 from accounts.models import Profile, profile_of
 from api.auth import PERSONAL
 from api.pagination import Pagination
-from api.schemas import MyRoadmapOut, ProfileOut, ProgressOut, ReadinessOut, responses
+from api.schemas import (
+    MyRoadmapOut,
+    PayOut,
+    ProfileOut,
+    ProgressOut,
+    ReadinessOut,
+    responses,
+)
 from careers.models import Level, Track
+from dashboard.pay import pay_for
 from dashboard.readiness import readiness_for, standings, target_of
+from salaries.mine import own_pay, position
+from salaries.stats import display_currency
 from skills.models import Roadmap, Skill
 from tracking.forms import ProgressForm
 from tracking.models import (
@@ -220,4 +230,83 @@ def get_readiness(
         ),
         "overall": part(readiness.met, readiness.total, readiness.percent),
         "gaps": [{"kind": gap.kind, "text": gap.text, **gap.data} for gap in standing.gaps()],
+    }
+
+
+def _level_pay_out(figure) -> dict | None:
+    if figure is None:
+        return None
+    pay, stats = figure.pay, figure.stats
+    region = pay.region
+    return {
+        "track": pay.level.track.slug,
+        "level": pay.level.slug,
+        "name": pay.level.name,
+        "count": stats.count,
+        "p25": stats.p25,
+        "median": stats.median,
+        "p75": stats.p75,
+        "currency": stats.currency,
+        "suppressed": stats.suppressed,
+        "scope": pay.scope,
+        "region": region.value if region else None,
+        "place": pay.label,
+        "year_min": stats.year_min,
+        "year_max": stats.year_max,
+        "excluded_without_rate": stats.excluded_without_rate,
+    }
+
+
+@router.get(
+    "/pay",
+    response=responses(PayOut, 401),
+    summary="Pay at my level and the next, in my currency, and where my own pay sits",
+    description=(
+        "Both levels' figures come from one place: my country, else my region, else "
+        "worldwide (the narrowest with enough data points for both), in my profile's "
+        "currency. With my own pay recorded (private, never in any statistic): its "
+        "percentile rank among my level's data points and its compa-ratio."
+    ),
+)
+@decorate_view(never_cache)
+def my_pay(request: HttpRequest):
+    profile = (
+        Profile.objects.for_user(request.auth)
+        .select_related("current_level__track", "target_level__track")
+        .first()
+    ) or profile_of(request.auth)
+    current = profile.current_level
+    target = profile.target_level
+    if target is None and current is not None:
+        target = (
+            Level.objects.select_related("track")
+            .filter(track_id=current.track_id, rank__gt=current.rank)
+            .order_by("rank")
+            .first()
+        )
+    country = profile.country.code or None
+    currency = display_currency(profile.currency, country)
+    pay = pay_for(country, current, target, currency)
+    own = own_pay(request.auth)
+    mine = position(own, pay.current.pay if pay.current else None, currency)
+    if mine is None and own is not None:  # no level set: my pay, not placed
+        mine_out = {
+            "amount": float(own.amount),
+            "currency": own.currency,
+            "year": own.year,
+            "converted": None,
+            "converted_currency": currency,
+            "rate_year": None,
+            "percentile_rank": None,
+            "compa_ratio": None,
+        }
+    else:
+        mine_out = mine.as_dict() if mine else None
+    return {
+        "currency": currency,
+        "current": _level_pay_out(pay.current),
+        "next": _level_pay_out(pay.next),
+        "uplift": pay.difference,
+        "uplift_percent": pay.difference_percent,
+        "mine": mine_out,
     }

@@ -28,12 +28,15 @@ from salaries.models import (
     FIRST_YEAR,
     AliasSet,
     EmploymentType,
+    ExchangeRate,
     Experience,
     ImportFormat,
     Remote,
     Statistic,
     TitleAlias,
 )
+from salaries.plausibility import sanity_problem
+from salaries.stats import nearest_rate
 
 CONTRACT_REQUIRED = ("role", "level", "country", "currency", "amount", "year")
 CONTRACT_OPTIONAL = (
@@ -126,6 +129,7 @@ class ParsedRow(NamedTuple):
     source_url: str
     bonus: Decimal | None = None
     equity: Decimal | None = None
+    implausible: str = ""  # why the amount looks implausible (salaries.plausibility)
 
 
 class Skip(NamedTuple):
@@ -302,7 +306,8 @@ def shown_title(title: str) -> str:
 
 
 class Lookups:
-    """Tracks, levels and title aliases, loaded once per import (four queries)."""
+    """Tracks, levels, title aliases and exchange rates, loaded once per import (five
+    queries)."""
 
     def __init__(self) -> None:
         self.tracks: dict[str, int] = {}  # a track's slug or name (lower case) → its id
@@ -328,6 +333,19 @@ class Lookups:
             self.aliases[alias.title.strip().lower()] = (alias_set, fixed)
             # A title alias also names its track in the contract format's `role` column.
             self.tracks.setdefault(alias.title.strip().lower(), alias_set.track_id)
+        # Exchange rates to US dollars, for the plausibility check of each row.
+        self.rates: dict[str, dict[int, float]] = {}
+        for code, year, rate in ExchangeRate.objects.values_list("currency", "year", "rate_to_usd"):
+            self.rates.setdefault(code, {})[year] = float(rate)
+
+    def implausible(self, row: ParsedRow) -> str:
+        """Why a row's amount, in US dollars, is outside the sanity bounds, or ""."""
+        if row.currency == "USD":
+            usd: float | None = float(row.amount)
+        else:
+            rate = nearest_rate(self.rates.get(row.currency, {}), row.year)
+            usd = None if rate is None else float(row.amount) * rate
+        return sanity_problem(usd, row.currency, row.year)
 
 
 def columns_of(header: list[str]) -> dict[str, int]:
@@ -554,6 +572,10 @@ def parse_rows(
         result = parse(cells, line)
         if type(result) is ParsedRow:
             valid += 1
+            reason = lookups.implausible(result)
+            if reason:
+                report.add_implausible(line, reason)
+                result = result._replace(implausible=reason[:300])
             if not report.error_count:
                 yield result
         elif type(result) is Skip:

@@ -40,6 +40,10 @@ class ImportReport:
     error_count: int = 0
     unknown_columns: list[str] = field(default_factory=list)
     refused: str = ""  # why the import was refused (already imported)
+    # Rows kept but flagged as implausible (salaries.plausibility): the first
+    # MAX_KEPT_ERRORS as (line, reason), and how many in all.
+    implausible: list[tuple[int, str]] = field(default_factory=list)
+    implausible_count: int = 0
     dry_run: bool = False
     source_name: str = ""
     release: str = ""  # OEWS imports: the release, e.g. "May 2025"
@@ -65,6 +69,11 @@ class ImportReport:
             self.errors.append(error)
         if self.on_error is not None:
             self.on_error(error)
+
+    def add_implausible(self, line: int, reason: str) -> None:
+        self.implausible_count += 1
+        if len(self.implausible) < MAX_KEPT_ERRORS:
+            self.implausible.append((line, reason))
 
     def summary(self) -> str:
         """One paragraph for a person: what happened and why."""
@@ -98,6 +107,13 @@ class ImportReport:
                 f"Skipped {self.skipped_count:,} row(s) with no title alias or level mapping "
                 f"({len(self.skipped):,} title(s)): {top}"
                 + (f", and {more:,} more." if more > 0 else ".")
+            )
+        if self.implausible_count:
+            shown = "; ".join(f"line {line}: {reason}" for line, reason in self.implausible[:10])
+            more = self.implausible_count - min(10, len(self.implausible))
+            lines.append(
+                f"Flagged {self.implausible_count:,} row(s) as implausible for the moderators "
+                f"(kept, not refused): {shown}" + (f"; and {more:,} more." if more > 0 else ".")
             )
         if self.unknown_columns:
             lines.append("Ignored unknown column(s): " + ", ".join(self.unknown_columns) + ".")

@@ -39,6 +39,7 @@ FIELDS = (
     "outlier",
     "bonus",
     "equity",
+    "implausible",
 )
 
 
@@ -79,6 +80,7 @@ def _values(row: ParsedRow, source_id: int, batch_id: int) -> tuple:
         False,
         row.bonus,
         row.equity,
+        row.implausible,
     )
 
 
@@ -124,7 +126,8 @@ def _copy(raw_cursor: Any, rows: Iterable[ParsedRow], source: Source, batch: Imp
                         f"{null if r.sample_size is None else r.sample_size}\t"
                         f"{r.employment_type}\t{r.remote}\t{_text(r.source_url)}{suffix}"
                         f"{null if r.bonus is None else r.bonus}\t"
-                        f"{null if r.equity is None else r.equity}\n"
+                        f"{null if r.equity is None else r.equity}\t"
+                        f"{_text(r.implausible)}\n"
                         for r in chunk
                     ]
                 )
