@@ -104,7 +104,7 @@ class LevelReadinessOut(Schema):
     percent: int
 
 
-class ReadinessOut(Schema):
+class MemberReadinessOut(Schema):
     current: LevelReadinessOut | None
     next: LevelReadinessOut | None
 
@@ -113,7 +113,7 @@ class MemberOut(Schema):
     handle: str
     role: RoleValue
     joined_at: datetime
-    readiness: ReadinessOut | None = Field(
+    readiness: MemberReadinessOut | None = Field(
         description="Null unless it is mine, or the member shares readiness with this "
         "team and I manage it or share readiness too."
     )
