@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "accounts",
     "tracking",
     "salaries",
+    "planning",
     "dashboard",
     "ninja",
     "api",
