@@ -141,7 +141,7 @@ def index_context(request: HttpRequest) -> dict:
         "activity": activity(events),
         "readiness_method": READINESS_METHOD,
         "pay": pay_for(profile.country.code or None, current, target),
-        "goals": goal_statuses(user, profile.weekly_pace_hours, state),
+        "goals": goal_statuses(user, profile.weekly_pace_hours, state, standing=standing),
     }
     return context
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Field, Path, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
@@ -300,9 +301,9 @@ class GoalIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    level: str | None = Field(None, max_length=121, example="backend/senior")
-    skills: list[str] = Field(default_factory=list, max_length=100, example=[])
-    due: str = Field(..., max_length=10, example="2027-06-30", description="YYYY-MM-DD.")
+    level: str | None = Field(None, max_length=121, examples=["backend/senior"])
+    skills: list[str] = Field(default_factory=list, max_length=100, examples=[["sql", "docker"]])
+    due: str = Field(..., max_length=10, examples=["2027-06-30"], description="YYYY-MM-DD.")
 
 
 @router.get("/goals", response=responses(list[GoalOut], 401), summary="My goals")
@@ -328,7 +329,7 @@ def create_my_goal(request: HttpRequest, payload: GoalIn):
     clean = form.cleaned_data
     goal = create_goal(user, clean["level"], clean["skills"], clean["due"])
     status = next(g for g in plan_for(user, my_profile(user)).goals if g.goal.pk == goal.pk)
-    return 201, goal_out(status)
+    return Reply(201, goal_out(status))
 
 
 @router.delete(
@@ -340,4 +341,4 @@ def create_my_goal(request: HttpRequest, payload: GoalIn):
 def delete_my_goal(request: HttpRequest, goal_id: int):
     if not delete_goal(request.auth, goal_id):
         raise HttpError(404, _("You have no goal %(id)d.") % {"id": goal_id})
-    return 204, None
+    return Reply(204, None)
