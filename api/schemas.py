@@ -241,6 +241,9 @@ class ProfileOut(Schema):
     target_level: str | None = Field(description="`track/level`.")
     country: str | None = Field(description="ISO 3166-1 alpha-2.")
     years_experience: int | None
+    weekly_pace_hours: int | None = Field(
+        description="Hours a week I mean to learn; my plan's forecast uses it."
+    )
     bio: str
     visibility: Visibility
     created_at: datetime
