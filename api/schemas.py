@@ -311,6 +311,8 @@ class ReadinessOut(Schema):
 
 # My plan and goals
 
+Day = date  # a field below is named `date`
+
 
 class StepOut(Schema):
     skill: str = Field(description="The skill's slug.")
@@ -352,7 +354,7 @@ class GoalOut(Schema):
     id: int
     level: str | None = Field(description="`track/level`, or null for a set of skills.")
     skills: list[str] = Field(description="Slugs of the goal's skills (empty for a level).")
-    due: date
+    date: Day = Field(description="The date I aim for (`YYYY-MM-DD`).")
     created_at: datetime
     on_track: bool | None = Field(description="Null when no pace is set.")
     behind_days: int = Field(ge=0, description="How late the forecast's end is; 0 on track.")

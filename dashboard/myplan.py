@@ -121,7 +121,7 @@ def add_goal(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return invalid(request, new_goal=form)
     data = form.cleaned_data
-    create_goal(user, data["level"], data["skills"], data["due"])
+    create_goal(user, data["level"], data["skills"], data["date"])
     messages.success(request, _("Your goal is set."))
     return redirect(reverse("dashboard:plan") + "#goals-heading")
 

@@ -23,7 +23,7 @@ def goals_part(user: AbstractBaseUser) -> list[dict[str, Any]]:
         {
             "level": goal.level.key if goal.level_id else None,
             "skills": [skill.slug for skill in goal.skills.all()],
-            "due": goal.due,
+            "date": goal.due,
             "created_at": goal.created_at,
         }
         for goal in goals

@@ -41,7 +41,7 @@ class GoalForm(forms.Form):
             "invalid_pk_value": _("“%(pk)s” is not a skill."),
         },
     )
-    due = forms.DateField(
+    date = forms.DateField(
         label=_("By"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("A date in the future."),
@@ -83,8 +83,8 @@ class GoalForm(forms.Form):
             )
         return skills
 
-    def clean_due(self) -> datetime.date:
-        due = self.cleaned_data["due"]
+    def clean_date(self) -> datetime.date:
+        due = self.cleaned_data["date"]
         today = timezone.localdate()
         if due <= today:
             raise forms.ValidationError(_("Choose a date after today."), code="past")

@@ -219,7 +219,7 @@ def profile_form(w: World, user) -> dict:
 
 
 def goal_form(w: World, user) -> dict:
-    return {"level": w.level.key, "due": str(date.today() + timedelta(days=30))}
+    return {"level": w.level.key, "date": str(date.today() + timedelta(days=30))}
 
 
 def contribution_form(w: World, user) -> dict:

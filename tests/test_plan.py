@@ -208,7 +208,7 @@ def test_a_wrong_pace_is_refused_with_the_field_named(person, owner_client, valu
 
 def test_a_goal_behind_says_by_how_much_and_what_would_bring_it_back(person, owner_client, world):
     set_pace(person, 5)
-    response = owner_client.post("/plan/goals/", {"level": "backend/senior", "due": in_days(30)})
+    response = owner_client.post("/plan/goals/", {"level": "backend/senior", "date": in_days(30)})
     assert response.status_code == 302
     goal = Goal.objects.get(user=person)
     assert (goal.level, goal.due) == (world["senior"], in_days(30))
@@ -226,7 +226,7 @@ def test_a_goal_behind_says_by_how_much_and_what_would_bring_it_back(person, own
 
 def test_a_goal_of_skills_on_track(person, owner_client, world):
     set_pace(person, 5)
-    response = owner_client.post("/plan/goals/", {"skills": ["docker"], "due": in_days(60)})
+    response = owner_client.post("/plan/goals/", {"skills": ["docker"], "date": in_days(60)})
     assert response.status_code == 302
     goal = Goal.objects.get(user=person)
     assert goal.level is None and [s.slug for s in goal.skills.all()] == ["docker"]
@@ -245,15 +245,15 @@ def test_without_a_pace_a_goal_asks_for_one(person, owner_client, world):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"due": "2027-01-01"}, "level", "Choose a level, or at least one skill."),
+        ({"date": "2027-01-01"}, "level", "Choose a level, or at least one skill."),
         (
-            {"level": "backend/senior", "skills": ["sql"], "due": "2030-01-01"},
+            {"level": "backend/senior", "skills": ["sql"], "date": "2030-01-01"},
             "skills",
             "Choose a level or skills, not both.",
         ),
-        ({"level": "backend/senior", "due": "2001-01-01"}, "due", "Choose a date after today."),
-        ({"level": "backend/senior", "due": "soon"}, "due", "Give a date as YYYY-MM-DD."),
-        ({"level": "nope/none", "due": "2030-01-01"}, "level", "There is no level “nope/none”."),
+        ({"level": "backend/senior", "date": "2001-01-01"}, "date", "Choose a date after today."),
+        ({"level": "backend/senior", "date": "soon"}, "date", "Give a date as YYYY-MM-DD."),
+        ({"level": "nope/none", "date": "2030-01-01"}, "level", "There is no level “nope/none”."),
     ],
 )
 def test_a_wrong_goal_is_refused_with_the_field_named(person, owner_client, data, field, message):
@@ -287,12 +287,12 @@ def test_the_goals_api_lists_creates_and_deletes(person, world):
     assert api.get(API_GOALS).json() == []
     response = api.post(
         API_GOALS,
-        json.dumps({"level": "backend/senior", "due": in_days(100).isoformat()}),
+        json.dumps({"level": "backend/senior", "date": in_days(100).isoformat()}),
         content_type="application/json",
     )
     assert response.status_code == 201
     body = response.json()
-    assert (body["level"], body["skills"], body["due"]) == (
+    assert (body["level"], body["skills"], body["date"]) == (
         "backend/senior",
         [],
         in_days(100).isoformat(),
@@ -363,7 +363,7 @@ def test_export_has_my_goals_and_pace_and_deletion_removes_them(person, owner_cl
 
     data = json.loads(owner_client.get("/me/export/").content)
     assert data["profile"]["weekly_pace_hours"] == 6
-    assert [(g["level"], g["skills"], g["due"]) for g in data["goals"]] == [
+    assert [(g["level"], g["skills"], g["date"]) for g in data["goals"]] == [
         (None, ["docker", "sql"], in_days(30).isoformat()),
         ("backend/senior", [], in_days(60).isoformat()),
     ]

@@ -256,7 +256,7 @@ def goal_out(status: GoalStatus) -> dict:
         "id": goal.pk,
         "level": goal.level.key if goal.level_id else None,
         "skills": [s.slug for s in goal.skills.all()],
-        "due": goal.due,
+        "date": goal.due,
         "created_at": goal.created_at,
         "on_track": status.on_track,
         "behind_days": status.behind_days,
@@ -303,7 +303,7 @@ class GoalIn(Schema):
 
     level: str | None = Field(None, max_length=121, examples=["backend/senior"])
     skills: list[str] = Field(default_factory=list, max_length=100, examples=[["sql", "docker"]])
-    due: str = Field(..., max_length=10, examples=["2027-06-30"], description="YYYY-MM-DD.")
+    date: str = Field(..., max_length=10, examples=["2027-06-30"], description="YYYY-MM-DD.")
 
 
 @router.get("/goals", response=responses(list[GoalOut], 401), summary="My goals")
@@ -322,12 +322,12 @@ def list_goals(request: HttpRequest):
 @decorate_view(never_cache)
 def create_my_goal(request: HttpRequest, payload: GoalIn):
     user = request.auth
-    data = {"level": payload.level or "", "skills": payload.skills, "due": payload.due}
+    data = {"level": payload.level or "", "skills": payload.skills, "date": payload.date}
     form = goal_form(user, None, data, goal_count=my_goals(user).count())
     if not form.is_valid():
         raise ValidationError(form_errors(form))
     clean = form.cleaned_data
-    goal = create_goal(user, clean["level"], clean["skills"], clean["due"])
+    goal = create_goal(user, clean["level"], clean["skills"], clean["date"])
     status = next(g for g in plan_for(user, my_profile(user)).goals if g.goal.pk == goal.pk)
     return Reply(201, goal_out(status))
 
