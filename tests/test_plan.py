@@ -377,3 +377,15 @@ def test_without_a_target_the_plan_says_where_to_start(owner, owner_client, db):
     text = text_of(owner_client.get(PLAN))
     assert "Your plan starts from a target level." in text
     assert owner_client.get(API_PLAN).json() == {"target": None, "steps": [], "forecast": None}
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_dashboard_with_goals_runs_a_constant_number_of_queries(
+    person, owner_client, world, count, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = False
+    set_pace(person, 5)
+    grow(person, world, count)  # a goal of skills, and one of a level that is not my target
+    with django_assert_max_num_queries(23):
+        response = owner_client.get("/dashboard/")
+    assert len(response.context["goals"]) == 2
