@@ -651,6 +651,10 @@ def next_steps(
         need = by_skill.get(skill_id)
         if need is not None:
             reason = need_reason(need, level)
+            if first_for is not None:  # required itself, and placed early for another
+                reason = " ".join(
+                    [reason, _("It comes before %(skill)s.") % {"skill": first_for.name}]
+                )
         else:
             reason = _("Needed for %(skill)s, which %(level)s expects.") % {
                 "skill": first_for.name if first_for else "",

@@ -109,12 +109,20 @@ def test_middle_to_senior_with_only_expert_python_starts_with_what_senior_requir
     for step in first:
         requirement = required[step["skill"]]  # a skill Senior actually requires
         assert step["action"] == "start"
-        assert step["reason"] == (
+        assert step["reason"].startswith(
             f"{senior.name} expects {requirement.get_proficiency_display()}; "
             "you have not started it."
         )
         assert step["effort_hours"] == requirement.skill.effort_hours
     assert "python" not in {s["skill"] for s in body["steps"]}
+    # Relational database concepts, required itself, comes before SQL, which needs it, and
+    # says which later step it comes before.
+    names = [s["name"] for s in body["steps"]]
+    by_slug = {s["skill"]: (i, s) for i, s in enumerate(body["steps"])}
+    position, concepts = by_slug["relational-databases"]
+    assert position < by_slug["sql"][0]
+    before = re.fullmatch(r".+ It comes before (.+)\.", concepts["reason"])
+    assert before and names.index(before[1]) > position
     # Largest gap first: the first step is a skill Senior expects at its highest bar.
     assert required[first[0]["skill"]].proficiency == max(r.proficiency for r in required.values())
 
