@@ -36,3 +36,14 @@ def test_collectstatic_minifies_the_stylesheet_and_keeps_it_whole(tmp_path):
     # WhiteNoise's compressed copies are of the minified file; Django's admin CSS is in too.
     assert (tmp_path / f"{hashed}.gz").exists()
     assert "admin/css/base.css" in manifest
+
+
+def test_every_rule_of_the_stylesheet_is_closed():
+    """A merge once dropped one `}` and every rule after it (the map's) stopped applying;
+    browsers say nothing about it."""
+    source = re.sub(r"/\*.*?\*/", "", (ROOT / "static/css/site.css").read_text(), flags=re.S)
+    depth = 0
+    for number, line in enumerate(source.splitlines(), start=1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"an extra }} at line {number}"
+    assert depth == 0, "a rule is never closed"
