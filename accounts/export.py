@@ -1,9 +1,9 @@
 """`/me/export/`: everything a person has entered, collected from each app.
 
 `EXPORT_PARTS` names one function per part; each takes the user and returns plain
-JSON-ready data about that user only. The apps below accounts (tracking, salaries) are
-listed here; an app above it (api) adds its part with `register_part` in its
-`AppConfig.ready()`, so accounts never imports it. Each app's clean-up goes to
+JSON-ready data about that user only. The apps below accounts (tracking, planning,
+salaries) are listed here; an app above it (api) adds its part with `register_part` in
+its `AppConfig.ready()`, so accounts never imports it. Each app's clean-up goes to
 `accounts.deletion`.
 """
 
@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from accounts.models import Profile
+from planning.export import goals_part
 from salaries.privacy import contributions_export, own_pay_export
 from tracking.export import assessments_part, events_part, progress_part
 
@@ -53,6 +54,7 @@ def profile_part(user: AbstractBaseUser) -> dict[str, Any] | None:
         "country": profile.country.code or None,
         "currency": profile.currency or None,
         "years_experience": profile.years_experience,
+        "weekly_pace_hours": profile.weekly_pace_hours,
         "bio": profile.bio,
         "visibility": profile.visibility,
         "created_at": profile.created_at,
@@ -72,6 +74,7 @@ EXPORT_PARTS: dict[str, Callable[[AbstractBaseUser], Any]] = {
     "progress": progress_part,
     "events": events_part,
     "assessments": assessments_part,
+    "goals": goals_part,
     "salary_contributions": salary_contributions_part,
     "own_pay": own_pay_export,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinLengthValidator
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 BIO_MAX_LENGTH = 2000
 YEARS_MAX = 60
+PACE_MAX = 80  # hours a week: more than a full-time job of learning is not a plan
 
 
 class Visibility(models.TextChoices):
@@ -108,6 +109,13 @@ class Profile(models.Model):
         blank=True,
         help_text=_("Up to 2,000 characters."),
     )
+    weekly_pace_hours = models.PositiveSmallIntegerField(
+        _("weekly pace (hours)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(PACE_MAX)],
+        help_text=_("Hours a week you mean to spend learning; the plan forecasts from it."),
+    )
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility, default=Visibility.PRIVATE
     )
@@ -127,6 +135,11 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=Q(years_experience__isnull=True) | Q(years_experience__lte=YEARS_MAX),
                 name="profile_years_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_pace_hours__isnull=True)
+                | Q(weekly_pace_hours__gte=1, weekly_pace_hours__lte=PACE_MAX),
+                name="profile_weekly_pace_range",
             ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("bio"), BIO_MAX_LENGTH),

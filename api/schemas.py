@@ -1,6 +1,6 @@
 """Request and response shapes; the OpenAPI document is generated from these."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
@@ -262,6 +262,9 @@ class ProfileOut(Schema):
         "exchange rates for it exist), else USD."
     )
     years_experience: int | None
+    weekly_pace_hours: int | None = Field(
+        description="Hours a week I mean to learn; my plan's forecast uses it."
+    )
     bio: str
     visibility: Visibility
     created_at: datetime
@@ -368,3 +371,58 @@ class PayOut(Schema):
     )
     uplift_percent: int | None
     mine: MyPayOut | None = Field(description="My recorded pay, private; null if none.")
+
+
+# My plan and goals
+
+Day = date  # a field below is named `date`
+
+
+class StepOut(Schema):
+    skill: str = Field(description="The skill's slug.")
+    name: str
+    reason: str = Field(description="Why it is here, in a sentence.")
+    effort_hours: int | None = Field(
+        description="Our estimate of the hours to working proficiency; null: none yet."
+    )
+    action: Literal["start", "continue"] = Field(
+        description="`continue` for a skill I am learning, `start` otherwise."
+    )
+
+
+class SkillRefOut(Schema):
+    skill: str = Field(description="The skill's slug.")
+    name: str
+
+
+class ForecastOut(Schema):
+    remaining_hours: int = Field(
+        ge=0,
+        description=(
+            "Over the unmet skill requirements: effort_hours × (required − mine) / 2, summed."
+        ),
+    )
+    pace_hours_per_week: int | None = Field(description="My weekly pace; null: not set.")
+    earliest: date | None = Field(description="30 % sooner than remaining / pace; null: no pace.")
+    latest: date | None = Field(description="30 % later than remaining / pace; null: no pace.")
+    unestimated: list[SkillRefOut] = Field(description="Skills left out: no estimate yet.")
+
+
+class PlanOut(Schema):
+    target: str | None = Field(description="`track/level` of my target; null: none.")
+    steps: list[StepOut] = Field(description="What to learn next, in order.")
+    forecast: ForecastOut | None = Field(description="Null without a target.")
+
+
+class GoalOut(Schema):
+    id: int
+    level: str | None = Field(description="`track/level`, or null for a set of skills.")
+    skills: list[str] = Field(description="Slugs of the goal's skills (empty for a level).")
+    date: Day = Field(description="The date I aim for (`YYYY-MM-DD`).")
+    created_at: datetime
+    on_track: bool | None = Field(description="Null when no pace is set.")
+    behind_days: int = Field(ge=0, description="How late the forecast's end is; 0 on track.")
+    more_hours_per_week: int | None = Field(
+        description="About how many more hours a week would bring it back; null on track."
+    )
+    forecast: ForecastOut

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "salaries",
     "teams",
     "checkins",
+    "planning",
     "dashboard",
     "ninja",
     "api",

@@ -503,47 +503,14 @@ def next_level(
     return later[0] if later else None
 
 
-# What to learn next ---------------------------------------------------------------------
-
-
-@dataclass
-class Suggestion:
-    skill: Skill
-    requirement: LevelRequirement | GroupPick | None  # what it closes (or a group it helps)
-    unlocks: list[Skill]  # missing target skills that need it first
-    mine: int = 0
-
-    @property
-    def score(self) -> int:
-        return (1 if self.requirement else 0) + len(self.unlocks)
-
-    def reason(self, level: Level) -> str:
-        parts = []
-        if isinstance(self.requirement, GroupPick):
-            parts.append(
-                _("counts toward “%(group)s” for %(level)s")
-                % {"group": self.requirement.group.name, "level": level.name}
-            )
-        elif self.requirement is not None:
-            parts.append(_("needed for %(level)s") % {"level": level.name})
-        if self.unlocks:
-            names = [skill.name for skill in self.unlocks[:2]]
-            more = len(self.unlocks) - len(names)
-            if more:
-                listed = _("%(names)s and %(count)d more") % {
-                    "names": ", ".join(names),
-                    "count": more,
-                }
-            else:
-                listed = _(" and ").join(names)
-            parts.append(_("unlocks %(skills)s") % {"skills": listed})
-        return "; ".join(parts)
+# What to learn next: the steps a mentor would give ---------------------------------------
 
 
 @dataclass
 class Graph:
     """The prerequisite graph: {skill id: its direct prerequisites' ids}, and every skill
-    that is some skill's prerequisite (id, slug and name: enough to link to it)."""
+    that is some skill's prerequisite (id, slug, name and effort: enough to link to it and
+    to plan it)."""
 
     requires: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     prerequisites: dict[int, Skill] = field(default_factory=dict)
@@ -553,11 +520,13 @@ def prerequisite_graph() -> Graph:
     """The whole prerequisite graph in one query."""
     graph = Graph()
     rows = Prerequisite.objects.values_list(
-        "skill_id", "requires_id", "requires__slug", "requires__name"
+        "skill_id", "requires_id", "requires__slug", "requires__name", "requires__effort_hours"
     )
-    for skill_id, requires_id, slug, name in rows:
+    for skill_id, requires_id, slug, name, effort_hours in rows:
         graph.requires[skill_id].add(requires_id)
-        graph.prerequisites[requires_id] = Skill(pk=requires_id, slug=slug, name=name)
+        graph.prerequisites[requires_id] = Skill(
+            pk=requires_id, slug=slug, name=name, effort_hours=effort_hours
+        )
     return graph
 
 
@@ -573,46 +542,143 @@ def ancestors(skill_id: int, requires: dict[int, set[int]]) -> set[int]:
     return seen
 
 
-def next_skills(
-    missing: Sequence[LevelRequirement | GroupPick],
+START = "start"
+CONTINUE = "continue"
+SETTLED = (Status.DONE, Status.SKIPPED)  # a prerequisite in either state holds nobody back
+
+
+@dataclass
+class Step:
+    """One thing to learn next: a skill, whether to start or continue it, why (a sentence),
+    its estimated effort and the level's missing skills it opens the way to."""
+
+    skill: Skill
+    action: str  # START or CONTINUE
+    reason: str
+    need: LevelRequirement | GroupPick | None = None  # None: only a prerequisite
+    unlocks: list[Skill] = field(default_factory=list)
+
+    @property
+    def effort_hours(self) -> int | None:
+        return self.skill.effort_hours
+
+    @property
+    def text(self) -> str:  # the dashboard's name for the reason
+        return self.reason
+
+
+def need_reason(need: LevelRequirement | GroupPick, level: Level) -> str:
+    """ "Senior expects practitioner; you are at working." (or the group's version)."""
+    values = {
+        "level": level.name,
+        "required": proficiency_label(need.proficiency),
+        "mine": proficiency_label(need.mine),
+    }
+    if isinstance(need, GroupPick):
+        values["group"] = need.group.name
+        if need.mine:
+            return (
+                _("Counts toward “%(group)s”: %(level)s expects %(required)s; you are at %(mine)s.")
+                % values
+            )
+        return (
+            _("Counts toward “%(group)s”: %(level)s expects %(required)s; you have not started it.")
+            % values
+        )
+    if need.mine:
+        return _("%(level)s expects %(required)s; you are at %(mine)s.") % values
+    return _("%(level)s expects %(required)s; you have not started it.") % values
+
+
+def by_rank(need: LevelRequirement | GroupPick, pending: set[int]) -> tuple:
+    """Largest gap first; then what can be learnt now (no pending prerequisite); then the
+    smaller effort (unestimated last); then by name."""
+    effort = need.skill.effort_hours
+    return (
+        -(need.proficiency - need.mine),
+        bool(pending),
+        effort is None,
+        effort or 0,
+        need.skill.name,
+    )
+
+
+def next_steps(
+    level: Level,
+    needs: Sequence[LevelRequirement | GroupPick],
     statuses: dict[int, str],
     graph: Graph,
-    limit: int = SUGGESTIONS,
-) -> list[Suggestion]:
-    """Up to `limit` skills to learn next for the level whose `missing` requirements these are.
+    limit: int | None = SUGGESTIONS,
+) -> list[Step]:
+    """What to learn next toward `level`, in order, up to `limit` (None: all).
 
-    `missing` is what the level still needs (Standing.needs(): missing requirements and,
-    per unmet group, only the skills closest to closing it, so a group of six languages
-    suggests one). A candidate is a missing requirement (it closes one) or a skill that a
-    missing requirement needs first, directly or indirectly (it unlocks them), that is not done
-    or skipped. Only candidates whose own prerequisites are all done are offered, so the
-    list always follows the prerequisite order. Ranked by how many requirements a skill
-    closes or unlocks, then closing before unlocking, then by name. No queries: `missing`
-    carries its skills and the graph the skills that only unlock.
+    `needs` is what the level still asks (Standing.needs(): missing requirements and, per
+    unmet group, only the skill closest to closing it). Ranked by the gap (required minus
+    mine), then by what can be learnt now, then by effort and name. A skill whose
+    prerequisites are not done (nor skipped) comes after them: each pending prerequisite
+    is placed just before the first skill that needs it, with the reason "needed for X".
+    A skill I am learning is a step to continue, never a new one; a skill I skipped is
+    not offered. No queries.
     """
     requires = graph.requires
-    by_skill = {req.skill_id: req for req in missing}
-    unlocks: dict[int, set[int]] = defaultdict(set)
-    for skill_id in by_skill:
-        for before in ancestors(skill_id, requires):
-            if statuses.get(before) not in (Status.DONE, Status.SKIPPED):
-                unlocks[before].add(skill_id)
-    candidates = {s for s in by_skill if statuses.get(s) != Status.SKIPPED} | set(unlocks)
-    ready = [
-        s for s in candidates if all(statuses.get(p) == Status.DONE for p in requires.get(s, ()))
-    ]
-    skills = {**graph.prerequisites, **{req.skill_id: req.skill for req in missing}}
-    suggestions = [
-        Suggestion(
-            skill=skills[s],
-            requirement=by_skill.get(s),
-            unlocks=sorted((skills[m] for m in unlocks.get(s, ())), key=lambda k: k.name),
-            mine=getattr(by_skill.get(s), "mine", 0),
+
+    def pending_before(skill_id: int) -> list[int]:
+        """The skill's unsettled prerequisites, each after its own (depth first)."""
+        order: list[int] = []
+        seen: set[int] = set()
+
+        def visit(node: int) -> None:
+            for before in sorted(requires.get(node, ())):
+                if before in seen or statuses.get(before) in SETTLED:
+                    continue
+                seen.add(before)
+                visit(before)
+                order.append(before)
+
+        visit(skill_id)
+        return order
+
+    wanted = [n for n in needs if statuses.get(n.skill_id) != Status.SKIPPED]
+    by_skill = {n.skill_id: n for n in wanted}
+    pending = {n.skill_id: pending_before(n.skill_id) for n in wanted}
+    unlocks: dict[int, list[Skill]] = defaultdict(list)
+    for need in wanted:
+        for before in pending[need.skill_id]:
+            unlocks[before].append(need.skill)
+    skills = {**graph.prerequisites, **{n.skill_id: n.skill for n in wanted}}
+
+    def step(skill_id: int, first_for: Skill | None) -> Step:
+        need = by_skill.get(skill_id)
+        if need is not None:
+            reason = need_reason(need, level)
+            if first_for is not None:  # required itself, and placed early for another
+                reason = " ".join(
+                    [reason, _("It comes before %(skill)s.") % {"skill": first_for.name}]
+                )
+        else:
+            reason = _("Needed for %(skill)s, which %(level)s expects.") % {
+                "skill": first_for.name if first_for else "",
+                "level": level.name,
+            }
+        action = CONTINUE if statuses.get(skill_id) == Status.LEARNING else START
+        return Step(
+            skills[skill_id],
+            action,
+            reason,
+            need,
+            sorted(unlocks.get(skill_id, []), key=lambda s: s.name),
         )
-        for s in ready
-    ]
-    suggestions.sort(key=lambda g: (-g.score, g.requirement is None, g.skill.name))
-    return suggestions[:limit]
+
+    steps: list[Step] = []
+    placed: set[int] = set()
+    for need in sorted(wanted, key=lambda n: by_rank(n, set(pending[n.skill_id]))):
+        for before in [*pending[need.skill_id], need.skill_id]:
+            if before not in placed:
+                placed.add(before)
+                steps.append(step(before, need.skill if before != need.skill_id else None))
+        if limit is not None and len(steps) >= limit:
+            break
+    return steps if limit is None else steps[:limit]
 
 
 # Comparing with any level -------------------------------------------------------------

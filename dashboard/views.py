@@ -18,12 +18,13 @@ from core.pages import render_page
 from core.versions import CONTENT, SALARIES
 from dashboard.forms import CompareForm
 from dashboard.pay import pay_for
+from dashboard.plan import goal_statuses
 from dashboard.readiness import (
     READINESS_METHOD,
     Readiness,
     dashboard_levels,
     next_level,
-    next_skills,
+    next_steps,
     prerequisite_graph,
     readiness_by_section,
     readiness_for,
@@ -88,9 +89,7 @@ def index_context(request: HttpRequest) -> dict:
     state = progress_state(user)
     statuses = {skill_id: status for skill_id, (status, _p) in state.items()}
     needs = mine_next.needs() if mine_next else []
-    suggestions = next_skills(needs, statuses, prerequisite_graph()) if needs else []
-    for suggestion in suggestions:
-        suggestion.text = suggestion.reason(target)
+    suggestions = next_steps(target, needs, statuses, prerequisite_graph()) if needs else []
 
     events = event_rows(user)
     history_level = target or current  # readiness over time: for the next level if any
@@ -144,6 +143,7 @@ def index_context(request: HttpRequest) -> dict:
         "activity": activity(events),
         "readiness_method": READINESS_METHOD,
         **pay_context(request.user, profile, current, target),
+        "goals": goal_statuses(user, profile.weekly_pace_hours, state, standing=standing),
     }
     return context
 

@@ -34,7 +34,7 @@ from careers.models import Level, LevelRequirement, Track, TrackKind
 from core import charts
 from dashboard.readiness import (
     ancestors,
-    next_skills,
+    next_steps,
     prerequisite_graph,
     requirements_with_mine,
 )
@@ -276,40 +276,56 @@ def test_top_of_the_ladder_has_no_next_level(person, owner_client, world):
 # What to learn next -----------------------------------------------------------------------
 
 
-def test_next_skills_ranked_and_obeying_prerequisites(person, owner_client):
+def test_next_steps_largest_gap_first_prerequisites_before_what_needs_them(person, owner_client):
     response = owner_client.get(DASHBOARD)
     suggestions = response.context["suggestions"]
-    # Docker closes a requirement and unlocks Kubernetes (2); HTTP and SQL close one (1);
-    # YAML only unlocks Kubernetes (1, after the closers). Kubernetes waits on Docker and
-    # YAML; MySQL is skipped.
-    assert [(s.skill.slug, s.score) for s in suggestions] == [
-        ("docker", 2),
-        ("http", 1),
-        ("sql", 1),
-        ("yaml", 1),
+    # Middle: SQL is two steps away (none → working); Docker and HTTP one (both learning,
+    # at aware), ready now; Kubernetes one, but it waits on YAML (not started) and Docker,
+    # so YAML comes just before it. MySQL is skipped; Git is met.
+    assert [(s.skill.slug, s.action) for s in suggestions] == [
+        ("sql", "start"),
+        ("docker", "continue"),
+        ("http", "continue"),
+        ("yaml", "start"),
+        ("kubernetes", "start"),
     ]
-    assert [s.text for s in suggestions] == [
-        "needed for Middle; unlocks Kubernetes",
-        "needed for Middle",
-        "needed for Middle",
-        "unlocks Kubernetes",
+    assert [s.reason for s in suggestions] == [
+        "Middle expects working; you have not started it.",
+        "Middle expects working; you are at aware.",
+        "Middle expects working; you are at aware.",
+        "Needed for Kubernetes, which Middle expects.",
+        "Middle expects aware; you have not started it.",
     ]
+    assert [s.slug for s in suggestions[3].unlocks] == ["kubernetes"]
     text = text_of(response)
-    assert "Docker — needed for Middle; unlocks Kubernetes" in text
+    assert "Continue Docker — Middle expects working; you are at aware." in text
+    assert "YAML — Needed for Kubernetes, which Middle expects." in text
 
 
-def test_skill_appears_once_its_prerequisites_are_done(person, owner_client, world):
+def test_a_skill_comes_once_its_prerequisites_are_done(person, owner_client, world):
     SkillProgress.objects.filter(user=person, skill__slug="docker").update(status=Status.DONE)
     SkillProgress.objects.create(
         user=person, skill=world["skills"]["yaml"], status=Status.DONE, proficiency=2
     )
-    slugs = [s.skill.slug for s in owner_client.get(DASHBOARD).context["suggestions"]]
-    # Docker is done (but still below its minimum, so it still closes a requirement).
-    assert slugs == ["docker", "http", "kubernetes", "sql"]
+    steps = owner_client.get(DASHBOARD).context["suggestions"]
+    # Docker is done but still below its minimum: a step to start again, not to continue.
+    assert [(s.skill.slug, s.action) for s in steps] == [
+        ("sql", "start"),
+        ("docker", "start"),
+        ("http", "continue"),
+        ("kubernetes", "start"),
+    ]
 
 
-def test_next_skills_never_suggest_a_skill_before_its_prerequisites(world):
-    """A chain a → b → c → d, all required: only the root is offered, ranked by reach."""
+def test_the_smaller_effort_first_among_equal_gaps(person, owner_client, world):
+    Skill.objects.filter(slug="http").update(effort_hours=5)
+    Skill.objects.filter(slug="docker").update(effort_hours=20)
+    steps = owner_client.get(DASHBOARD).context["suggestions"]
+    assert [s.skill.slug for s in steps[:3]] == ["sql", "http", "docker"]
+
+
+def test_next_steps_never_suggest_a_skill_before_its_prerequisites(world):
+    """A chain c0 → c1 → c2 → c3, all required: in prerequisite order."""
     skills = [Skill.objects.create(slug=f"c{i}", name=f"Chain {i}") for i in range(4)]
     for before, after in itertools.pairwise(skills):
         Prerequisite.objects.create(skill=after, requires=before)
@@ -317,18 +333,39 @@ def test_next_skills_never_suggest_a_skill_before_its_prerequisites(world):
     missing = [LevelRequirement.objects.create(level=level, skill=s, proficiency=1) for s in skills]
     for req in missing:
         req.mine = 0
-    suggestions = next_skills(missing, {}, prerequisite_graph())
-    assert [(s.skill.slug, s.score) for s in suggestions] == [("c0", 4)]
-    assert suggestions[0].reason(level) == (
-        "needed for Senior DevOps; unlocks Chain 1, Chain 2 and 1 more"
-    )
-    # Once c0 and c1 are done, c2 is next.
+    steps = next_steps(level, missing, {}, prerequisite_graph())
+    assert [s.skill.slug for s in steps] == ["c0", "c1", "c2", "c3"]
+    assert steps[0].reason == "Senior DevOps expects aware; you have not started it."
+    assert [s.slug for s in steps[0].unlocks] == ["c1", "c2", "c3"]
+    # Once c0 and c1 are done, c2 is first.
     statuses = {skills[0].pk: Status.DONE, skills[1].pk: Status.DONE}
     remaining = missing[2:]
-    assert [s.skill.slug for s in next_skills(remaining, statuses, prerequisite_graph())] == ["c2"]
+    assert [s.skill.slug for s in next_steps(level, remaining, statuses, prerequisite_graph())] == [
+        "c2",
+        "c3",
+    ]
 
 
-def test_next_skills_at_most_five(world):
+def test_a_prerequisite_outside_the_level_is_needed_for_what_waits_on_it(world):
+    base = Skill.objects.create(slug="base", name="Base")
+    top = Skill.objects.create(slug="top", name="Top")
+    Prerequisite.objects.create(skill=top, requires=base)
+    level = world["levels"]["senior-devops"]
+    need = LevelRequirement.objects.create(level=level, skill=top, proficiency=3)
+    need.mine = 1
+    steps = next_steps(level, [need], {top.pk: Status.LEARNING}, prerequisite_graph())
+    assert [(s.skill.slug, s.action, s.reason) for s in steps] == [
+        ("base", "start", "Needed for Top, which Senior DevOps expects."),
+        ("top", "continue", "Senior DevOps expects practitioner; you are at aware."),
+    ]
+    # Skipped, the prerequisite holds nothing back.
+    steps = next_steps(
+        level, [need], {base.pk: Status.SKIPPED, top.pk: Status.LEARNING}, prerequisite_graph()
+    )
+    assert [s.skill.slug for s in steps] == ["top"]
+
+
+def test_next_steps_at_most_five(world):
     level = world["levels"]["senior-devops"]
     missing = []
     for i in range(8):
@@ -336,8 +373,9 @@ def test_next_skills_at_most_five(world):
         req = LevelRequirement.objects.create(level=level, skill=skill, proficiency=1)
         req.mine = 0
         missing.append(req)
-    suggestions = next_skills(missing, {}, prerequisite_graph())
-    assert [s.skill.slug for s in suggestions] == ["x0", "x1", "x2", "x3", "x4"]
+    steps = next_steps(level, missing, {}, prerequisite_graph())
+    assert [s.skill.slug for s in steps] == ["x0", "x1", "x2", "x3", "x4"]
+    assert len(next_steps(level, missing, {}, prerequisite_graph(), limit=None)) == 8
 
 
 def test_ancestors_are_transitive(world):
@@ -967,7 +1005,7 @@ def test_dashboard_query_count_is_constant(
     add_points(world["levels"]["middle"], "DE", [1, 2], source=survey)
     add_points(world["levels"]["middle"], "FR", [80_000, 90_000, 100_000], source=survey)
     grow(person, world, count)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = owner_client.get(DASHBOARD)
     assert response.status_code == 200
     assert response.context["target"].total == 6 + count

@@ -75,6 +75,7 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         "progress",
         "events",
         "assessments",
+        "goals",
         "salary_contributions",
         "own_pay",
         "api_tokens",

@@ -9,11 +9,13 @@ validates, normalises and records progress events exactly as the HTML tracking d
 
 from typing import Literal
 
+from django import forms
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Field, Path, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
@@ -24,16 +26,22 @@ from accounts.models import Profile, profile_of
 from api.auth import PERSONAL
 from api.pagination import Pagination
 from api.schemas import (
+    GoalOut,
     MyRoadmapOut,
     PayOut,
+    PlanOut,
     ProfileOut,
     ProgressOut,
     ReadinessOut,
     responses,
 )
 from careers.models import Level, Track
+from dashboard.myplan import goal_form
 from dashboard.pay import pay_for
+from dashboard.plan import Forecast, GoalStatus, my_goals, plan_for
 from dashboard.readiness import readiness_for, standings, target_of
+from dashboard.views import my_profile
+from planning.goals import create_goal, delete_goal
 from salaries.mine import own_pay, position
 from salaries.stats import display_currency
 from skills.models import Roadmap, Skill
@@ -82,7 +90,7 @@ class ProgressIn(Schema):
     )
 
 
-def form_errors(form: ProgressForm) -> list[dict]:
+def form_errors(form: forms.Form) -> list[dict]:
     """The tracking form's errors in pydantic's shape, for the API's 422."""
     return [
         {
@@ -257,6 +265,34 @@ def _level_pay_out(figure) -> dict | None:
     }
 
 
+# My plan and goals ------------------------------------------------------------------------
+
+
+def forecast_out(forecast: Forecast) -> dict:
+    return {
+        "remaining_hours": forecast.remaining_hours,
+        "pace_hours_per_week": forecast.pace,
+        "earliest": forecast.earliest,
+        "latest": forecast.latest,
+        "unestimated": [{"skill": s.slug, "name": s.name} for s in forecast.unestimated],
+    }
+
+
+def goal_out(status: GoalStatus) -> dict:
+    goal = status.goal
+    return {
+        "id": goal.pk,
+        "level": goal.level.key if goal.level_id else None,
+        "skills": [s.slug for s in goal.skills.all()],
+        "date": goal.due,
+        "created_at": goal.created_at,
+        "on_track": status.on_track,
+        "behind_days": status.behind_days,
+        "more_hours_per_week": None if status.on_track is not False else status.more_hours,
+        "forecast": forecast_out(status.forecast),
+    }
+
+
 @router.get(
     "/pay",
     response=responses(PayOut, 401),
@@ -310,3 +346,82 @@ def my_pay(request: HttpRequest):
         "uplift_percent": pay.difference_percent,
         "mine": mine_out,
     }
+
+
+@router.get(
+    "/plan",
+    response=responses(PlanOut, 401),
+    summary="My plan: what to learn next toward my target, and a forecast",
+    description=(
+        "The steps a mentor would give, in order: largest gap first (required minus mine; "
+        "a requirement group counted once), prerequisites before what needs them, "
+        "`continue` for skills I am learning. The forecast divides the remaining effort "
+        "by my weekly pace and gives a range of dates, not one."
+    ),
+)
+@decorate_view(never_cache)
+def get_plan(request: HttpRequest):
+    user = request.auth
+    plan = plan_for(user, my_profile(user))
+    return {
+        "target": plan.target.key if plan.target else None,
+        "steps": [
+            {
+                "skill": s.skill.slug,
+                "name": s.skill.name,
+                "reason": s.reason,
+                "effort_hours": s.effort_hours,
+                "action": s.action,
+            }
+            for s in plan.steps
+        ],
+        "forecast": forecast_out(plan.forecast) if plan.forecast else None,
+    }
+
+
+class GoalIn(Schema):
+    """A level (`track/level`) or a list of skill slugs, and a date after today."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: str | None = Field(None, max_length=121, examples=["backend/senior"])
+    skills: list[str] = Field(default_factory=list, max_length=100, examples=[["sql", "docker"]])
+    date: str = Field(..., max_length=10, examples=["2027-06-30"], description="YYYY-MM-DD.")
+
+
+@router.get("/goals", response=responses(list[GoalOut], 401), summary="My goals")
+@decorate_view(never_cache)
+def list_goals(request: HttpRequest):
+    user = request.auth
+    return [goal_out(g) for g in plan_for(user, my_profile(user)).goals]
+
+
+@router.post(
+    "/goals",
+    response={201: GoalOut, **responses(GoalOut, 400, 401, 413, 422)},
+    summary="Set a goal",
+    description="422 names the field at fault, as the plan page's form does.",
+)
+@decorate_view(never_cache)
+def create_my_goal(request: HttpRequest, payload: GoalIn):
+    user = request.auth
+    data = {"level": payload.level or "", "skills": payload.skills, "date": payload.date}
+    form = goal_form(user, None, data, goal_count=my_goals(user).count())
+    if not form.is_valid():
+        raise ValidationError(form_errors(form))
+    clean = form.cleaned_data
+    goal = create_goal(user, clean["level"], clean["skills"], clean["date"])
+    status = next(g for g in plan_for(user, my_profile(user)).goals if g.goal.pk == goal.pk)
+    return Reply(201, goal_out(status))
+
+
+@router.delete(
+    "/goals/{int:goal_id}",
+    response={204: None, **responses(None, 401, 404)},
+    summary="Delete one of my goals",
+)
+@decorate_view(never_cache)
+def delete_my_goal(request: HttpRequest, goal_id: int):
+    if not delete_goal(request.auth, goal_id):
+        raise HttpError(404, _("You have no goal %(id)d.") % {"id": goal_id})
+    return Reply(204, None)

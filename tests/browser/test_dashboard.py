@@ -64,7 +64,9 @@ def test_tracking_skills_moves_readiness_and_the_chart(page):
     assert chart.get_attribute("tabindex") == "0"
     first_line = chart.locator("path.chart-line").first.get_attribute("d")
     suggestions = page.locator("ol.next-skills li")
-    assert "HTTP — needed for Middle" in suggestions.all_inner_texts()
+    assert "HTTP — Middle expects working; you have not started it." in (
+        suggestions.all_inner_texts()
+    )
     before = history_table(page)
     assert before[-1].endswith("1 1 17%")  # done, met, ready
 
