@@ -1,5 +1,7 @@
 """factory_boy factories for the test suite."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -290,3 +292,15 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(UserFactory)
     level = factory.SubFactory(LevelFactory)
     level_key = factory.LazyAttribute(lambda c: c.level.key)
+
+
+# Planning (issue 19) ---------------------------------------------------------------------
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Goal"
+
+    user = factory.SubFactory(UserFactory)
+    level = factory.SubFactory(LevelFactory)
+    due = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=180))

@@ -239,8 +239,8 @@ def test_export_query_count_does_not_grow(owner_client, owner, django_assert_max
     grow(3)
     # One query a part: the session and the person (2), e-mail addresses, profile,
     # progress, events, assessments, contributions, own pay, memberships, invitations
-    # sent and API tokens (10), and the check-ins' parts (5).
-    with django_assert_max_num_queries(17) as small:
+    # sent and API tokens (10), the check-ins' parts (5) and goals (1).
+    with django_assert_max_num_queries(18) as small:
         assert owner_client.get("/me/export/").status_code == 200
     grow(100)
     with django_assert_max_num_queries(len(small.captured_queries)):
