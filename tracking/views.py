@@ -79,7 +79,7 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     def build() -> dict:
         roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
-        return roadmap_context(request, roadmap, edit=edit)
+        return roadmap_context(request, roadmap, edit=edit, focus=request.GET.get("focus", ""))
 
     # Signed in, the page shows my progress: render_page adds my own version to its key.
     response = render_page(request, "tracking/roadmap_detail.html", build, scopes=[CONTENT])
@@ -122,7 +122,7 @@ def section_editor(request: HttpRequest, slug: str, edit: str) -> HttpResponse:
     roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
     if not request.user.is_authenticated:
         return to_sign_in(request, f"{roadmap.get_absolute_url()}?edit={edit}")
-    context = roadmap_context(request, roadmap, edit=edit)
+    context = roadmap_context(request, roadmap, edit=edit, focus=request.GET.get("focus", ""))
     section = next((s for s in context["sections"] if s.editing), None)
     if section is None:
         raise Http404("No such skill on this roadmap.")
