@@ -230,9 +230,7 @@ def roadmap_context(
                 row = maker.row(skill, state, editing=True, errors=errors)
             else:
                 state = saved.get(skill.skill_id, DEFAULT_STATE)
-                row = maker.row(
-                    skill, state, editing=section.editing, autofocus=skill.slug == edit
-                )
+                row = maker.row(skill, state, editing=section.editing, autofocus=skill.slug == edit)
             section.skill_rows.append(row)
     context: dict[str, Any] = {
         "roadmap": roadmap,

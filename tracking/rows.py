@@ -78,7 +78,8 @@ class RowMaker:
         self.tracking = tracking
         self.page_url = roadmap.get_absolute_url()
         # A chip opens its section on the same view of the roadmap (tracking.focus).
-        self.edit_url = f"{self.page_url}?focus={focus}&edit=" if focus else f"{self.page_url}?edit="
+        query = f"?focus={focus}&edit=" if focus else "?edit="
+        self.edit_url = f"{self.page_url}{query}"
         self.save_url = reverse("tracking:track_roadmap", args=[roadmap.slug])
         self.skill_url = reverse("tracking:skill_detail", args=[SLUG_MARK])
         self.needs = gettext("Needs")
