@@ -294,16 +294,26 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         owner=f"/roadmaps/{ROADMAP_SLUG}/#skill-{SKILL_SLUG}",
     ),
     # Marking a section at once: the owner's rows change; another person marks their own.
-    "roadmaps/<slug:slug>/bulk/": person_post(
-        lambda w: f"/roadmaps/{w.roadmap.slug}/bulk/",
-        lambda w, u: {
-            "section": w.roadmap.sections.get().slug,
-            "status": "skipped",
-            "confirm": "1",
-        },
-        anon=f"/accounts/login/?next=/roadmaps/{ROADMAP_SLUG}/",
-        other=f"/roadmaps/{ROADMAP_SLUG}/#section-",
-        owner=f"/roadmaps/{ROADMAP_SLUG}/#section-",
+    "roadmaps/<slug:slug>/bulk/": (
+        # The choice and what it would change: each person's own states.
+        Case(
+            "person",
+            lambda w: (
+                f"/roadmaps/{w.roadmap.slug}/bulk/?section={w.roadmap.sections.get().slug}"
+                "&status=done"
+            ),
+        ),
+        person_post(
+            lambda w: f"/roadmaps/{w.roadmap.slug}/bulk/",
+            lambda w, u: {
+                "section": w.roadmap.sections.get().slug,
+                "status": "skipped",
+                "confirm": "1",
+            },
+            anon=f"/accounts/login/?next=/roadmaps/{ROADMAP_SLUG}/",
+            other=f"/roadmaps/{ROADMAP_SLUG}/#section-",
+            owner=f"/roadmaps/{ROADMAP_SLUG}/#section-",
+        ),
     ),
     # Its undo: a token signed for one person and roadmap; a forged one changes nothing.
     "roadmaps/<slug:slug>/bulk/undo/": Case(

@@ -36,10 +36,27 @@ def states(user):
     }
 
 
-def test_each_section_offers_a_bulk_mark(owner_client, roadmap):
+def test_each_section_links_to_its_bulk_mark(owner_client, roadmap):
     page = owner_client.get("/roadmaps/backend/").content.decode()
-    assert page.count('class="bulk-form"') == 2
-    assert '<label for="bulk-basics">Mark the whole section as</label>' in page
+    assert 'href="/roadmaps/backend/bulk/">Mark a whole section at once…</a>' in page
+    editing = owner_client.get("/roadmaps/backend/?edit=git").content.decode()
+    assert (
+        'href="/roadmaps/backend/bulk/?section=basics">Mark all of Basics at once…</a>' in editing
+    )
+    first = owner_client.get(BULK).content.decode()
+    assert '<option value="basics">Basics</option><option value="web">Web</option>' in first
+    choice = owner_client.get(f"{BULK}?section=basics").content.decode()
+    assert "Mark its 3 skills as" in choice
+    assert choice.count('type="radio" name="status"') == 3
+    assert "will change" not in choice
+    preview = owner_client.get(f"{BULK}?section=basics&status=skipped").content.decode()
+    assert "3 of its 3 skills will change" in preview
+    assert 'name="confirm" value="1"' in preview
+    assert not SkillProgress.objects.exists()
+
+
+def test_an_unknown_section_is_404(owner_client, roadmap):
+    assert owner_client.get(f"{BULK}?section=nope&status=done").status_code == 404
 
 
 def test_mark_asks_first_then_marks_then_undoes(owner_client, owner, roadmap):
@@ -121,6 +138,7 @@ def test_bad_marks_change_nothing_and_say_so(owner_client, owner, roadmap, data)
 
 
 def test_anonymous_is_sent_to_sign_in(client, roadmap):
+    assert client.get(f"{BULK}?section=basics")["Location"].startswith("/accounts/login/")
     response = client.post(BULK, {"section": "basics", "status": "done", "confirm": "1"})
     assert response["Location"].startswith("/accounts/login/")
     assert not SkillProgress.objects.exists()

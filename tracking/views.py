@@ -32,11 +32,12 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.pages import render_page
 from core.versions import CONTENT
 from skills.models import Proficiency, Roadmap, Skill, SkillPlacement
+from skills.tree import roadmap_tree
 from tracking import bulk
 from tracking.focus import FOCUSES
 from tracking.forms import ProgressForm, roadmap_rows
@@ -336,31 +337,44 @@ def focused_url(roadmap: Roadmap, focus: str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def bulk_mark(request: HttpRequest, slug: str) -> HttpResponse:
-    """Mark every skill of a section done, skipped or not started: first a confirmation
-    (what will change), then, with `confirm`, the change and its undo."""
+    """Mark every skill of a section done, skipped or not started. GET (from a section's
+    link): choose the status, and see what it would change; POST with `confirm`: the
+    change, then back to the roadmap with its undo (without `confirm`: what would change)."""
     roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
-    focus = request.POST.get("focus", "")
-    section_slug = request.POST.get("section", "")
+    data = request.POST if request.method == "POST" else request.GET
+    focus = data.get("focus", "")
+    section_slug = data.get("section", "")
     back = focused_url(roadmap, focus, f"section-{section_slug}" if section_slug else "")
     if not request.user.is_authenticated:
-        return to_sign_in(request, focused_url(roadmap, focus))
-    mark = request.POST.get("status", "")
-    planned = bulk.plan_section(request.user, roadmap, section_slug, mark)
-    if mark not in bulk.MARKS or planned is None:
+        if request.method == "POST":
+            return to_sign_in(request, focused_url(roadmap, focus))
+        return to_sign_in(request, request.get_full_path())
+    mark = data.get("status", "")
+    planned = bulk.plan_section(
+        request.user, roadmap, section_slug, mark if mark in bulk.MARKS else Status.DONE
+    )
+    if request.method != "POST" and not section_slug:
+        planned = ("", [], 0)  # first, the choice of a section and a status
+        mark = ""
+    elif request.method != "POST" and planned is not None and mark not in bulk.MARKS:
+        mark = ""  # first, the choice
+    elif mark not in bulk.MARKS or planned is None:
+        if request.method != "POST":
+            raise Http404("No such section on this roadmap.")
         messages.error(request, _("Nothing was changed: choose a section and a status."))
         return redirect(back)
     title, changes, count = planned
-    word = Status(mark).label
-    if not changes:
+    word = Status(mark).label if mark else ""
+    if mark and not changes:
         messages.info(
             request,
             _("Nothing to change: every skill of %(section)s is already %(status)s.")
             % {"section": title, "status": word},
         )
         return redirect(back)
-    if request.POST.get("confirm") != "1":
+    if request.method != "POST" or request.POST.get("confirm") != "1":
         context = {
             "roadmap": roadmap,
             "section_title": title,
@@ -373,6 +387,8 @@ def bulk_mark(request: HttpRequest, slug: str) -> HttpResponse:
             "back": back,
             "levels": dict(Proficiency.choices),
             "statuses": dict(Status.choices),
+            "marks": [(value, Status(value).label) for value in bulk.MARKS],
+            "sections": [(node.slug, node.title) for node in roadmap_tree(roadmap)],
         }
         return render(request, "tracking/bulk_confirm.html", context)
     changed, token = bulk.apply(request.user, roadmap, changes)
