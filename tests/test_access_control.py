@@ -295,13 +295,16 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     ),
     # Marking a section at once: the owner's rows change; another person marks their own.
     "roadmaps/<slug:slug>/bulk/": (
-        # The choice and what it would change: each person's own states.
+        # What marking it would change: each person's own states only.
         Case(
             "person",
             lambda w: (
                 f"/roadmaps/{w.roadmap.slug}/bulk/?section={w.roadmap.sections.get().slug}"
-                "&status=done"
+                "&status=not_started"
             ),
+            LOGIN,
+            f"/roadmaps/{ROADMAP_SLUG}/#section-",  # nothing of theirs to change: back
+            200,  # the owner's done skill would change: the preview
         ),
         person_post(
             lambda w: f"/roadmaps/{w.roadmap.slug}/bulk/",
