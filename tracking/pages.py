@@ -196,7 +196,9 @@ def roadmap_context(
     tracking = request.user.is_authenticated
     tree = roadmap_tree(roadmap)
     skills = [skill for node in tree for skill in node.skills]
-    target = target_level(request.user) if tracking else None
+    # The target is looked up only for a focused page: the whole roadmap costs no query more.
+    target = target_level(request.user) if tracking and focus in FOCUSES else None
+    asked = focus in FOCUSES and tracking
     focus = focus if focus in FOCUSES and target is not None else ""
     maker = RowMaker(
         roadmap, tracking=tracking, in_roadmap={skill.slug for skill in skills}, focus=focus
@@ -241,6 +243,7 @@ def roadmap_context(
         "tracking": tracking,
         "focus": focus,
         "target": target,
+        "no_target": asked and target is None,  # focus asked for, no target level to use
     }
     if needs is not None:
         context["focus_count"] = sum(len(section.skill_rows) for section in kept)
