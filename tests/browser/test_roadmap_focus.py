@@ -78,3 +78,34 @@ def test_mark_a_section_in_bulk_and_undo_it(browser, live_server, backend_roadma
     (_slug, name), *_rest = first_skills(backend_roadmap, 1)
     expect(page.get_by_role("link", name=f"Status of {name}: Not started")).to_be_visible()
     context.close()
+
+
+def test_focused_roadmap_and_bulk_pages_pass_axe(page, backend_roadmap):
+    """The `page` fixture checks each page with axe and the console: the focused roadmap
+    (with a target level) and the bulk mark's choice and preview."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import profile_of
+    from tests.factories import LevelFactory, RequirementFactory
+
+    user = get_user_model().objects.create_user("lin", "lin@example.com", "compiler-Navy-1952")
+    first = backend_roadmap.sections.order_by("position").first()
+    skill = first.placements.order_by("position").first().skill
+    requirement = RequirementFactory(level=LevelFactory(name="Senior"), skill=skill)
+    profile = profile_of(user)
+    profile.target_level = requirement.level
+    profile.save()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("lin@example.com")
+    page.get_by_label("Password").fill("compiler-Navy-1952")
+    page.get_by_role("button", name="Sign In").click()
+    page.goto("/roadmaps/backend/?focus=missing")
+    level = profile.target_level.name
+    expect(page.get_by_role("link", name=f"Still missing for {level}")).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(page.locator(f"#skill-{requirement.skill.slug}")).to_be_visible()
+    page.get_by_role("link", name="Mark a whole section at once…").click()
+    page.get_by_label("Done").check()
+    page.get_by_role("button", name="See what changes").click()
+    expect(page.get_by_role("button", name="Mark them done")).to_be_visible()
