@@ -388,6 +388,41 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         other=f"/roadmaps/{ROADMAP_SLUG}/#skill-{SKILL_SLUG}",
         owner=f"/roadmaps/{ROADMAP_SLUG}/#skill-{SKILL_SLUG}",
     ),
+    # Marking a section at once: the owner's rows change; another person marks their own.
+    "roadmaps/<slug:slug>/bulk/": (
+        # What marking it would change: each person's own states only.
+        Case(
+            "person",
+            lambda w: (
+                f"/roadmaps/{w.roadmap.slug}/bulk/?section={w.roadmap.sections.get().slug}"
+                "&status=not_started"
+            ),
+            LOGIN,
+            f"/roadmaps/{ROADMAP_SLUG}/#section-",  # nothing of theirs to change: back
+            200,  # the owner's done skill would change: the preview
+        ),
+        person_post(
+            lambda w: f"/roadmaps/{w.roadmap.slug}/bulk/",
+            lambda w, u: {
+                "section": w.roadmap.sections.get().slug,
+                "status": "skipped",
+                "confirm": "1",
+            },
+            anon=f"/accounts/login/?next=/roadmaps/{ROADMAP_SLUG}/",
+            other=f"/roadmaps/{ROADMAP_SLUG}/#section-",
+            owner=f"/roadmaps/{ROADMAP_SLUG}/#section-",
+        ),
+    ),
+    # Its undo: a token signed for one person and roadmap; a forged one changes nothing.
+    "roadmaps/<slug:slug>/bulk/undo/": Case(
+        "person",
+        lambda w: f"/roadmaps/{w.roadmap.slug}/bulk/undo/",
+        f"/accounts/login/?next=/roadmaps/{ROADMAP_SLUG}/",
+        f"/roadmaps/{ROADMAP_SLUG}/",
+        f"/roadmaps/{ROADMAP_SLUG}/",
+        "post",
+        lambda w, u: {"token": "forged"},
+    ),
     "track/<slug:slug>/": person_post(
         lambda w: f"/track/{w.skill.slug}/",
         lambda w, u: {"status": "learning", "proficiency": "1", "notes": "changed", "next": "/"},

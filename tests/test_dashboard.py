@@ -635,8 +635,8 @@ def test_history_from_events_walks_back_from_today():
     ]
     points = history(events, state, {git: 3, http: 2}, today=day + datetime.timedelta(days=4))
     assert [(p.day.day, p.done, p.met, p.percent) for p in points] == [
-        (31, 1, 0, 0),  # the day before the first event: only Linux done
-        (1, 1, 0, 0),  # Git learning at 2: below 3
+        # No invented point before the first event (issue 19): it starts on day 1.
+        (1, 1, 0, 0),  # Git learning at 2: below 3, only Linux done
         (2, 2, 1, 50),  # Git done at 3: met
         (3, 2, 1, 50),  # HTTP learning at 1: not met
         (5, 2, 1, 50),  # today
@@ -671,10 +671,8 @@ def test_history_agrees_with_replaying_events_forwards():
         done = sum(1 for status, _p in replay.values() if status == Status.DONE)
         met = sum(1 for k, m in requirements.items() if replay.get(k, ("", 0))[1] >= m)
         expected[timezone.localdate(row.created_at)] = (done, met)
-    assert {p.day: (p.done, p.met) for p in points[1:]} == expected
-    first_done = sum(1 for status, _p in initial.values() if status == Status.DONE)
-    first_met = sum(1 for k, m in requirements.items() if initial.get(k, ("", 0))[1] >= m)
-    assert (points[0].done, points[0].met) == (first_done, first_met)
+    assert {p.day: (p.done, p.met) for p in points} == expected
+    assert points[0].day == start  # the first real event's day, nothing before it
 
 
 def test_history_is_empty_without_events():
@@ -740,10 +738,10 @@ def test_history_chart_and_strip_on_the_page(person, owner_client, world):
     )
     response = owner_client.get(DASHBOARD)
     points = response.context["history_points"]
-    # Target Middle (6 requirements). Now: Git 3 met → 1/6. Before Git: 0.
-    # Linux is done without an event, so done starts at 1 (Linux) and reaches 2 (with Git).
+    # Target Middle (6 requirements). Now: Git 3 met → 1/6. Linux is done without an
+    # event. The history starts on Git's day, the first real event: no invented point
+    # before it (issue 19).
     assert [(p.done, p.met, p.percent) for p in points] == [
-        (1, 0, 0),
         (2, 1, 17),
         (2, 1, 17),
         (2, 1, 17),
@@ -770,7 +768,7 @@ def test_history_without_a_level_draws_skills_done_only(owner, owner_client, wor
     response = owner_client.get(DASHBOARD)
     chart = response.context["history_chart"]
     assert [s.name for s in chart.series] == ["Skills done"]
-    assert [(p.done, p.met) for p in response.context["history_points"]] == [(0, 0), (1, 0)]
+    assert [(p.done, p.met) for p in response.context["history_points"]] == [(1, 0)]
     text = text_of(response)
     assert "Dashed line: skills marked done (right axis)." in text
     assert "Solid line" not in text
@@ -788,8 +786,8 @@ def test_history_at_the_top_of_the_ladder_is_for_the_current_level(person, owner
         to_proficiency=3,
     )
     response = owner_client.get(DASHBOARD)
-    # Middle: Git 3 ≥ 3 met now (1 of 6), not before the event (Git at 2).
-    assert [(p.met, p.percent) for p in response.context["history_points"]] == [(0, 0), (1, 17)]
+    # Middle: Git 3 ≥ 3 met now (1 of 6); the history starts with that event.
+    assert [(p.met, p.percent) for p in response.context["history_points"]] == [(1, 17)]
     assert "how ready you were for Middle" in text_of(response)
 
 
@@ -851,18 +849,22 @@ def line_points(path: str) -> list[tuple[float, float]]:
 
 
 def test_the_history_chart_rises_with_readiness_within_its_frame(person, owner_client, world):
-    """Git done 10 days ago: the solid readiness line climbs from 0% to 17% (Git met) and
-    the dashed skills-done line from 1 to 2; both stay inside the drawing, with their axes
-    labelled."""
-    ProgressEvent.objects.create(
-        user=person,
-        skill=world["skills"]["git"],
-        created_at=timezone.now() - datetime.timedelta(days=10),
-        from_status="learning",
-        to_status="done",
-        from_proficiency=2,
-        to_proficiency=3,
-    )
+    """Git learning 10 days ago, done 5 days ago: the solid readiness line climbs from 0%
+    to 17% (Git met) and the dashed skills-done line from 1 to 2; both stay inside the
+    drawing, with their axes labelled."""
+    for days, (from_status, to_status, from_level, to_level) in (
+        (10, ("not_started", "learning", 0, 2)),
+        (5, ("learning", "done", 2, 3)),
+    ):
+        ProgressEvent.objects.create(
+            user=person,
+            skill=world["skills"]["git"],
+            created_at=timezone.now() - datetime.timedelta(days=days),
+            from_status=from_status,
+            to_status=to_status,
+            from_proficiency=from_level,
+            to_proficiency=to_level,
+        )
     svg = chart_svg(owner_client.get(DASHBOARD).content.decode(), "Your progress over time")
 
     assert {"0%", "25%", "50%", "75%", "100%"} <= set(labels(svg))

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.core.validators import URLValidator
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -35,11 +36,33 @@ class HttpUrlField(forms.URLField):
     default_validators = [http_url]
 
 
+# The one rule tying status to proficiency: a skill not started is known at most this
+# well. Raising the proficiency above it while leaving the status alone starts the skill
+# (it becomes "learning"); choosing "not started" with a higher proficiency is refused.
+NOT_STARTED_MOST = Proficiency.AWARE
+
+
+def state_error(status: str, proficiency: int) -> str | None:
+    """Why (status, proficiency) contradict each other, or None when they agree."""
+    if status == Status.NOT_STARTED and proficiency > NOT_STARTED_MOST:
+        return str(
+            _(
+                "A skill not started can be at most “%(most)s”: choose “learning” or “done”, "
+                "or a lower proficiency."
+            )
+            % {"most": Proficiency(NOT_STARTED_MOST).label}
+        )
+    return None
+
+
 class ProgressForm(forms.Form):
     """Fields left out of the submitted data keep their value (as in the API's PUT).
 
     The roadmap's rows send status and proficiency; the skill page also sends notes
-    and the evidence link. `changes()` is what to apply.
+    and the evidence link. `changes()` is what to apply. Status and proficiency never
+    contradict each other (`state_error`): a proficiency above "aware" on a skill whose
+    status stays "not started" makes it "learning"; "not started" chosen with a higher
+    proficiency is refused.
     """
 
     status = forms.ChoiceField(
@@ -90,11 +113,32 @@ class ProgressForm(forms.Form):
         for name in ("status", "proficiency"):
             if name in self.data and cleaned.get(name) is None and name not in self.errors:
                 self.add_error(name, _("Choose one of the options."))
+        if "status" not in self.errors and "proficiency" not in self.errors:
+            self.check_state(cleaned)
         return cleaned
 
+    def check_state(self, cleaned: dict[str, Any]) -> None:
+        """Apply the status/proficiency rule to the state these changes would make."""
+        stored_status = self.initial.get("status") or Status.NOT_STARTED
+        stored_level = self.initial.get("proficiency") or Proficiency.NONE
+        status = cleaned["status"] if "status" in self.data else stored_status
+        level = cleaned["proficiency"] if "proficiency" in self.data else stored_level
+        message = state_error(status, level)
+        if message is None:
+            return
+        if status == stored_status:  # only the proficiency moved: the skill is started
+            self.implied["status"] = Status.LEARNING.value
+        else:
+            self.add_error("proficiency" if level != stored_level else "status", message)
+
+    @cached_property
+    def implied(self) -> dict[str, Any]:
+        """Changes the rule adds to the submitted ones (a status, see the class)."""
+        return {}
+
     def changes(self) -> dict[str, Any]:
-        """The validated values of the fields that were submitted."""
-        return {name: self.cleaned_data[name] for name in self.submitted()}
+        """The validated values of the fields that were submitted, and what they imply."""
+        return {name: self.cleaned_data[name] for name in self.submitted()} | self.implied
 
 
 def roadmap_rows(data: QueryDict) -> list[tuple[str, dict[str, str]]] | None:

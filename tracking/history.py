@@ -69,8 +69,10 @@ def history(
 
     Walks the events backwards from the current state, undoing each change, so the last
     point is exactly today's state even when some progress predates its events. One point
-    for the day before the first event (the starting state), one for each day with
-    events (the state at its end) and one for today. Empty when there are no events.
+    for each day with events (the state at its end) and one for today: the history starts
+    from the first real event, with no point invented before it (on the first day the
+    chart is that day's state alone, not a jump from an invented zero). Empty when there
+    are no events.
     """
     if not events:
         return []
@@ -100,11 +102,6 @@ def history(
             state[event.skill_id] = (event.from_status, event.from_proficiency)
             done += (event.from_status == Status.DONE) - was_done
             met += is_met(event.skill_id) - was_met
-    points.append(
-        HistoryPoint(
-            days[-1] - datetime.timedelta(days=1), done, met, completion_percent(met, total)
-        )
-    )
     points.reverse()
     return points
 
@@ -115,7 +112,7 @@ HISTORY_POINTS = 60
 def thin(points: list[HistoryPoint], most: int = HISTORY_POINTS) -> list[HistoryPoint]:
     """At most about `most` points, so the chart and its table stay readable (and the
     page's size bounded) over years: the last point of each week, else of each month,
-    else of each year; the first point (the starting state) is always kept."""
+    else of each year; the first point (the first day with events) is always kept."""
     if len(points) <= most:
         return points
     thinned = points

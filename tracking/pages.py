@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from careers.models import LevelRequirement, RequirementGroup
 from skills.models import Roadmap, Skill, SkillKind, SkillPlacement
 from skills.tree import SectionNode, roadmap_tree
+from tracking.focus import FOCUSES, needs_of, target_level
 from tracking.forms import ProgressForm
 from tracking.map import draw, roadmap_layout
 from tracking.models import (
@@ -107,6 +108,7 @@ class SectionPage(Tally):
     placed: int = 0  # its skills
     skill_rows: list[SafeString] = field(default_factory=list)  # tracking.rows
     editing: bool = False  # its rows have controls
+    toward: TargetTally | None = None  # focused: its progress toward the target level
 
     @property
     def title(self) -> str:
@@ -131,6 +133,35 @@ class SectionPage(Tally):
             setattr(self, name, value)
 
 
+@dataclass(slots=True)
+class TargetTally:
+    """A section's progress toward the target level: of the skills the level expects in
+    it, how many the person meets (tracking.focus); what its bar says."""
+
+    level: str
+    total: int = 0
+    met: int = 0
+
+    @property
+    def percent(self) -> int:
+        return completion_percent(self.met, self.total)
+
+    @property
+    def bar_label(self) -> str:
+        return _("Toward %(level)s: %(percent)s%% met") % {
+            "level": self.level,
+            "percent": self.percent,
+        }
+
+    @property
+    def counts(self) -> str:
+        return ngettext(
+            "Toward %(level)s: %(met)s of %(total)s met",
+            "Toward %(level)s: %(met)s of %(total)s met",
+            self.total,
+        ) % {"level": self.level, "met": self.met, "total": self.total}
+
+
 # A row shown as it was submitted rather than as saved: its state and errors.
 Shown = tuple[State, dict[str, str]]
 
@@ -151,47 +182,80 @@ def roadmap_context(
     *,
     edit: str = "",
     shown: dict[int, Shown] | None = None,
+    focus: str = "",
 ) -> dict[str, Any]:
     """The roadmap page's context: `sections` (SectionPage) and, signed in, the roadmap's
     progress counts and what the page's form needs.
 
     `edit` names a skill (its slug): signed in, its section is edited, its status focused.
     `shown` (by skill id) replaces the saved state of rows whose save was refused; their
-    sections are edited too, to show why.
+    sections are edited too, to show why. `focus` (tracking.focus: "target" or
+    "missing"), signed in with a target level, keeps the skills that level expects (or
+    those not met yet) and the sections holding any, each with its progress toward it.
     """
     tracking = request.user.is_authenticated
     tree = roadmap_tree(roadmap)
     skills = [skill for node in tree for skill in node.skills]
-    maker = RowMaker(roadmap, tracking=tracking, in_roadmap={skill.slug for skill in skills})
+    # The target is looked up only for a focused page: the whole roadmap costs no query more.
+    target = target_level(request.user) if tracking and focus in FOCUSES else None
+    asked = focus in FOCUSES and tracking
+    focus = focus if focus in FOCUSES and target is not None else ""
+    maker = RowMaker(
+        roadmap, tracking=tracking, in_roadmap={skill.slug for skill in skills}, focus=focus
+    )
     saved = states(request.user, roadmap) if tracking else {}
+    needs = needs_of(target, saved) if focus and target is not None else None
     shown = shown or {}
     sections, overall = tally(roadmap, tree, saved)
+    kept: list[SectionPage] = []
     for node, section in zip(tree, sections, strict=True):
+        placed = node.skills
+        if needs is not None:
+            expected = [skill for skill in node.skills if skill.skill_id in needs.minimum]
+            toward = TargetTally(level=needs.level.name, total=len(expected))
+            toward.met = sum(skill.skill_id in needs.met for skill in expected)
+            section.toward = toward
+            placed = [
+                skill
+                for skill in node.skills
+                if needs.wanted(skill.skill_id, focus) or skill.skill_id in shown
+            ]
+            if not placed:
+                continue
+        kept.append(section)
         section.editing = tracking and any(
-            skill.slug == edit or skill.skill_id in shown for skill in node.skills
+            skill.slug == edit or skill.skill_id in shown for skill in placed
         )
-        for skill in node.skills:
+        for skill in placed:
             if skill.skill_id in shown:
                 state, errors = shown[skill.skill_id]
                 row = maker.row(skill, state, editing=True, errors=errors)
             else:
                 state = saved.get(skill.skill_id, DEFAULT_STATE)
-                focus = skill.slug == edit
-                row = maker.row(skill, state, editing=section.editing, autofocus=focus)
+                row = maker.row(skill, state, editing=section.editing, autofocus=skill.slug == edit)
             section.skill_rows.append(row)
     context: dict[str, Any] = {
         "roadmap": roadmap,
-        "sections": sections,
+        "sections": kept,
         "skill_count": len(skills),
         "core_count": sum(skill.kind == SkillKind.CORE for skill in skills),
         "is_draft": not roadmap.published,
         "tracking": tracking,
+        "focus": focus,
+        "target": target,
+        "no_target": asked and target is None,  # focus asked for, no target level to use
     }
+    if needs is not None:
+        context["focus_count"] = sum(len(section.skill_rows) for section in kept)
+        expected = {skill.skill_id for skill in skills if skill.skill_id in needs.minimum}
+        context["target_progress"] = TargetTally(
+            level=needs.level.name, total=len(expected), met=len(expected & needs.met)
+        )
     if tracking:
         context.update(
             {
                 "roadmap_progress": overall,
-                "editing": any(section.editing for section in sections),
+                "editing": any(section.editing for section in kept),
                 "save_url": maker.save_url,
                 "since": timezone.now().isoformat(),
             }

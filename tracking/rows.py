@@ -71,10 +71,15 @@ class RowMaker:
     """Makes the rows of one roadmap in the active language: labels, option lists and
     URL patterns are made once per page, then shared by its rows."""
 
-    def __init__(self, roadmap: Roadmap, *, tracking: bool, in_roadmap: set[str]) -> None:
+    def __init__(
+        self, roadmap: Roadmap, *, tracking: bool, in_roadmap: set[str], focus: str = ""
+    ) -> None:
         self.in_roadmap = in_roadmap  # slugs of the skills on this page
         self.tracking = tracking
         self.page_url = roadmap.get_absolute_url()
+        # A chip opens its section on the same view of the roadmap (tracking.focus).
+        query = f"?focus={focus}&edit=" if focus else "?edit="
+        self.edit_url = f"{self.page_url}{query}"
         self.save_url = reverse("tracking:track_roadmap", args=[roadmap.slug])
         self.skill_url = reverse("tracking:skill_detail", args=[SLUG_MARK])
         self.needs = gettext("Needs")
@@ -150,7 +155,7 @@ class RowMaker:
         word = self.status_words.get(status, status)
         chip = CHIP.format(
             status=escape(status),
-            edit=escape(f"{self.page_url}?edit={skill.slug}"),
+            edit=escape(f"{self.edit_url}{skill.slug}"),
             label=escape(self.chip_label % {"name": skill.name, "status": word}),
             word=escape(word),
         )

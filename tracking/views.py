@@ -26,20 +26,23 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.pages import render_page
 from core.versions import CONTENT
-from skills.models import Roadmap, Skill, SkillPlacement
+from skills.models import Proficiency, Roadmap, Skill, SkillPlacement
+from skills.tree import roadmap_tree
+from tracking import bulk
+from tracking.focus import FOCUSES
 from tracking.forms import ProgressForm, roadmap_rows
 from tracking.map import style_hash
-from tracking.models import SkillProgress
+from tracking.models import SkillProgress, Status
 from tracking.pages import map_context, parse_since, roadmap_context, row_context, skill_context
 from tracking.roadmap_index import roadmap_index
 from tracking.rows import State, form_errors
@@ -79,8 +82,14 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     def build() -> dict:
         roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
-        return roadmap_context(request, roadmap, edit=edit)
+        return roadmap_context(request, roadmap, edit=edit, focus=request.GET.get("focus", ""))
 
+    undo = request.session.pop(UNDO_KEY, None) if request.user.is_authenticated else None
+    if undo:  # just after a bulk mark: its undo button, on this page once (not cached)
+        context = {**build(), "undo": undo}
+        response = render(request, "tracking/roadmap_detail.html", context)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
     # Signed in, the page shows my progress: render_page adds my own version to its key.
     response = render_page(request, "tracking/roadmap_detail.html", build, scopes=[CONTENT])
     patch_vary_headers(response, ["HX-Request"])  # htmx gets a section alone
@@ -122,7 +131,7 @@ def section_editor(request: HttpRequest, slug: str, edit: str) -> HttpResponse:
     roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
     if not request.user.is_authenticated:
         return to_sign_in(request, f"{roadmap.get_absolute_url()}?edit={edit}")
-    context = roadmap_context(request, roadmap, edit=edit)
+    context = roadmap_context(request, roadmap, edit=edit, focus=request.GET.get("focus", ""))
     section = next((s for s in context["sections"] if s.editing), None)
     if section is None:
         raise Http404("No such skill on this roadmap.")
@@ -313,3 +322,107 @@ def saved_message(skill: Skill, progress: SkillProgress) -> str:
         "status": progress.get_status_display(),
         "proficiency": progress.get_proficiency_display(),
     }
+
+
+# Marking a section at once ------------------------------------------------------------
+
+UNDO_KEY = "tracking_bulk_undo"  # session: the last bulk mark's undo, shown once
+
+
+def focused_url(roadmap: Roadmap, focus: str, anchor: str = "") -> str:
+    """The roadmap page, on the same view (tracking.focus) when there was one."""
+    url = roadmap.get_absolute_url()
+    if focus in FOCUSES:
+        url = f"{url}?focus={focus}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def bulk_mark(request: HttpRequest, slug: str) -> HttpResponse:
+    """Mark every skill of a section done, skipped or not started. GET (from a section's
+    link): choose the status, and see what it would change; POST with `confirm`: the
+    change, then back to the roadmap with its undo (without `confirm`: what would change)."""
+    roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
+    data = request.POST if request.method == "POST" else request.GET
+    focus = data.get("focus", "")
+    section_slug = data.get("section", "")
+    back = focused_url(roadmap, focus, f"section-{section_slug}" if section_slug else "")
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return to_sign_in(request, focused_url(roadmap, focus))
+        return to_sign_in(request, request.get_full_path())
+    mark = data.get("status", "")
+    planned = bulk.plan_section(
+        request.user, roadmap, section_slug, mark if mark in bulk.MARKS else Status.DONE
+    )
+    if request.method != "POST" and not section_slug:
+        planned = ("", [], 0)  # first, the choice of a section and a status
+        mark = ""
+    elif request.method != "POST" and planned is not None and mark not in bulk.MARKS:
+        mark = ""  # first, the choice
+    elif mark not in bulk.MARKS or planned is None:
+        if request.method != "POST":
+            raise Http404("No such section on this roadmap.")
+        messages.error(request, _("Nothing was changed: choose a section and a status."))
+        return redirect(back)
+    title, changes, count = planned
+    word = Status(mark).label if mark else ""
+    if mark and not changes:
+        messages.info(
+            request,
+            _("Nothing to change: every skill of %(section)s is already %(status)s.")
+            % {"section": title, "status": word},
+        )
+        return redirect(back)
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        context = {
+            "roadmap": roadmap,
+            "section_title": title,
+            "section_slug": section_slug,
+            "mark": mark,
+            "mark_label": word,
+            "changes": changes,
+            "count": count,
+            "focus": focus if focus in FOCUSES else "",
+            "back": back,
+            "levels": dict(Proficiency.choices),
+            "statuses": dict(Status.choices),
+            "marks": [(value, Status(value).label) for value in bulk.MARKS],
+            "sections": [(node.slug, node.title) for node in roadmap_tree(roadmap)],
+        }
+        return render(request, "tracking/bulk_confirm.html", context)
+    changed, token = bulk.apply(request.user, roadmap, changes)
+    messages.success(
+        request,
+        ngettext(
+            "Marked %(count)d skill of %(section)s as %(status)s.",
+            "Marked %(count)d skills of %(section)s as %(status)s.",
+            changed,
+        )
+        % {"count": changed, "section": title, "status": word},
+    )
+    request.session[UNDO_KEY] = {"token": token, "count": changed, "focus": focus}
+    return redirect(back)
+
+
+@require_POST
+def bulk_undo(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = get_object_or_404(Roadmap.objects.visible_to(request.user), slug=slug)
+    focus = request.POST.get("focus", "")
+    back = focused_url(roadmap, focus)
+    if not request.user.is_authenticated:
+        return to_sign_in(request, back)
+    restored = bulk.undo(request.user, roadmap, request.POST.get("token", ""))
+    if restored is None:
+        messages.error(request, _("This change can no longer be undone."))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Undone: %(count)d skill is back as it was.",
+                "Undone: %(count)d skills are back as they were.",
+                restored,
+            )
+            % {"count": restored},
+        )
+    return redirect(back)
