@@ -160,9 +160,11 @@ def worker(
             started = time.perf_counter()
             if write:
                 skill = rng.choice(skills)
+                chosen = rng.choice(STATUSES)
                 value = {
-                    "status": rng.choice(STATUSES),
-                    "proficiency": rng.randint(0, 4),
+                    "status": chosen,
+                    # A skill not started is at most aware (tracking's one rule).
+                    "proficiency": rng.randint(0, 1 if chosen == "not_started" else 4),
                     "notes": f"soak {person['username']} #{n}",
                 }
                 status, body = client.request(

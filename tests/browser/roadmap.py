@@ -17,6 +17,15 @@ def open_editor(page, name: str) -> None:
         chip.click()
     assert answer.value.request.headers.get("hx-request") == "true"
     expect(status).to_be_focused()
+    settled(page)
+
+
+def settled(page) -> None:
+    """Wait until htmx has finished swapping and settling: until then the new controls
+    may not listen yet, and a change made too early (a busy machine) sends nothing."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
 
 
 def save_row(page, name: str, field: str, value: str) -> dict[str, list[str]]:
@@ -25,6 +34,7 @@ def save_row(page, name: str, field: str, value: str) -> dict[str, list[str]]:
     open_editor(page, name)
     label = "Status of" if field == "status" else "Proficiency in"
     control = page.get_by_label(f"{label} {name}", exact=True)
+    settled(page)
     with page.expect_response(lambda r: r.url.endswith("/track/")) as answer:
         control.select_option(value)
     assert answer.value.status == 200
