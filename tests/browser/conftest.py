@@ -32,7 +32,7 @@ BLOCKING_IMPACTS = ("serious", "critical")
 # and reports serious and critical violations back to Python.
 AXE_ON_LOAD = """
 window.addEventListener("load", () => {
-  axe.run(document, {resultTypes: ["violations"]}).then((r) => {
+  window.__careerpathAxeRun = axe.run(document, {resultTypes: ["violations"]}).then((r) => {
     const bad = r.violations.filter((v) => IMPACTS.includes(v.impact));
     window.__careerpathAxe(location.href, JSON.stringify(bad.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
@@ -166,6 +166,8 @@ def check_accessibility(page) -> None:
     """Run axe-core on the page as it is now; record serious and critical violations."""
     page.evaluate(
         """async () => {
+          // axe runs one at a time: let the check made on load finish first.
+          await (window.__careerpathAxeRun || Promise.resolve()).catch(() => {});
           const r = await axe.run(document, {resultTypes: ["violations"]});
           const bad = r.violations.filter((v) => IMPACTS.includes(v.impact));
           await window.__careerpathAxe(location.href + " (at the end of the test)", JSON.stringify(
