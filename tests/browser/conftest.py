@@ -31,15 +31,21 @@ BLOCKING_IMPACTS = ("serious", "critical")
 # Runs in every page before its own scripts: once the page has loaded, axe checks it
 # and reports serious and critical violations back to Python.
 AXE_ON_LOAD = """
-window.addEventListener("load", () => {
-  window.__careerpathAxeRun = axe.run(document, {resultTypes: ["violations"]}).then((r) => {
+// axe runs one check at a time, so every check joins one queue: the one made when the
+// page loads and the one made at the end of the test (check_accessibility).
+window.__careerpathAxeQueue = Promise.resolve();
+window.__careerpathCheck = (label) => {
+  window.__careerpathAxeQueue = window.__careerpathAxeQueue.then(async () => {
+    const r = await axe.run(document, {resultTypes: ["violations"]});
     const bad = r.violations.filter((v) => IMPACTS.includes(v.impact));
-    window.__careerpathAxe(location.href, JSON.stringify(bad.map((v) => ({
+    await window.__careerpathAxe(label, JSON.stringify(bad.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
     }))));
   });
-});
+  return window.__careerpathAxeQueue;
+};
+window.addEventListener("load", () => window.__careerpathCheck(location.href));
 """.replace("IMPACTS", json.dumps(list(BLOCKING_IMPACTS)))
 
 
@@ -164,14 +170,4 @@ def page(browser, live_server, transactional_db, request) -> Iterator:
 
 def check_accessibility(page) -> None:
     """Run axe-core on the page as it is now; record serious and critical violations."""
-    page.evaluate(
-        """async () => {
-          // axe runs one at a time: let the check made on load finish first.
-          await (window.__careerpathAxeRun || Promise.resolve()).catch(() => {});
-          const r = await axe.run(document, {resultTypes: ["violations"]});
-          const bad = r.violations.filter((v) => IMPACTS.includes(v.impact));
-          await window.__careerpathAxe(location.href + " (at the end of the test)", JSON.stringify(
-            bad.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                             nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}))));
-        }""".replace("IMPACTS", json.dumps(list(BLOCKING_IMPACTS)))
-    )
+    page.evaluate('() => window.__careerpathCheck(location.href + " (at the end of the test)")')
