@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
 
-        from accounts import signals  # noqa: F401  (connects the receivers)
+        from accounts import language, signals  # noqa: F401  (connects the receivers)
         from accounts.models import Profile
         from core.versions import bump_on_change, user_scope
 

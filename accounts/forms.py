@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import YEARS_MAX, Profile, reachable_levels
@@ -78,6 +80,7 @@ class ProfileForm(forms.ModelForm):
             "target_level",
             "country",
             "currency",
+            "language",
             "years_experience",
             "bio",
             "visibility",
@@ -103,6 +106,15 @@ class ProfileForm(forms.ModelForm):
                 "Pay figures are converted to it at each year's exchange rate. Empty: your "
                 "country's currency when rates for it exist, else US dollars."
             ),
+        )
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language"),
+            required=False,
+            choices=[
+                ("", _("— my browser's language —")),
+                *((code, get_language_info(code)["name_local"]) for code, _n in settings.LANGUAGES),
+            ],
+            help_text=_("The language Careerpath speaks to you in, on every device."),
         )
         # The level lists offer the chosen track's levels only (the target list: those
         # and where its career moves lead), grouped by track (<optgroup>), read in one

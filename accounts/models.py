@@ -97,6 +97,13 @@ class Profile(models.Model):
             "rates for it exist, else US dollars."
         ),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language Careerpath speaks to you in. Empty: your browser's."),
+    )
     years_experience = models.PositiveSmallIntegerField(
         _("years of experience"),
         null=True,

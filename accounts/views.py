@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import deletion, export
 from accounts.forms import DeleteAccountForm, ProfileForm
+from accounts.language import remember
 from accounts.models import Profile, profile_of
 from accounts.public import public_profile_context
 
@@ -35,7 +36,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=instance)
         if form.is_valid():
-            form.save()
+            saved = form.save()
+            remember(request, saved.language)  # the message below is in the new language
             messages.success(
                 request,
                 format_html(

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from careers.forks import copy_track
 from careers.frameworks import FORMATS, FrameworkImportError, import_framework
@@ -39,7 +40,7 @@ class RankFormSet(OrderedInlineFormSet):
     order_field = "rank"
 
 
-class LevelInline(admin.TabularInline):
+class LevelInline(TranslationTabularInline):
     model = Level
     form = RankForm
     formset = RankFormSet
@@ -51,7 +52,7 @@ class LevelInline(admin.TabularInline):
     verbose_name_plural = _("levels (ranks set the order; open one to edit its requirements)")
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(TranslationTabularInline):
     model = Theme
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
@@ -64,7 +65,7 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(TranslationAdmin):
     list_display = ["name", "slug", "kind", "published", "position", "licence", "level_count"]
     list_filter = ["kind", "published"]
     search_fields = ["name", "slug", "summary", "source_name"]
@@ -234,7 +235,7 @@ class TransitionInline(admin.TabularInline):
     verbose_name_plural = _("where this level can lead (beyond the next rank)")
 
 
-class GroupInline(admin.TabularInline):
+class GroupInline(TranslationTabularInline):
     model = RequirementGroup
     fields = ["position", "name", "at_least", "proficiency", "skills"]
     autocomplete_fields = ["skills"]
@@ -266,7 +267,7 @@ class CompetencyInline(admin.TabularInline):
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(TranslationAdmin):
     list_display = ["name", "track", "rank", "years_min", "years_max", "requirement_count"]
     list_filter = ["track"]
     list_select_related = ["track"]

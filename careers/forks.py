@@ -7,7 +7,9 @@ unpublished until staff publish it. Transitions are not copied: they are moves b
 particular ladders, to be drawn again for the new one. A constant number of queries.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from careers.models import Competency, Level, LevelRequirement, RequirementGroup, Theme, Track
@@ -25,6 +27,7 @@ def copy_slug(slug: str, taken: set[str]) -> str:
 
 
 @transaction.atomic
+@translation.override(settings.LANGUAGE_CODE)  # names are copied in English
 def copy_track(track: Track) -> Track:
     """A new, unpublished track with everything `track` expects."""
     taken = set(Track.objects.filter(slug__startswith=track.slug).values_list("slug", flat=True))

@@ -47,8 +47,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, Prefetch, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
@@ -527,7 +529,8 @@ def import_tracks(data: Any, *, dry_run: bool = False) -> LoadResult:
     """Validate, then create or update everything in one transaction (rolled back for a
     dry run); raises TracksImportError with every problem, having written nothing."""
     valid = validate(data)
-    with transaction.atomic():
+    # Files carry our content's English names; an admin reading German writes them too.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         result = _write(valid)
         if dry_run:
             transaction.set_rollback(True)
@@ -812,6 +815,7 @@ def _write_transitions(valid: TracksFile, levels_by_key: dict[str, Level]) -> in
 # Export ----------------------------------------------------------------------------------
 
 
+@translation.override(settings.LANGUAGE_CODE)  # the English names
 def export_tracks(tracks: QuerySet[Track] | None = None) -> dict[str, Any]:
     """The tracks (all by default) as a JSON-ready dict in the file's format, with the
     transitions that leave their levels; a constant number of queries."""

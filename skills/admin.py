@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from core.tasks import result_admin_url
 from skills.models import (
@@ -28,7 +29,7 @@ from skills.tasks import import_roadmap_upload, queue_import
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(TranslationTabularInline):
     model = Section
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
@@ -42,7 +43,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(admin.ModelAdmin):
+class RoadmapAdmin(TranslationAdmin):
     list_display = ["title", "slug", "published", "section_count", "skill_count", "updated_at"]
     list_filter = ["published"]
     search_fields = ["title", "slug", "summary"]
@@ -208,7 +209,7 @@ class PlacementInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(TranslationAdmin):
     list_display = ["title", "roadmap", "position", "skill_count", "choose_at_least"]
     list_filter = ["roadmap"]
     list_select_related = ["roadmap"]
@@ -263,7 +264,7 @@ class SkillPlacementListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(TranslationAdmin):
     list_display = [
         "name",
         "slug",

@@ -35,9 +35,10 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.schemas import (
@@ -156,6 +157,7 @@ class ImportResult:
 # Export ----------------------------------------------------------------------------------
 
 
+@translation.override(settings.LANGUAGE_CODE)  # the English names
 def export_roadmap(roadmap: Roadmap) -> dict[str, Any]:
     """The roadmap as a JSON-ready dict, in a constant number of queries."""
     sections = list(roadmap.sections.order_by("position"))
@@ -370,7 +372,8 @@ def _check_prerequisites(in_file: dict[str, _SkillAt], problems: list[Problem]) 
 def import_roadmap(data: Any, *, dry_run: bool = False) -> ImportResult:
     """Validate, then create or update the roadmap in one transaction."""
     valid = validate(data)
-    with transaction.atomic():
+    # Files carry our content's English names; an admin reading German writes them too.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         result = _write(valid)
         if dry_run:
             transaction.set_rollback(True)

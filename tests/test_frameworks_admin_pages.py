@@ -265,7 +265,7 @@ def test_staff_add_a_theme_a_group_and_a_competency_in_the_admin(staff_client, b
     data = form_of(staff_client, url)
     new = int(data["themes-TOTAL_FORMS"]) - 1  # the blank extra row
     data |= {
-        f"themes-{new}-name": "Ownership",
+        f"themes-{new}-name_en": "Ownership",
         f"themes-{new}-slug": "ownership",
         f"themes-{new}-position": "",  # blank: last
     }
@@ -288,7 +288,7 @@ def test_staff_add_a_theme_a_group_and_a_competency_in_the_admin(staff_client, b
     }
     row = int(data["groups-TOTAL_FORMS"]) - 1
     data |= {
-        f"groups-{row}-name": "Another language",
+        f"groups-{row}-name_en": "Another language",
         f"groups-{row}-at_least": "1",
         f"groups-{row}-proficiency": "2",
         f"groups-{row}-position": "2",

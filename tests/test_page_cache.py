@@ -74,7 +74,7 @@ def test_an_admin_edit_of_a_skill_shows_on_the_roadmap_page_at_once(
     skill = Skill.objects.get(slug="grown-0")
     change = f"/admin/skills/skill/{skill.pk}/change/"
     data = form_of(staff_client, change)
-    data["name"] = "Renamed by the curator"
+    data["name_en"] = "Renamed by the curator"  # the English name (one field per language)
     assert staff_client.post(change, data).status_code == 302
 
     for who in (client, owner_client):
