@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
+from core.l10n import short_day
 
 WIDTH = 640
 
@@ -214,9 +214,9 @@ def history_chart(
         done = Series(
             done.name, "secondary", [*done.points, (right, done.points[0][1])], done.end_label
         )
-    x_ticks = [Tick(x_of(d), date_format(d, "M j")) for d in date_ticks(start, end)]
+    x_ticks = [Tick(x_of(d), short_day(d)) for d in date_ticks(start, end)]
     if span == 0:
-        x_ticks = [Tick(left, date_format(start, "M j"))]
+        x_ticks = [Tick(left, short_day(start))]
     y_ticks = [Tick(y_percent(p), f"{p}%") for p in range(0, 101, 25)]
     y2_ticks = [Tick(y_done(n), str(n)) for n in range(0, done_max + 1, done_step)]
     series = [readiness, done]

@@ -9,6 +9,8 @@ size. The template `salaries/_range_chart.html` draws it; a table twin sits besi
 import math
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+
 from core.charts import nice_step, scale
 from salaries.stats import SalaryStats
 from salaries.templatetags.salary_tags import money, money_short
@@ -58,7 +60,9 @@ class ChartRow:
         s = self.stats
         if s.suppressed:
             return ""
-        return f"{money_short(s.median, s.currency)} · {s.count:,}"
+        return (
+            f"{money_short(s.median, s.currency)} · {number_format(s.count, force_grouping=True)}"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,46 +1,58 @@
-"""Money for people: `{{ value|money:currency }}` → $178,360; `money_short` → $178k;
+"""Money for people: `{{ value|money:currency }}` → $178,360; `money_short` → $178K;
 `{{ estimate|market:"median" }}` a published market figure."""
 
+import re
+from functools import cache
 from typing import Any
 
+from babel.numbers import NumberPattern, format_compact_currency, parse_pattern
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext
+
+from core.l10n import babel_locale
 
 register = template.Library()
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+@cache
+def _whole_currency_pattern(locale: str) -> NumberPattern:
+    """The locale's currency pattern without decimals: whole amounts, as pay is quoted."""
+    from babel import Locale
+
+    pattern = parse_pattern(Locale.parse(locale).currency_formats["standard"].pattern)
+    pattern.frac_prec = (0, 0)
+    return pattern
 
 
-def _with_currency(number: str, currency: str) -> str:
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{number}" if symbol else f"{currency}\u00a0{number}"
+# CLDR separates a currency code from the number ("CHF 90,000"); Babel leaves that out.
+_CODE_BY_DIGIT = re.compile(r"(?<=[A-Z]{3})(?=[\d-])|(?<=\d)(?=[A-Z]{3})")
 
 
 @register.filter
 def money(value: float | int | None, currency: str = "USD") -> str:
-    """A whole amount with the locale's grouping and the currency's symbol or code."""
+    """A whole amount in the reader's locale: $178,360 in English, 178.360 $ in German,
+    CHF 178,360 where a currency has no symbol of its own."""
     if value is None:
         return "—"
-    number = number_format(round(float(value)), decimal_pos=0, force_grouping=True)
-    return _with_currency(number, currency)
+    locale = babel_locale()
+    text = _whole_currency_pattern(locale).apply(
+        round(float(value)), locale, currency=currency, currency_digits=False
+    )
+    return _CODE_BY_DIGIT.sub("\u00a0", text)
 
 
 @register.filter
 def money_short(value: float | int | None, currency: str = "USD") -> str:
-    """Compact: $178k, €1.2M; for axis labels and tight places."""
+    """Compact, in the reader's locale: $178K, €1.2M, 178.360 € (German has no short form
+    for thousands); for axis labels and tight places."""
     if value is None:
         return "—"
-    value = float(value)
-    if abs(value) >= 1_000_000:
-        number = number_format(round(value / 1_000_000, 1), decimal_pos=None) + "M"
-    elif abs(value) >= 1_000:
-        thousands = round(value / 1_000, 1)
-        places = 0 if thousands == int(thousands) else 1
-        number = number_format(thousands, decimal_pos=places, force_grouping=True) + "k"
-    else:
-        number = number_format(round(value), decimal_pos=0)
-    return _with_currency(number, currency)
+    short = format_compact_currency(
+        float(value), currency, locale=babel_locale(), fraction_digits=1
+    )
+    if re.sub(r"\D", "", short) == str(round(abs(float(value)))):
+        return money(value, currency)  # no short form in this locale: grouped digits
+    return _CODE_BY_DIGIT.sub("\u00a0", short)
 
 
 @register.filter
