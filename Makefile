@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run worker test bench lint format soak backup restore clean
+.PHONY: run worker test bench lint format soak backup restore clean messages
 
 $(PY):
 	@interp=$$(sh scripts/find-python) || exit 1; \
@@ -38,6 +38,14 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Translations (docs/translations.md): refresh locale/*/LC_MESSAGES/django.po from the
+# code and templates, then compile the .mo files (committed, so no build step needs gettext).
+MESSAGES_OPTIONS := --ignore=.venv --ignore=bench --ignore=tests --ignore=scripts \
+	--ignore=staticfiles --ignore=test-results --add-location=file
+messages: $(VENV)/.runtime
+	DEBUG=1 $(PY) manage.py makemessages -l de -l es -l fr -l ru $(MESSAGES_OPTIONS)
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -28,13 +28,17 @@ def known(code: str | None) -> bool:
 
 
 def remember(request: HttpRequest, language: str) -> None:
-    """Keep the profile's language (or none) in the session and speak it from now on."""
+    """Keep the profile's language (or none: the browser's) in the session."""
     if known(language):
         request.session[SESSION_KEY] = language
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
     else:
         request.session.pop(SESSION_KEY, None)
+
+
+def speak(request: HttpRequest, language: str) -> None:
+    """Answer this request in `language` (a known one), as the middleware does."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 def profile_language(get_response: Middleware) -> Middleware:
@@ -44,8 +48,7 @@ def profile_language(get_response: Middleware) -> Middleware:
         if request.user.is_authenticated:
             language = request.session.get(SESSION_KEY)
             if known(language) and language != translation.get_language():
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
+                speak(request, language)
         return get_response(request)
 
     return middleware

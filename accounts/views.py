@@ -17,13 +17,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import deletion, export
 from accounts.forms import DeleteAccountForm, ProfileForm
-from accounts.language import remember
+from accounts.language import remember, speak
 from accounts.models import Profile, profile_of
 from accounts.public import public_profile_context
 
@@ -37,7 +38,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST, instance=instance)
         if form.is_valid():
             saved = form.save()
-            remember(request, saved.language)  # the message below is in the new language
+            remember(request, saved.language)
+            speak(request, saved.language or get_language_from_request(request))
             messages.success(
                 request,
                 format_html(

@@ -66,6 +66,7 @@ from careers.models import (
     Transition,
 )
 from core.schemas import (
+    DUPLICATE_SLUG,
     Exactly,
     FileModel,
     HttpUrl,
@@ -313,11 +314,7 @@ def _note(seen: dict[str, str], value: str, where: str, problems: list[Problem])
     if value in seen:
         kind = "track" if where.count("[") == 1 else "level"
         problems.append(
-            Problem(
-                where,
-                _("duplicate %(kind)s slug “%(slug)s” (first at %(first)s)")
-                % {"kind": kind, "slug": value, "first": seen[value]},
-            )
+            Problem(where, DUPLICATE_SLUG[kind] % {"slug": value, "first": seen[value]})
         )
         return False
     seen[value] = where.removesuffix(".slug")

@@ -257,19 +257,25 @@ def tolerant(model: type[M], data: Any) -> M | None:  # noqa: UP047
         return None
 
 
+# One whole sentence per kind of object, so every language can word it.
+DUPLICATE_SLUG = {
+    "track": gettext_lazy("duplicate track slug “%(slug)s” (first at %(first)s)"),
+    "level": gettext_lazy("duplicate level slug “%(slug)s” (first at %(first)s)"),
+    "theme": gettext_lazy("duplicate theme slug “%(slug)s” (first at %(first)s)"),
+    "section": gettext_lazy("duplicate section slug “%(slug)s” (first at %(first)s)"),
+    "skill": gettext_lazy("duplicate skill slug “%(slug)s” (first at %(first)s)"),
+}
+
+
 def note_slug(
     seen: dict[str, str], slug: str, path: str, kind: str, problems: list[Problem]
 ) -> bool:
     """Note where (`path`, an object) `slug` is first used in `seen`; a later use is a
-    problem at its `.slug` naming the first place (and returns False)."""
+    problem at its `.slug` naming the first place (and returns False). `kind` is a key of
+    DUPLICATE_SLUG."""
     if slug in seen:
-        problems.append(
-            Problem(
-                f"{path}.slug",
-                _("duplicate %(kind)s slug “%(slug)s” (first at %(first)s)")
-                % {"kind": kind, "slug": slug, "first": seen[slug]},
-            )
-        )
+        message = DUPLICATE_SLUG[kind] % {"slug": slug, "first": seen[slug]}
+        problems.append(Problem(f"{path}.slug", message))
         return False
     seen[slug] = path
     return True

@@ -54,6 +54,7 @@ from core.schemas import (
     TolerantModel,
     Whole,
     check,
+    note_slug,
     parse_json,
     tolerant,
 )
@@ -273,7 +274,7 @@ def _relations(data: Any) -> list[Problem]:
             continue
         path = f"sections[{i}]"
         if section.slug is not None:
-            _note_slug(sections_at, section.slug, path, "section", problems)
+            note_slug(sections_at, section.slug, path, "section", problems)
         at_least = section.choose.at_least if section.choose else None
         if at_least is not None and section.skills is not None and at_least > len(section.skills):
             problems.append(
@@ -287,28 +288,11 @@ def _relations(data: Any) -> list[Problem]:
             skill_path = f"{path}.skills[{j}]"
             if skill is None or skill.slug is None:
                 continue
-            if not _note_slug(skills_at, skill.slug, skill_path, "skill", problems):
+            if not note_slug(skills_at, skill.slug, skill_path, "skill", problems):
                 continue
             skills[skill.slug] = _SkillAt(skill_path, _prerequisites(skill, skill_path, problems))
     _check_prerequisites(skills, problems)
     return problems
-
-
-def _note_slug(
-    seen: dict[str, str], slug: str, path: str, kind: str, problems: list[Problem]
-) -> bool:
-    """Note where `slug` is first used; report a later use (and return False)."""
-    if slug in seen:
-        problems.append(
-            Problem(
-                f"{path}.slug",
-                _("duplicate %(kind)s slug “%(slug)s” (first at %(first)s)")
-                % {"kind": kind, "slug": slug, "first": seen[slug]},
-            )
-        )
-        return False
-    seen[slug] = path
-    return True
 
 
 def _prerequisites(skill: _SkillRefs, path: str, problems: list[Problem]) -> list[tuple[int, str]]:

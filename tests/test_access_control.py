@@ -324,6 +324,18 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     "healthz": public(fixed("/healthz")),
     "robots.txt": public(fixed("/robots.txt")),
     "favicon.ico": public(fixed("/favicon.ico"), status="/static/img/favicon.svg"),
+    # The footer's language switch: a cookie for anyone; for a signed-in person, their
+    # profile's language too (the owner's own profile changes, nobody else's).
+    "i18n/setlang/": Case(
+        "public",
+        fixed("/i18n/setlang/"),
+        "/",
+        "/",
+        "/",
+        "post",
+        lambda w, user: {"language": "de"},
+        owner_changes=True,
+    ),
     "roadmaps/": public(fixed("/roadmaps/"), owner_sees=lambda w: "1 of 1 done"),
     "roadmaps/<slug:slug>/": public(lambda w: f"/roadmaps/{w.roadmap.slug}/"),
     # The map: each skill named with the signed-in person's own status (the owner's is done).

@@ -17,6 +17,7 @@ import uuid
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
 
 from core.schemas import HttpUrl, Problem, Text, Tolerant, TolerantModel, check, problem, tolerant
@@ -27,6 +28,11 @@ from .base import Converted, FrameworkImportError, Id, SourceModel, at_line, one
 NAME = "FT engineering progression"
 URL = "https://github.com/Financial-Times/engineering-progression"
 PROFICIENCIES = ("Awareness", "Foundational", "Working knowledge", "Practitioner", "Expert")
+
+NOT_AN_ID = {
+    "levels": gettext_lazy("“%(id)s” is not the id of one of the file's levels"),
+    "themes": gettext_lazy("“%(id)s” is not the id of one of the file's themes"),
+}
 
 
 def _uuid(value: str) -> str:
@@ -127,8 +133,7 @@ def _relations(data: Any) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"competencies[{i}].{key}",
-                        _("“%(id)s” is not the id of one of the file's %(kind)s")
-                        % {"id": value[:60], "kind": kind},
+                        NOT_AN_ID[kind] % {"id": value[:60]},
                     )
                 )
     return problems
