@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from careers.models import Competency, Level, LevelRequirement, RequirementGroup
+from core.l10n import localized
 from skills.models import Prerequisite, Proficiency, Skill
 from tracking.models import Rating, Status, completion_percent, levels_with_readiness
 
@@ -520,7 +521,11 @@ def prerequisite_graph() -> Graph:
     """The whole prerequisite graph in one query."""
     graph = Graph()
     rows = Prerequisite.objects.values_list(
-        "skill_id", "requires_id", "requires__slug", "requires__name", "requires__effort_hours"
+        "skill_id",
+        "requires_id",
+        "requires__slug",
+        localized("requires__name"),
+        "requires__effort_hours",
     )
     for skill_id, requires_id, slug, name, effort_hours in rows:
         graph.requires[skill_id].add(requires_id)
@@ -706,22 +711,22 @@ def readiness_by_section(level: Level, user: AbstractBaseUser) -> list[SectionRe
         requirements_with_mine(LevelRequirement.objects.filter(level=level), user)
         .values(
             "skill__placements__section",
-            "skill__placements__section__title",
-            "skill__placements__section__roadmap__title",
             "skill__placements__section__roadmap__position",
             "skill__placements__section__position",
+            section_title=localized("skill__placements__section__title"),
+            roadmap_title=localized("skill__placements__section__roadmap__title"),
         )
         .annotate(total=Count("pk"), met=Count("pk", filter=Q(mine__gte=F("proficiency"))))
         .order_by(
             F("skill__placements__section__roadmap__position").asc(nulls_last=True),
-            "skill__placements__section__roadmap__title",
+            "roadmap_title",
             "skill__placements__section__position",
         )
     )
     return [
         SectionReadiness(
-            title=row["skill__placements__section__title"] or str(_("Not on a roadmap")),
-            roadmap=row["skill__placements__section__roadmap__title"] or "",
+            title=row["section_title"] or str(_("Not on a roadmap")),
+            roadmap=row["roadmap_title"] or "",
             total=row["total"],
             met=row["met"],
         )

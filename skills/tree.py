@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.cache import cached
+from core.l10n import localized
 from core.versions import CONTENT
 from skills.models import Prerequisite, Roadmap, Section, SkillKind, SkillPlacement
 
@@ -68,7 +69,12 @@ def read_tree(roadmap: Roadmap) -> list[SectionNode]:
         SkillPlacement.objects.filter(section__roadmap=roadmap)
         .order_by("section_id", "position")
         .values_list(
-            "section_id", "kind", "skill_id", "skill__slug", "skill__name", "skill__updated_at"
+            "section_id",
+            "kind",
+            "skill_id",
+            "skill__slug",
+            localized("skill__name"),
+            "skill__updated_at",
         )
     )
     for section_id, kind, skill_id, slug, name, updated_at in placements:
@@ -78,8 +84,8 @@ def read_tree(roadmap: Roadmap) -> list[SectionNode]:
     on_roadmap = SkillPlacement.objects.filter(section__roadmap=roadmap).values("skill_id")
     links = (
         Prerequisite.objects.filter(skill__in=on_roadmap)
-        .order_by("requires__name", "requires_id")
-        .values_list("skill_id", "requires__slug", "requires__name")
+        .order_by(localized("requires__name"), "requires_id")
+        .values_list("skill_id", "requires__slug", localized("requires__name"))
     )
     for skill_id, slug, name in links:
         for placed in skills[skill_id]:

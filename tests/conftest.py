@@ -3,7 +3,9 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -14,6 +16,16 @@ def pytest_configure(config: pytest.Config) -> None:
     """pyproject.toml deselects `pgfault` tests; CAREERPATH_PGFAULT=1 selects them again."""
     if os.environ.get("CAREERPATH_PGFAULT") == "1" and config.option.markexpr == "not pgfault":
         config.option.markexpr = ""
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts in English. A request leaves its language active in the thread
+    (LocaleMiddleware activates one per request and never resets it), so a page asked
+    for in Russian would otherwise make the next test's messages Russian."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

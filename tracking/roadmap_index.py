@@ -1,6 +1,7 @@
 """The roadmaps index: every roadmap a person may see, what it holds, the tracks it
 serves and, signed in, their completion of it. Three queries however many roadmaps,
-sections, skills and tracks.
+sections, skills and tracks
+(four with the names of the tracks each roadmap serves).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
-from careers.models import LevelRequirement, RequirementGroup
+from careers.models import LevelRequirement, RequirementGroup, Track
 from skills.models import Roadmap
 from tracking.models import roadmaps_with_progress
 from tracking.pages import Tally
@@ -57,22 +58,27 @@ def roadmap_index(user: AbstractBaseUser | AnonymousUser) -> list[Roadmap]:
 
 def tracks_serving(roadmap_ids: list[int]) -> dict[int, list[ServedTrack]]:
     """{roadmap id: the published tracks with a level that requires one of its skills,
-    alone or in a requirement group}, in one query."""
+    alone or in a requirement group}, in two queries: which tracks, then their names in
+    the reader's language."""
     if not roadmap_ids:
         return {}
-    track = ("level__track__slug", "level__track__name", "level__track__position")
     # values_list reuses the filter's joins: the roadmap of the very placement matched.
     required = LevelRequirement.objects.filter(
         skill__placements__section__roadmap__in=roadmap_ids, level__track__published=True
-    ).values_list("skill__placements__section__roadmap", *track)
+    ).values_list("skill__placements__section__roadmap", "level__track")
     in_groups = RequirementGroup.objects.filter(
         skills__placements__section__roadmap__in=roadmap_ids, level__track__published=True
-    ).values_list("skills__placements__section__roadmap", *track)
-    served: dict[int, set[ServedTrack]] = {}
-    for roadmap_id, slug, name, position in (
-        required.order_by().union(in_groups.order_by()).order_by()
-    ):
-        served.setdefault(roadmap_id, set()).add(ServedTrack(slug, name, position))
+    ).values_list("skills__placements__section__roadmap", "level__track")
+    pairs = set(required.order_by().union(in_groups.order_by()).order_by())
+    tracks = {
+        track.pk: ServedTrack(track.slug, track.name, track.position)
+        for track in Track.objects.filter(pk__in={track for _r, track in pairs}).only(
+            "slug", "name", "position"
+        )
+    }
+    served: dict[int, list[ServedTrack]] = {}
+    for roadmap_id, track_id in pairs:
+        served.setdefault(roadmap_id, []).append(tracks[track_id])
     return {
         roadmap_id: sorted(tracks, key=lambda t: (t.position, t.name))
         for roadmap_id, tracks in served.items()
