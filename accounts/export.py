@@ -53,6 +53,7 @@ def profile_part(user: AbstractBaseUser) -> dict[str, Any] | None:
         "target_level": profile.target_level.key if profile.target_level else None,
         "country": profile.country.code or None,
         "currency": profile.currency or None,
+        "language": profile.language or None,
         "years_experience": profile.years_experience,
         "weekly_pace_hours": profile.weekly_pace_hours,
         "bio": profile.bio,

@@ -261,6 +261,9 @@ class ProfileOut(Schema):
         description="ISO 4217 code pay is shown in; null: the country's currency (when "
         "exchange rates for it exist), else USD."
     )
+    language: str | None = Field(
+        description="The language pages and mail come in (en, de, es, fr, ru); null: the browser's."
+    )
     years_experience: int | None
     weekly_pace_hours: int | None = Field(
         description="Hours a week I mean to learn; my plan's forecast uses it."
