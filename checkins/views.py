@@ -5,6 +5,7 @@ person's notes until they have submitted their own. Nothing here is cached."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,17 +20,21 @@ from checkins import actions
 from checkins.expectations import Expectation, choices_for, expectations_of, label_of
 from checkins.forms import EvidenceForm, ReviewerForm, StartForm
 from checkins.history import history_of
-from checkins.models import CheckIn, Evidence, State
+from checkins.models import PARTY, PERSON, REVIEWER, CheckIn, Evidence, State
 
 
-def visible_checkin(request: HttpRequest, pk: int) -> CheckIn:
-    """A check-in I may see, or the 404 of a missing one."""
-    return get_object_or_404(
+def visible_checkin(request: HttpRequest, pk: int, role: str | None = None) -> CheckIn:
+    """A check-in I may see (and, when `role` is given, am its person, its reviewer or
+    either: checkins.models.PARTY), or the 404 of a missing one."""
+    checkin = get_object_or_404(
         CheckIn.objects.visible_to(request.user).select_related(
             "person__profile", "reviewer__profile", "level__track"
         ),
         pk=pk,
     )
+    if role is not None and not checkin.has_party(request.user, role):
+        raise Http404
+    return checkin
 
 
 def url_of(request: HttpRequest) -> actions.UrlOf:
@@ -219,31 +224,51 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_checkin(request, visible_checkin(request, pk))
 
 
+Step = Callable[[HttpRequest, CheckIn, list[Expectation]], None]
+
+
+def rating_step(request: HttpRequest, pk: int, role: str, change: Step, done: str) -> HttpResponse:
+    """A step that sends the rating form, taken by the check-in's `role`:
+    `change(request, checkin, expectations)`, then back to the check-in with `done`; a
+    refusal shows the page again with what was sent (422)."""
+    checkin = visible_checkin(request, pk, role)
+    try:
+        change(request, checkin, actions.live_expectations(checkin))
+    except actions.CheckInError as error:
+        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
+    messages.success(request, done)
+    return redirect(checkin)
+
+
+def save_own_ratings(
+    request: HttpRequest, checkin: CheckIn, expectations: list[Expectation]
+) -> None:
+    ratings = ratings_from(request.POST, expectations)
+    actions.save_self(checkin, ratings, request.POST.get("notes", ""))
+
+
+def submit_review(request: HttpRequest, checkin: CheckIn, expectations: list[Expectation]) -> None:
+    ratings = ratings_from(request.POST, expectations)
+    actions.submit_review(checkin, ratings, request.POST.get("notes", ""))
+
+
+def agree(request: HttpRequest, checkin: CheckIn, expectations: list[Expectation]) -> None:
+    ratings = ratings_from(request.POST, expectations)
+    actions.close(checkin, {key: row["value"] for key, row in ratings.items()}, url_of(request))
+
+
 @never_cache
 @login_required
 @require_POST
 def save_self(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = visible_checkin(request, pk)
-    if checkin.person_id != request.user.pk:
-        raise Http404
-    try:
-        expectations = actions.live_expectations(checkin)
-        actions.save_self(
-            checkin, ratings_from(request.POST, expectations), request.POST.get("notes", "")
-        )
-    except actions.CheckInError as error:
-        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
-    messages.success(request, _("Your ratings are saved."))
-    return redirect(checkin)
+    return rating_step(request, pk, PERSON, save_own_ratings, _("Your ratings are saved."))
 
 
 @never_cache
 @login_required
 @require_POST
 def choose_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = visible_checkin(request, pk)
-    if checkin.person_id != request.user.pk:
-        raise Http404
+    checkin = visible_checkin(request, pk, PERSON)
     form = ReviewerForm(request.POST, candidates=actions.reviewer_candidates(request.user))
     if not form.is_valid():
         return render_checkin(
@@ -261,34 +286,17 @@ def choose_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = visible_checkin(request, pk)
-    if checkin.reviewer_id != request.user.pk:
-        raise Http404
-    try:
-        expectations = actions.live_expectations(checkin)
-        actions.submit_review(
-            checkin, ratings_from(request.POST, expectations), request.POST.get("notes", "")
-        )
-    except actions.CheckInError as error:
-        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
-    messages.success(request, _("Your review is in: compare it and agree a result."))
-    return redirect(checkin)
+    return rating_step(
+        request,
+        pk,
+        REVIEWER,
+        submit_review,
+        _("Your review is in: compare it and agree a result."),
+    )
 
 
 @never_cache
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = visible_checkin(request, pk)
-    if request.user.pk not in (checkin.person_id, checkin.reviewer_id):
-        raise Http404
-    try:
-        expectations = actions.live_expectations(checkin)
-        agreed = {
-            key: row["value"] for key, row in ratings_from(request.POST, expectations).items()
-        }
-        actions.close(checkin, agreed, url_of(request))
-    except actions.CheckInError as error:
-        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
-    messages.success(request, _("Check-in closed."))
-    return redirect(checkin)
+    return rating_step(request, pk, PARTY, agree, _("Check-in closed."))
