@@ -2,7 +2,8 @@
 
 Evidence: what a person did or heard (a win, feedback received, an action taken), dated,
 tagged with the skills and behaviour criteria it speaks for, optionally linked. Only its
-author sees it; it is shown beside those expectations when they rate themselves.
+author sees the log; the entries that feed a check-in (checkins/evidence.py) are shown
+beside its expectations to the person, and to the reviewer once their ratings are in.
 
 A check-in is a three-step conversation about one level: the person rates themselves on
 every expectation of the level (state `self`), the reviewer they choose rates

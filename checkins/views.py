@@ -1,7 +1,8 @@
 """The evidence log (/evidence/) and check-ins (/checkins/). Private: a check-in is seen
 by its person, its reviewer, and the managers of a team the person shares check-ins
-with; anyone else gets a 404. The reviewer sees neither the self-ratings nor the
-person's notes until they have submitted their own. Nothing here is cached."""
+with; anyone else gets a 404. The reviewer sees neither the self-ratings, the person's
+notes nor the evidence that feeds it until they have submitted their own ratings;
+managers never see any of them. Nothing here is cached."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from checkins import actions
+from checkins.evidence import evidence_for, for_display
 from checkins.expectations import Expectation, choices_for, expectations_of, label_of
 from checkins.forms import EvidenceForm, ReviewerForm, StartForm
 from checkins.history import history_of
@@ -116,7 +118,7 @@ def rows_for(
     *,
     show_self: bool,
     show_review: bool,
-    evidence: dict[str, list[Evidence]] | None = None,
+    evidence: dict[str, list[dict]] | None = None,
     posted: QueryDict | None = None,
 ) -> list[dict[str, Any]]:
     rows = []
@@ -132,7 +134,7 @@ def rows_for(
             "review": theirs.get("value"),
             "review_label": label_of(e.kind, theirs.get("value")),
             "review_note": theirs.get("note", ""),
-            "evidence": (evidence or {}).get(e.key, []),
+            "evidence": for_display((evidence or {}).get(e.key, [])),
         }
         row["differs"] = show_self and show_review and row["self"] != row["review"]
         if posted is not None:
@@ -140,21 +142,6 @@ def rows_for(
             row["posted_note"] = posted.get(f"note-{e.key}", "")
         rows.append(row)
     return rows
-
-
-def evidence_by_key(user: Any, expectations: list[Expectation]) -> dict[str, list[Evidence]]:
-    """My evidence entries tagged with each expectation's skills or criterion (3 queries)."""
-    entries = list(Evidence.objects.for_user(user).prefetch_related("skills", "competencies")[:200])
-    found: dict[str, list[Evidence]] = {}
-    for e in expectations:
-        wanted = set(e.skill_ids)
-        found[e.key] = [
-            entry
-            for entry in entries
-            if wanted & {s.pk for s in entry.skills.all()}
-            or (e.competency_id and e.competency_id in {c.pk for c in entry.competencies.all()})
-        ]
-    return found
 
 
 def render_checkin(
@@ -176,9 +163,17 @@ def render_checkin(
         "State": State,
     }
     if checkin.is_closed:
+        show_ratings = is_person or is_reviewer
         snapshot = checkin.snapshot
-        context["snapshot"] = snapshot
-        context["show_ratings"] = is_person or is_reviewer
+        context["snapshot"] = {
+            **snapshot,
+            "expectations": [
+                # The frozen evidence, for the person and the reviewer only.
+                {**row, "evidence": for_display(row.get("evidence", [])) if show_ratings else []}
+                for row in snapshot.get("expectations", [])
+            ],
+        }
+        context["show_ratings"] = show_ratings
         return render(request, "checkins/detail.html", context, status=status)
     if checkin.level is None or not (is_person or is_reviewer):
         # A manager sees the state of an open check-in, never its ratings or notes.
@@ -187,8 +182,12 @@ def render_checkin(
     # The reviewer sees the self-ratings and notes only once their own are in.
     show_self = is_person or checkin.state == State.DISCUSS
     show_review = is_reviewer or checkin.state == State.DISCUSS
+    # The evidence: the person's own while rating themselves; both see it in the
+    # discussion, when the reviewer's ratings are in (as with the notes).
     evidence = (
-        evidence_by_key(user, expectations) if is_person and checkin.state == State.SELF else None
+        evidence_for(checkin, expectations)
+        if (is_person and checkin.state == State.SELF) or checkin.state == State.DISCUSS
+        else None
     )
     context["rows"] = rows_for(
         checkin,

@@ -9,6 +9,7 @@ until they have submitted their own. Ratings use the framework's own scale: a
 proficiency 0 to 4 for a skill, "met" or "not_yet" for a group or a criterion.
 """
 
+from datetime import date as date_type
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -25,7 +26,7 @@ from api.errors import refused_as
 from api.schemas import responses
 from careers.models import Level
 from checkins import actions
-from checkins.models import PARTY, PERSON, REVIEWER, CheckIn, State
+from checkins.models import PARTY, PERSON, REVIEWER, CheckIn, EvidenceKind, State
 from checkins.read import checkin_data
 
 mine = Router(tags=["check-ins"], auth=PERSONAL)
@@ -82,6 +83,13 @@ class CloseIn(Schema):
     agreed: list[AgreedIn] = Field(..., max_length=1000)
 
 
+class EvidenceOut(Schema):
+    date: date_type
+    kind: Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]
+    text: str
+    link: str = Field(description="Empty when the entry has no link.")
+
+
 class ExpectationOut(Schema):
     key: str = Field(description="`skill:<slug>`, `group:<id>` or `competency:<id>`.")
     kind: Literal["skill", "group", "competency"]
@@ -93,6 +101,10 @@ class ExpectationOut(Schema):
     review_note: str | None
     agreed: Value | None = Field(description="Once closed.")
     met: bool | None = Field(description="Whether the agreed result meets it, once closed.")
+    evidence: list[EvidenceOut] | None = Field(
+        description="The person's evidence tagged with it since their previous check-in; "
+        "null when not mine to see (as the self-rating)."
+    )
 
 
 class CheckInOut(Schema):
