@@ -2,9 +2,9 @@
 
 The same rules as the pages: the person sees their own ratings, notes and evidence, the
 reviewer theirs; each sees the other's only once both are in (the discussion, or
-closed). A team
-manager the person shares check-ins with sees the state and, once closed, the agreed
-result, never the ratings or notes. A closed check-in is read from its snapshot only.
+closed). A team manager the person shares check-ins with sees the state and, once
+closed, the agreed result, never the ratings, notes or evidence. A closed check-in is
+read from its snapshot only.
 """
 
 from __future__ import annotations
