@@ -6,6 +6,8 @@ and for an unexpected bug a logged JSON 500, never an HTML page.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import (
@@ -45,6 +47,16 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
         if row not in rows:  # e.g. two validators that refuse a URL alike
             rows.append(row)
     return rows
+
+
+@contextmanager
+def refused_as(status: int, *errors: type[Exception]) -> Iterator[None]:
+    """An action's refusal (one of `errors`, its message for the caller) answered as
+    `status` with that message: `with refused_as(422, CheckInError): ...`."""
+    try:
+        yield
+    except errors as error:
+        raise HttpError(status, str(error)) from error
 
 
 def install_handlers(api: NinjaAPI) -> None:

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from checkins.evidence import evidence_for
 from checkins.expectations import Expectation, clean_value, expectations_of, is_met, label_of
 from checkins.models import CheckIn, State
 
@@ -161,7 +162,8 @@ def submit_review(checkin: CheckIn, ratings: Mapping[str, Mapping[str, Any]], no
 
 
 def close(checkin: CheckIn, agreed: Mapping[str, Any], url_of: UrlOf) -> None:
-    """Record the agreed result and freeze everything as a snapshot; mails both."""
+    """Record the agreed result and freeze everything as a snapshot (the expectations'
+    texts, the three ratings, the notes and the evidence that fed it); mails both."""
     if checkin.state != State.DISCUSS:
         raise CheckInError(_("Both ratings must be in before the check-in can close."))
     expectations = live_expectations(checkin)
@@ -169,6 +171,7 @@ def close(checkin: CheckIn, agreed: Mapping[str, Any], url_of: UrlOf) -> None:
         expectations, {key: {"value": value} for key, value in agreed.items()}, complete=True
     )
     level = checkin.level
+    evidence = evidence_for(checkin, expectations)  # frozen with the rest
     rows = []
     for e in expectations:
         mine = checkin.self_ratings.get(e.key, {})
@@ -186,6 +189,7 @@ def close(checkin: CheckIn, agreed: Mapping[str, Any], url_of: UrlOf) -> None:
                 "agreed": value,
                 "agreed_label": label_of(e.kind, value),
                 "met": is_met(e, value),
+                "evidence": evidence[e.key],
             }
         )
     now = timezone.now()

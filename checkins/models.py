@@ -2,7 +2,8 @@
 
 Evidence: what a person did or heard (a win, feedback received, an action taken), dated,
 tagged with the skills and behaviour criteria it speaks for, optionally linked. Only its
-author sees it; it is shown beside those expectations when they rate themselves.
+author sees the log; the entries that feed a check-in (checkins/evidence.py) are shown
+beside its expectations to the person, and to the reviewer once their ratings are in.
 
 A check-in is a three-step conversation about one level: the person rates themselves on
 every expectation of the level (state `self`), the reviewer they choose rates
@@ -88,6 +89,10 @@ class Evidence(models.Model):
         return reverse("checkins:evidence")
 
 
+# Who acts on a check-in (CheckIn.has_party): its person, its reviewer, or either.
+PERSON, REVIEWER, PARTY = "person", "reviewer", "party"
+
+
 class State(models.TextChoices):
     SELF = "self", _("self-rating")
     REVIEW = "review", _("with the reviewer")
@@ -168,3 +173,15 @@ class CheckIn(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state == State.CLOSED
+
+    def has_party(self, user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
+        """Whether `user` is this check-in's `role`: PERSON, REVIEWER or either (PARTY)."""
+        if not user.is_authenticated:
+            return False
+        if role == PERSON:
+            return self.person_id == user.pk
+        if role == REVIEWER:
+            return self.reviewer_id == user.pk
+        if role == PARTY:
+            return user.pk in (self.person_id, self.reviewer_id)
+        raise ValueError(f"Not a party to a check-in: {role}")

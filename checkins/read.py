@@ -1,15 +1,17 @@
 """One check-in as a given person may see it, as plain data (the API's answer).
 
-The same rules as the pages: the person sees their own ratings and notes, the reviewer
-theirs; each sees the other's only once both are in (the discussion, or closed). A team
-manager the person shares check-ins with sees the state and, once closed, the agreed
-result, never the ratings or notes. A closed check-in is read from its snapshot only.
+The same rules as the pages: the person sees their own ratings, notes and evidence, the
+reviewer theirs; each sees the other's only once both are in (the discussion, or
+closed). A team manager the person shares check-ins with sees the state and, once
+closed, the agreed result, never the ratings, notes or evidence. A closed check-in is
+read from its snapshot only.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from checkins.evidence import evidence_for
 from checkins.expectations import expectations_of
 from checkins.models import CheckIn, State
 
@@ -63,12 +65,15 @@ def checkin_data(checkin: CheckIn, viewer: AbstractBaseUser) -> dict[str, Any]:
                     "review_note": row["review_note"] if show_review else None,
                     "agreed": row["agreed"],
                     "met": row["met"],
+                    "evidence": evidence_out(row.get("evidence", [])) if show_self else None,
                 }
             )
         return data
     if checkin.level is None or not (is_person or is_reviewer):
         return data
-    for e in expectations_of(checkin.level):
+    expectations = expectations_of(checkin.level)
+    evidence = evidence_for(checkin, expectations) if show_self else {}
+    for e in expectations:
         mine = checkin.self_ratings.get(e.key, {}) if show_self else {}
         theirs = checkin.review_ratings.get(e.key, {}) if show_review else {}
         data["expectations"].append(
@@ -83,6 +88,12 @@ def checkin_data(checkin: CheckIn, viewer: AbstractBaseUser) -> dict[str, Any]:
                 "review_note": theirs.get("note") if show_review else None,
                 "agreed": None,
                 "met": None,
+                "evidence": evidence_out(evidence[e.key]) if show_self else None,
             }
         )
     return data
+
+
+def evidence_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evidence rows (checkins.evidence.as_row, or a snapshot's) as the API gives them."""
+    return [{key: row[key] for key in ("date", "kind", "text", "link")} for row in rows]

@@ -1,10 +1,12 @@
 """The evidence log (/evidence/) and check-ins (/checkins/). Private: a check-in is seen
 by its person, its reviewer, and the managers of a team the person shares check-ins
-with; anyone else gets a 404. The reviewer sees neither the self-ratings nor the
-person's notes until they have submitted their own. Nothing here is cached."""
+with; anyone else gets a 404. The reviewer sees neither the self-ratings, the person's
+notes nor the evidence that feeds it until they have submitted their own ratings;
+managers never see any of them. Nothing here is cached."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,20 +18,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from checkins import actions
+from checkins.evidence import evidence_for, for_display
 from checkins.expectations import Expectation, choices_for, expectations_of, label_of
 from checkins.forms import EvidenceForm, ReviewerForm, StartForm
 from checkins.history import history_of
-from checkins.models import CheckIn, Evidence, State
+from checkins.models import PARTY, PERSON, REVIEWER, CheckIn, Evidence, State
 
 
-def visible_checkin(request: HttpRequest, pk: int) -> CheckIn:
-    """A check-in I may see, or the 404 of a missing one."""
-    return get_object_or_404(
+def visible_checkin(request: HttpRequest, pk: int, role: str | None = None) -> CheckIn:
+    """A check-in I may see (and, when `role` is given, am its person, its reviewer or
+    either: checkins.models.PARTY), or the 404 of a missing one."""
+    checkin = get_object_or_404(
         CheckIn.objects.visible_to(request.user).select_related(
             "person__profile", "reviewer__profile", "level__track"
         ),
         pk=pk,
     )
+    if role is not None and not checkin.has_party(request.user, role):
+        raise Http404
+    return checkin
 
 
 def url_of(request: HttpRequest) -> actions.UrlOf:
@@ -111,7 +118,7 @@ def rows_for(
     *,
     show_self: bool,
     show_review: bool,
-    evidence: dict[str, list[Evidence]] | None = None,
+    evidence: dict[str, list[dict]] | None = None,
     posted: QueryDict | None = None,
 ) -> list[dict[str, Any]]:
     rows = []
@@ -127,7 +134,7 @@ def rows_for(
             "review": theirs.get("value"),
             "review_label": label_of(e.kind, theirs.get("value")),
             "review_note": theirs.get("note", ""),
-            "evidence": (evidence or {}).get(e.key, []),
+            "evidence": for_display((evidence or {}).get(e.key, [])),
         }
         row["differs"] = show_self and show_review and row["self"] != row["review"]
         if posted is not None:
@@ -135,21 +142,6 @@ def rows_for(
             row["posted_note"] = posted.get(f"note-{e.key}", "")
         rows.append(row)
     return rows
-
-
-def evidence_by_key(user: Any, expectations: list[Expectation]) -> dict[str, list[Evidence]]:
-    """My evidence entries tagged with each expectation's skills or criterion (3 queries)."""
-    entries = list(Evidence.objects.for_user(user).prefetch_related("skills", "competencies")[:200])
-    found: dict[str, list[Evidence]] = {}
-    for e in expectations:
-        wanted = set(e.skill_ids)
-        found[e.key] = [
-            entry
-            for entry in entries
-            if wanted & {s.pk for s in entry.skills.all()}
-            or (e.competency_id and e.competency_id in {c.pk for c in entry.competencies.all()})
-        ]
-    return found
 
 
 def render_checkin(
@@ -171,9 +163,17 @@ def render_checkin(
         "State": State,
     }
     if checkin.is_closed:
+        show_ratings = is_person or is_reviewer
         snapshot = checkin.snapshot
-        context["snapshot"] = snapshot
-        context["show_ratings"] = is_person or is_reviewer
+        context["snapshot"] = {
+            **snapshot,
+            "expectations": [
+                # The frozen evidence, for the person and the reviewer only.
+                {**row, "evidence": for_display(row.get("evidence", [])) if show_ratings else []}
+                for row in snapshot.get("expectations", [])
+            ],
+        }
+        context["show_ratings"] = show_ratings
         return render(request, "checkins/detail.html", context, status=status)
     if checkin.level is None or not (is_person or is_reviewer):
         # A manager sees the state of an open check-in, never its ratings or notes.
@@ -182,8 +182,12 @@ def render_checkin(
     # The reviewer sees the self-ratings and notes only once their own are in.
     show_self = is_person or checkin.state == State.DISCUSS
     show_review = is_reviewer or checkin.state == State.DISCUSS
+    # The evidence: the person's own while rating themselves; both see it in the
+    # discussion, when the reviewer's ratings are in (as with the notes).
     evidence = (
-        evidence_by_key(user, expectations) if is_person and checkin.state == State.SELF else None
+        evidence_for(checkin, expectations)
+        if (is_person and checkin.state == State.SELF) or checkin.state == State.DISCUSS
+        else None
     )
     context["rows"] = rows_for(
         checkin,
@@ -219,31 +223,51 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_checkin(request, visible_checkin(request, pk))
 
 
+Step = Callable[[HttpRequest, CheckIn, list[Expectation]], None]
+
+
+def rating_step(request: HttpRequest, pk: int, role: str, change: Step, done: str) -> HttpResponse:
+    """A step that sends the rating form, taken by the check-in's `role`:
+    `change(request, checkin, expectations)`, then back to the check-in with `done`; a
+    refusal shows the page again with what was sent (422)."""
+    checkin = visible_checkin(request, pk, role)
+    try:
+        change(request, checkin, actions.live_expectations(checkin))
+    except actions.CheckInError as error:
+        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
+    messages.success(request, done)
+    return redirect(checkin)
+
+
+def save_own_ratings(
+    request: HttpRequest, checkin: CheckIn, expectations: list[Expectation]
+) -> None:
+    ratings = ratings_from(request.POST, expectations)
+    actions.save_self(checkin, ratings, request.POST.get("notes", ""))
+
+
+def submit_review(request: HttpRequest, checkin: CheckIn, expectations: list[Expectation]) -> None:
+    ratings = ratings_from(request.POST, expectations)
+    actions.submit_review(checkin, ratings, request.POST.get("notes", ""))
+
+
+def agree(request: HttpRequest, checkin: CheckIn, expectations: list[Expectation]) -> None:
+    ratings = ratings_from(request.POST, expectations)
+    actions.close(checkin, {key: row["value"] for key, row in ratings.items()}, url_of(request))
+
+
 @never_cache
 @login_required
 @require_POST
 def save_self(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = visible_checkin(request, pk)
-    if checkin.person_id != request.user.pk:
-        raise Http404
-    try:
-        expectations = actions.live_expectations(checkin)
-        actions.save_self(
-            checkin, ratings_from(request.POST, expectations), request.POST.get("notes", "")
-        )
-    except actions.CheckInError as error:
-        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
-    messages.success(request, _("Your ratings are saved."))
-    return redirect(checkin)
+    return rating_step(request, pk, PERSON, save_own_ratings, _("Your ratings are saved."))
 
 
 @never_cache
 @login_required
 @require_POST
 def choose_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = visible_checkin(request, pk)
-    if checkin.person_id != request.user.pk:
-        raise Http404
+    checkin = visible_checkin(request, pk, PERSON)
     form = ReviewerForm(request.POST, candidates=actions.reviewer_candidates(request.user))
     if not form.is_valid():
         return render_checkin(
@@ -261,34 +285,17 @@ def choose_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = visible_checkin(request, pk)
-    if checkin.reviewer_id != request.user.pk:
-        raise Http404
-    try:
-        expectations = actions.live_expectations(checkin)
-        actions.submit_review(
-            checkin, ratings_from(request.POST, expectations), request.POST.get("notes", "")
-        )
-    except actions.CheckInError as error:
-        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
-    messages.success(request, _("Your review is in: compare it and agree a result."))
-    return redirect(checkin)
+    return rating_step(
+        request,
+        pk,
+        REVIEWER,
+        submit_review,
+        _("Your review is in: compare it and agree a result."),
+    )
 
 
 @never_cache
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = visible_checkin(request, pk)
-    if request.user.pk not in (checkin.person_id, checkin.reviewer_id):
-        raise Http404
-    try:
-        expectations = actions.live_expectations(checkin)
-        agreed = {
-            key: row["value"] for key, row in ratings_from(request.POST, expectations).items()
-        }
-        actions.close(checkin, agreed, url_of(request))
-    except actions.CheckInError as error:
-        return render_checkin(request, checkin, error=str(error), posted=request.POST, status=422)
-    messages.success(request, _("Check-in closed."))
-    return redirect(checkin)
+    return rating_step(request, pk, PARTY, agree, _("Check-in closed."))

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from careers.models import Track
-from teams.models import Role, Team
+from teams.models import CHECKIN_WEEKS_MAX, Role, Team
 
 
 class TeamForm(forms.Form):
@@ -42,6 +42,19 @@ class TrackForm(forms.ModelForm):
         self.initial["track"] = self.instance.track
 
 
+class CadenceForm(forms.ModelForm):
+    checkin_weeks = forms.IntegerField(
+        label=_("Check-in every (weeks)"),
+        min_value=1,
+        max_value=CHECKIN_WEEKS_MAX,
+        help_text=_("Managers see who is due for a check-in on this cadence."),
+    )
+
+    class Meta:
+        model = Team
+        fields = ["checkin_weeks"]
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
@@ -56,10 +69,23 @@ class RoleForm(forms.Form):
 
 class SharingForm(forms.Form):
     readiness = forms.BooleanField(
-        label=_("My readiness for my current and next level"), required=False
+        label=_("My readiness for my current and next level"),
+        required=False,
+        help_text=_("Seen by the managers, and by members who share their readiness too."),
     )
     progress = forms.BooleanField(
-        label=_("My skill progress (proficiency per skill, never my notes)"), required=False
+        label=_("My skill progress (proficiency per skill, never my notes)"),
+        required=False,
+        help_text=_("Seen by the managers, and by members who share their progress too."),
     )
-    checkins = forms.BooleanField(label=_("My check-ins"), required=False)
-    goals = forms.BooleanField(label=_("My goals"), required=False)
+    checkins = forms.BooleanField(
+        label=_("My check-ins"),
+        required=False,
+        help_text=_(
+            "Seen by the managers only: when each was, its state and the agreed result. "
+            "Ratings and notes stay between you and your reviewer."
+        ),
+    )
+    goals = forms.BooleanField(
+        label=_("My goals"), required=False, help_text=_("Seen by the managers only.")
+    )

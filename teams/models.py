@@ -5,9 +5,10 @@ reviews (sees what members share with the team); an admin is also a manager and
 manages membership (invites, changes roles, removes). The person who creates a team is
 its admin. Nothing is shared by joining: each kind of data (readiness, skill progress,
 check-ins, goals) is shared per team by the member's own choice, stored on the
-membership. What a member shares is seen by the team's managers and admins, and by the
-members who share the same kind themselves (give to get): a member who shares nothing
-sees only counts. Notes on skills and pay are never shared.
+membership. What a member shares is seen in that team only: by its managers and admins,
+and, for readiness and skill progress, by the members who share that same kind
+themselves (give to get); check-ins and goals only by the managers. A member who shares
+nothing sees only counts. Notes on skills and pay are never shared.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 
 INVITATION_DAYS = 14
 SHARING_KINDS = ("readiness", "progress", "checkins", "goals")
+# The kinds members who share them see of each other; the others only managers see.
+RECIPROCAL_KINDS = ("readiness", "progress")
+CHECKIN_WEEKS_DEFAULT = 12
+CHECKIN_WEEKS_MAX = 104
 SHARING_LABELS = {
     "readiness": _("readiness"),
     "progress": _("skill progress"),
@@ -72,6 +77,11 @@ class Team(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    checkin_weeks = models.PositiveSmallIntegerField(
+        _("check-in every (weeks)"),
+        default=CHECKIN_WEEKS_DEFAULT,
+        help_text=_("How often each member should have a check-in, in weeks."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = TeamQuerySet.as_manager()
@@ -80,6 +90,12 @@ class Team(models.Model):
         ordering = ["name"]
         verbose_name = _("team")
         verbose_name_plural = _("teams")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(checkin_weeks__gte=1, checkin_weeks__lte=CHECKIN_WEEKS_MAX),
+                name="team_checkin_weeks_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -105,6 +121,14 @@ class MembershipQuerySet(models.QuerySet):
         if kind not in SHARING_KINDS:
             raise ValueError(f"Not a kind of sharing: {kind}")
         return self.filter(**{f"share_{kind}": True})
+
+    def seen_by(self, me: Membership, kind: str) -> MembershipQuerySet:
+        """The memberships of my team whose `kind` I may see (`Membership.may_see`): mine,
+        and those who share it when I see what is shared of that kind."""
+        seen = Q(pk=me.pk)
+        if me.sees_shared(kind):
+            seen |= Q(**{f"share_{kind}": True})
+        return self.filter(seen, team_id=me.team_id)
 
 
 class Membership(models.Model):
@@ -148,10 +172,21 @@ class Membership(models.Model):
             raise ValueError(f"Not a kind of sharing: {kind}")
         return bool(getattr(self, f"share_{kind}"))
 
-    def may_see(self, kind: str) -> bool:
-        """Whether I may see what others in my team share of `kind`: as a manager, or
-        because I share it too."""
-        return self.is_manager or self.shares(kind)
+    def sees_shared(self, kind: str) -> bool:
+        """Whether I see what others in my team share of `kind`: as a manager, or, for
+        readiness and progress, because I share that kind too."""
+        if kind not in SHARING_KINDS:
+            raise ValueError(f"Not a kind of sharing: {kind}")
+        return self.is_manager or (kind in RECIPROCAL_KINDS and self.shares(kind))
+
+    def may_see(self, kind: str, of: Membership) -> bool:
+        """Whether I may see `of`'s data of `kind`: my own always; another member's only
+        in the same team, when they share that kind with it and I see what is shared."""
+        if of.team_id != self.team_id:
+            return False
+        if of.pk == self.pk:
+            return True
+        return of.shares(kind) and self.sees_shared(kind)
 
     @property
     def sharing(self) -> dict[str, bool]:

@@ -18,6 +18,7 @@ urlpatterns = [
         name="revoke_invitation",
     ),
     path("<slug:slug>/track/", views.change_track, name="change_track"),
+    path("<slug:slug>/cadence/", views.change_cadence, name="change_cadence"),
     path("<slug:slug>/sharing/", views.sharing, name="sharing"),
     path("<slug:slug>/leave/", views.leave, name="leave"),
 ]

@@ -13,11 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from checkins.due import checkin_dates, due
 from teams import actions
-from teams.forms import InviteForm, RoleForm, SharingForm, TeamForm, TrackForm
+from teams.forms import CadenceForm, InviteForm, RoleForm, SharingForm, TeamForm, TrackForm
 from teams.models import SHARING_KINDS, SHARING_LABELS, Invitation, Membership, Team
 from teams.overview import (
     handle_of,
@@ -93,24 +95,35 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "my_readiness": readiness_of([me])[me.user_id],
         "my_sharing": [(SHARING_LABELS[kind], me.shares(kind)) for kind in SHARING_KINDS],
     }
-    if me.may_see("readiness"):
-        readiness_sharers = [m for m in members if m.share_readiness]
+    if me.sees_shared("readiness"):
+        readiness_sharers = [m for m in members if m.share_readiness and me.may_see("readiness", m)]
         readiness = readiness_of(readiness_sharers)
         context["readiness_rows"] = [
             (handle_of(m), readiness[m.user_id]) for m in readiness_sharers
         ]
         context["not_sharing_readiness"] = len(members) - len(readiness_sharers)
-    if me.may_see("progress"):
-        cells = proficiency_matrix(
-            [m.user_id for m in progress_sharers], [s.skill.pk for s in shapes]
-        )
+    if me.sees_shared("progress"):
+        progress_seen = [m for m in progress_sharers if me.may_see("progress", m)]
+        cells = proficiency_matrix([m.user_id for m in progress_seen], [s.skill.pk for s in shapes])
         for shape in context["single_points"]:
             holder = by_user.get(shape.holder_id)
             shape.holder_handle = handle_of(holder) if holder else ""
         context["matrix"] = [
             (handle_of(m), [cells.get((m.user_id, s.skill.pk), 0) for s in shapes])
-            for m in progress_sharers
+            for m in progress_seen
         ]
+    # Check-ins due: my own, and, for managers, those of each member who shares them.
+    checkin_sharers = [m for m in members if m.share_checkins and me.may_see("checkins", m)]
+    dates = checkin_dates({me.user_id, *(m.user_id for m in checkin_sharers)})
+    weeks = team.checkin_weeks
+    context["my_due"] = due(dates.get(me.user_id), weeks)
+    if me.sees_shared("checkins"):
+        shown = {m.pk for m in checkin_sharers}
+        context["due_rows"] = [
+            (handle_of(m), due(dates.get(m.user_id), weeks) if m.pk in shown else None)
+            for m in members
+        ]
+        context["due_count"] = sum(1 for _h, d in context["due_rows"] if d and d.is_due)
     return render(request, "teams/detail.html", context)
 
 
@@ -138,14 +151,27 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
                 _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
             )
             return redirect("teams:members", team.slug)
+    return render_members(request, me, form=form)
+
+
+def render_members(
+    request: HttpRequest,
+    me: Membership,
+    *,
+    form: InviteForm | None = None,
+    cadence_form: CadenceForm | None = None,
+) -> HttpResponse:
+    """The members page, with any form that was sent back with errors."""
+    team = me.team
     roster = [(handle_of(m), m) for m in members_of(team)]
     context = {
         "team": team,
         "me": me,
         "roster": roster,
-        "form": form,
+        "form": form or InviteForm(),
         "role_form": RoleForm(),
         "track_form": TrackForm(instance=team) if me.is_admin else None,
+        "cadence_form": (cadence_form or CadenceForm(instance=team)) if me.is_admin else None,
         "invitations": list(team.invitations.pending()) if me.is_admin else [],
     }
     return render(request, "teams/members.html", context)
@@ -219,6 +245,29 @@ def change_track(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("The team's framework is saved."))
     else:
         messages.error(request, _("Choose one of the published tracks."))
+    return redirect("teams:members", me.team.slug)
+
+
+@never_cache
+@login_required
+@require_POST
+def change_cadence(request: HttpRequest, slug: str) -> HttpResponse:
+    """How often members should have a check-in (admins); errors show on the form."""
+    me = admin_membership(request, slug)
+    form = CadenceForm(request.POST, instance=me.team)
+    if not form.is_valid():
+        return render_members(request, me, cadence_form=form)
+    form.save()
+    weeks = me.team.checkin_weeks
+    messages.success(
+        request,
+        ngettext(
+            "Check-ins are now due every week.",
+            "Check-ins are now due every %(weeks)d weeks.",
+            weeks,
+        )
+        % {"weeks": weeks},
+    )
     return redirect("teams:members", me.team.slug)
 
 

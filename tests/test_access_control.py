@@ -230,7 +230,9 @@ def owner_state(world: World) -> dict:
             )
         ),
         "team_tracks": sorted(
-            Team.objects.filter(memberships__user=owner).values_list("pk", "name", "track_id")
+            Team.objects.filter(memberships__user=owner).values_list(
+                "pk", "name", "track_id", "checkin_weeks"
+            )
         ),
         "invitations": sorted(
             Invitation.objects.filter(team__memberships__user=owner).values_list(
@@ -640,6 +642,12 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
     "teams/<slug:slug>/track/": person_post(
         fixed(f"{TEAM}track/"),
         lambda w, u: {"track": ""},
+        other=404,
+        owner=f"{TEAM}members/",
+    ),
+    "teams/<slug:slug>/cadence/": person_post(
+        fixed(f"{TEAM}cadence/"),
+        lambda w, u: {"checkin_weeks": "6"},
         other=404,
         owner=f"{TEAM}members/",
     ),

@@ -1,14 +1,20 @@
 """Check-ins (issue 20): three steps, the reviewer's blindness to the self-rating, the
 frozen snapshot, history, and who may see a check-in."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from careers.models import Competency
-from checkins.models import CheckIn, State
+from checkins.models import CheckIn, Evidence, State
+from skills.models import Skill
 from tests.factories import (
+    CheckInFactory,
     CompetencyFactory,
+    EvidenceFactory,
     LevelFactory,
     MembershipFactory,
     RequirementFactory,
@@ -242,12 +248,23 @@ def test_pages_run_a_constant_number_of_queries(
     owner, owner_client, setup, django_assert_max_num_queries
 ):
     checkin = start(owner_client, setup)
+    EvidenceFactory(user=owner).skills.add(Skill.objects.get(slug="python"))
+    with django_assert_max_num_queries(16) as few:
+        assert owner_client.get(f"/checkins/{checkin.pk}/").status_code == 200
+    with django_assert_max_num_queries(12) as api:
+        assert owner_client.get(f"/api/v1/checkins/{checkin.pk}").status_code == 200
     for n in range(20):
         skill = SkillFactory(slug=f"extra-{n}")
         RequirementFactory(level=setup["level"], skill=skill)
-        CompetencyFactory(level=setup["level"])
-    with django_assert_max_num_queries(16):
-        assert owner_client.get(f"/checkins/{checkin.pk}/").status_code == 200
+        criterion = CompetencyFactory(level=setup["level"])
+        entry = EvidenceFactory(user=owner)
+        entry.skills.add(skill)
+        entry.competencies.add(criterion)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = owner_client.get(f"/checkins/{checkin.pk}/")
+    assert page.content.decode().count("1 piece of evidence") == 41
+    with django_assert_max_num_queries(len(api.captured_queries)):
+        assert owner_client.get(f"/api/v1/checkins/{checkin.pk}").status_code == 200
     for _ in range(10):
         CheckIn.objects.create(person=owner, level=setup["level"], level_key="x/y")
     with django_assert_max_num_queries(8):
@@ -332,3 +349,123 @@ def test_withdrawing_consent_hides_the_check_in_at_once(owner, owner_client, set
     owner.team_memberships.update(share_checkins=False)
     assert manager.get(f"/checkins/{checkin.pk}/").status_code == 404
     assert f"/checkins/{checkin.pk}/" not in manager.get("/checkins/").content.decode()
+
+
+# Evidence in a check-in ----------------------------------------------------------------------
+
+EVIDENCE = "Evidence-q8: wrote the parser in Python"
+EVIDENCE_LINK = "https://example.com/evidence-q8"
+CRITERION_EVIDENCE = "Evidence-q8: explained the storage trade-offs"
+OLD_EVIDENCE = "Evidence-q8: before the previous check-in"
+UNTAGGED = "Evidence-q8: tagged with nothing"
+
+
+def feeds(owner, setup) -> None:
+    """The owner's evidence: two entries that feed the check-in, one from before their
+    previous check-in (which closed 30 days ago) and one tagged with nothing."""
+    today = timezone.localdate()
+    CheckInFactory(
+        person=owner,
+        level=setup["level"],
+        state="closed",
+        closed_at=timezone.now() - timedelta(days=30),
+    )
+    python = Skill.objects.get(slug="python")
+    EvidenceFactory(
+        user=owner, text=EVIDENCE, link=EVIDENCE_LINK, date=today - timedelta(days=5)
+    ).skills.add(python)
+    EvidenceFactory(
+        user=owner, text=CRITERION_EVIDENCE, date=today - timedelta(days=29)
+    ).competencies.add(setup["criterion"])
+    EvidenceFactory(user=owner, text=OLD_EVIDENCE, date=today - timedelta(days=31)).skills.add(
+        python
+    )
+    EvidenceFactory(user=owner, text=UNTAGGED, date=today)
+
+
+def everything(client: Client, checkin: CheckIn) -> str:
+    """Every page and endpoint where a check-in could show, as this client sees them."""
+    return "\n".join(
+        client.get(url).content.decode()
+        for url in (
+            f"/checkins/{checkin.pk}/",
+            "/checkins/",
+            f"/api/v1/checkins/{checkin.pk}",
+            "/teams/crew/",
+            "/api/v1/teams/crew/members/",
+        )
+    )
+
+
+def test_evidence_reaches_the_reviewer_after_their_ratings_and_nobody_else(
+    owner, owner_client, setup
+):
+    feeds(owner, setup)
+    boss, mate, outsider = (UserFactory(username=name) for name in ("boss", "mate", "outsider"))
+    MembershipFactory(team=setup["team"], user=boss, role="manager")
+    MembershipFactory(team=setup["team"], user=mate, share_checkins=True)
+    owner.team_memberships.update(share_checkins=True)
+    others = {"manager": boss, "member who shares": mate, "outsider": outsider}
+    fed = (EVIDENCE, EVIDENCE_LINK, CRITERION_EVIDENCE)
+
+    def nobody_else_sees_it(checkin: CheckIn) -> None:
+        for role, user in others.items():
+            body = everything(client_for(user), checkin)
+            for text in (*fed, OLD_EVIDENCE, UNTAGGED):
+                assert text not in body, f"the {role} sees {text!r} ({checkin.state})"
+
+    # Step 1: the person sees what feeds it, and only that.
+    checkin = start(owner_client, setup)
+    page = owner_client.get(f"/checkins/{checkin.pk}/").content.decode()
+    assert all(text in page for text in fed)
+    assert OLD_EVIDENCE not in page and UNTAGGED not in page
+    api = owner_client.get(f"/api/v1/checkins/{checkin.pk}").json()
+    by_key = {row["key"]: row["evidence"] for row in api["expectations"]}
+    assert [e["text"] for e in by_key["skill:python"]] == [EVIDENCE]
+    assert by_key["skill:python"][0]["link"] == EVIDENCE_LINK
+    assert by_key["skill:python"][0]["kind"] == "win"
+    assert [e["text"] for e in by_key[f"competency:{setup['criterion'].pk}"]] == [
+        CRITERION_EVIDENCE
+    ]
+    nobody_else_sees_it(checkin)
+
+    # Step 2: the reviewer rates without it, even when a review is sent back.
+    owner_client.post(f"/checkins/{checkin.pk}/self/", self_form(setup))
+    owner_client.post(f"/checkins/{checkin.pk}/reviewer/", {"reviewer": setup["peer"].pk})
+    peer = client_for(setup["peer"])
+    body = everything(peer, checkin)
+    refused = peer.post(f"/checkins/{checkin.pk}/review/", {"value-skill:python": "3"})
+    assert refused.status_code == 422
+    body += refused.content.decode()
+    assert not any(text in body for text in fed)
+    api = peer.get(f"/api/v1/checkins/{checkin.pk}").json()
+    assert all(row["evidence"] is None for row in api["expectations"])
+    nobody_else_sees_it(checkin)
+
+    # Step 3: once their ratings are in, the reviewer sees it beside each expectation.
+    close_form = {
+        "value-skill:python": "3",
+        f"value-group:{setup['group'].pk}": "met",
+        f"value-competency:{setup['criterion'].pk}": "met",
+    }
+    peer.post(f"/checkins/{checkin.pk}/review/", close_form)
+    for client in (peer, owner_client):
+        page = client.get(f"/checkins/{checkin.pk}/").content.decode()
+        assert all(text in page for text in fed) and OLD_EVIDENCE not in page
+        api = client.get(f"/api/v1/checkins/{checkin.pk}").json()
+        assert [e["text"] for e in api["expectations"][0]["evidence"]] == [EVIDENCE]
+    nobody_else_sees_it(checkin)
+
+    # Closed: frozen with the rest, whatever happens to the log afterwards.
+    assert peer.post(f"/checkins/{checkin.pk}/close/", close_form).status_code == 302
+    checkin.refresh_from_db()
+    assert [e["text"] for e in checkin.snapshot["expectations"][0]["evidence"]] == [EVIDENCE]
+    Evidence.objects.filter(text=EVIDENCE).update(text="Rewritten later")
+    for client in (peer, owner_client):
+        page = client.get(f"/checkins/{checkin.pk}/").content.decode()
+        assert all(text in page for text in fed) and "Rewritten later" not in page
+        api = client.get(f"/api/v1/checkins/{checkin.pk}").json()
+        assert [e["text"] for e in api["expectations"][0]["evidence"]] == [EVIDENCE]
+    nobody_else_sees_it(checkin)
+    assert boss.pk != checkin.reviewer_id
+    assert client_for(boss).get(f"/checkins/{checkin.pk}/").status_code == 200  # the result

@@ -17,6 +17,7 @@ from accounts.models import Profile
 from teams import actions
 from teams.models import Invitation, Membership, Role, Team
 from tests.factories import (
+    CheckInFactory,
     LevelFactory,
     MembershipFactory,
     ProgressFactory,
@@ -348,18 +349,169 @@ def test_a_member_who_shares_a_kind_sees_that_kind_of_the_others_who_share_it(wo
     assert api_progress.status_code == 404
 
 
+# Check-ins due ----------------------------------------------------------------------------
+
+
+def closed_checkin(person, weeks_ago: int, level) -> None:
+    CheckInFactory(
+        person=person,
+        level=level,
+        state="closed",
+        closed_at=timezone.now() - timedelta(weeks=weeks_ago),
+    )
+
+
+def due_row(html: str, who: str) -> str:
+    return re.search(rf'<tr id="checkins-{who}">.*?</tr>', html, re.S).group(0)
+
+
+def test_a_manager_sees_check_ins_due_of_members_who_share_them_only(world):
+    Membership.objects.filter(user=world.sharer).update(share_checkins=True)
+    closed_checkin(world.sharer, 14, world.junior)  # 12-week cadence: overdue by two weeks
+    CheckInFactory(person=world.sharer, level=world.senior)  # one under way
+    closed_checkin(world.quiet, 30, world.junior)  # not shared: never shown to others
+    last = timezone.localdate() - timedelta(weeks=14)
+    url = f"/teams/{world.team.slug}/"
+
+    page = signed_in(world.admin).get(url)
+    html = page.content.decode()
+    sharer = due_row(html, "sharer")
+    assert f'datetime="{last:%Y-%m-%d}"' in sharer
+    assert f'datetime="{last + timedelta(weeks=12):%Y-%m-%d}"' in sharer
+    assert "Overdue" in sharer and "A check-in is under way." in sharer
+    quiet = due_row(html, "quiet")
+    assert "Does not share check-ins with the team." in quiet and "datetime" not in quiet
+    quiet_date = timezone.localdate() - timedelta(weeks=30)
+    assert f"{quiet_date:%Y-%m-%d}" not in html
+    assert "1 member is due for a check-in." in html
+    assert "The team has a check-in every 12 weeks." in html
+    # The admin shares nothing and has had none: their own line says one is due.
+    assert "You have no closed check-in yet: one is due." in html
+    assert "Does not share check-ins with the team." in due_row(html, "boss")
+
+    # Members, whether they share check-ins or not, see only their own.
+    for person in (world.quiet, world.sharer):
+        page = signed_in(person).get(url)
+        html = page.content.decode()
+        assert "due_rows" not in page.context and 'id="team-checkins"' not in html
+        assert "Check-ins due" not in html
+    html = signed_in(world.quiet).get(url).content.decode()
+    assert f"{quiet_date + timedelta(weeks=12):%Y-%m-%d}" not in html  # a date, in words:
+    assert "it is overdue" in html
+    assert f"{last:%Y-%m-%d}" not in html
+
+
+def test_the_cadence_decides_what_is_due_and_only_admins_change_it(world):
+    Membership.objects.filter(user=world.sharer).update(share_checkins=True)
+    closed_checkin(world.sharer, 11, world.junior)
+    boss = signed_in(world.admin)
+    url = f"/teams/{world.team.slug}/"
+    assert "Due soon" in due_row(boss.get(url).content.decode(), "sharer")
+
+    # A field error re-renders the members page with the form; nothing is saved.
+    for bad in ("0", "105", "soon", ""):
+        response = boss.post(f"/teams/{world.team.slug}/cadence/", {"checkin_weeks": bad})
+        assert response.status_code == 200, bad
+        assert response.context["cadence_form"].errors["checkin_weeks"], bad
+        assert "Please correct the error below." in response.content.decode()
+    world.team.refresh_from_db()
+    assert world.team.checkin_weeks == 12
+
+    response = boss.post(f"/teams/{world.team.slug}/cadence/", {"checkin_weeks": "26"})
+    assert response["Location"] == f"/teams/{world.team.slug}/members/"
+    world.team.refresh_from_db()
+    assert world.team.checkin_weeks == 26
+    html = boss.get(url).content.decode()
+    assert "Not due yet" in due_row(html, "sharer") and "every 26 weeks" in html
+    boss.post(f"/teams/{world.team.slug}/cadence/", {"checkin_weeks": "4"})
+    assert "Overdue" in due_row(boss.get(url).content.decode(), "sharer")
+
+    # A member (or a manager who is not an admin) may not.
+    Membership.objects.filter(user=world.quiet).update(role=Role.MANAGER)
+    for person in (world.sharer, world.quiet):
+        response = signed_in(person).post(
+            f"/teams/{world.team.slug}/cadence/", {"checkin_weeks": "1"}
+        )
+        assert response.status_code == 403
+    response = signed_in(world.outsider).post(
+        f"/teams/{world.team.slug}/cadence/", {"checkin_weeks": "1"}
+    )
+    assert response.status_code == 404
+    world.team.refresh_from_db()
+    assert world.team.checkin_weeks == 4
+
+
+# Consent: per member, per team, per kind ---------------------------------------------------
+
+
+def test_sharing_is_per_member_per_team_and_per_kind(world):
+    """The sharer shares readiness with Platform only. Another team's manager, a member
+    who shares other kinds, and a member who shares check-ins see nothing of it; a
+    manager sees check-ins (and goals) only of members who share them, and members never
+    see each other's check-ins or goals, whatever they share themselves."""
+    other_team = actions.create_team(world.outsider, "Other")
+    MembershipFactory(team=other_team, user=world.sharer)  # shares nothing there
+    Membership.objects.filter(team=world.team, user=world.sharer).update(
+        share_progress=False, share_checkins=True, share_goals=True
+    )
+    mine = Membership.objects.get(team=world.team, user=world.sharer)
+    boss = Membership.objects.get(team=world.team, user=world.admin)
+    quiet = Membership.objects.get(team=world.team, user=world.quiet)
+    there = Membership.objects.get(team=other_team, user=world.sharer)
+    other_boss = Membership.objects.get(team=other_team, user=world.outsider)
+
+    assert boss.may_see("readiness", mine) and boss.may_see("checkins", mine)
+    assert boss.may_see("goals", mine) and not boss.may_see("progress", mine)
+    assert not other_boss.may_see("readiness", there)  # not shared with that team
+    assert not other_boss.may_see("readiness", mine)  # another team's membership
+    for kind in ("readiness", "progress", "checkins", "goals"):
+        assert not quiet.may_see(kind, mine), kind  # shares nothing
+        assert mine.may_see(kind, mine), kind  # always my own
+    # A member sharing the same kind sees readiness and progress (give to get), never
+    # check-ins or goals.
+    actions.set_sharing(quiet, readiness=True, progress=True, checkins=True, goals=True)
+    assert quiet.may_see("readiness", mine) and not quiet.may_see("progress", mine)
+    assert not quiet.may_see("checkins", mine) and not quiet.may_see("goals", mine)
+    seen = Membership.objects.seen_by(quiet, "readiness")
+    assert set(seen.values_list("user__username", flat=True)) == {"quiet", "sharer"}
+    seen = Membership.objects.seen_by(quiet, "checkins")
+    assert set(seen.values_list("user__username", flat=True)) == {"quiet"}
+    seen = Membership.objects.seen_by(other_boss, "readiness")
+    assert set(seen.values_list("user__username", flat=True)) == {"outsider"}
+
+    # The same through the pages and the API.
+    page = signed_in(world.outsider).get(f"/teams/{other_team.slug}/")
+    assert page.context["readiness_rows"] == []
+    api = signed_in(world.outsider).get(f"/api/v1/teams/{other_team.slug}/members/").json()
+    assert {i["handle"]: i["readiness"] for i in api["items"]}["sharer"] is None
+    page = signed_in(world.quiet).get(f"/teams/{world.team.slug}/")
+    assert "due_rows" not in page.context
+    assert [h for h, _r in page.context["readiness_rows"]] == ["quiet", "sharer"]
+    page = signed_in(world.admin).get(f"/teams/{world.team.slug}/")
+    assert [h for h, _cells in page.context["matrix"]] == ["quiet"]  # not the sharer's
+    assert [h for h, d in page.context["due_rows"] if d] == ["quiet", "sharer"]
+
+
 @pytest.mark.parametrize("count", [2, 200])
 def test_team_pages_query_counts_do_not_grow(world, count, django_assert_max_num_queries):
     for i in range(count):
         person = UserFactory(username=f"crowd{count}-{i}")
-        MembershipFactory(team=world.team, user=person, share_readiness=True, share_progress=True)
+        MembershipFactory(
+            team=world.team,
+            user=person,
+            share_readiness=True,
+            share_progress=True,
+            share_checkins=True,
+        )
         Profile.objects.filter(user=person).update(current_level=world.junior)
+        closed_checkin(person, i % 20, world.junior)
+        CheckInFactory(person=person, level=world.senior)
         for skill in world.skills:
             ProgressFactory(user=person, skill=skill, proficiency=3)
     boss = signed_in(world.admin)
     slug = world.team.slug
     for url, most in (
-        (f"/teams/{slug}/", 15),
+        (f"/teams/{slug}/", 13),
         (f"/teams/{slug}/members/", 9),
         (f"/teams/{slug}/sharing/", 7),
         ("/teams/", 7),
@@ -368,7 +520,9 @@ def test_team_pages_query_counts_do_not_grow(world, count, django_assert_max_num
         with django_assert_max_num_queries(most):
             response = boss.get(url)
         assert response.status_code == 200, url
-    assert len(boss.get(f"/teams/{slug}/").context["readiness_rows"]) == count + 1
+    page = boss.get(f"/teams/{slug}/")
+    assert len(page.context["readiness_rows"]) == count + 1
+    assert sum(1 for _h, d in page.context["due_rows"] if d) == count
 
 
 # The API ---------------------------------------------------------------------------------------

@@ -3,9 +3,10 @@ member who shares, a manager and an admin, over every team page and endpoint.
 
 Each person's data carries marker strings: a note and an evidence link on a skill
 (never shown to anyone else, consent or not), a skill only they track (their progress
-as the API lists it), a level only they are at (their readiness), and the rows of the
-manager's tables. A marker reaches another person only when the owner of the data shares
-that kind with the team and that person manages the team or shares the same kind.
+as the API lists it), a level only they are at (their readiness), the date of their
+last closed check-in, and the rows of the manager's tables. A marker reaches another
+person only when the owner of the data shares that kind with the team and that person
+manages the team or, for readiness and progress, shares the same kind.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Profile
 from teams import actions
 from teams.models import Invitation, Membership
 from tests.factories import (
+    CheckInFactory,
     InvitationFactory,
     LevelFactory,
     MembershipFactory,
@@ -67,6 +71,15 @@ def progress_markers(role: str) -> tuple[str, ...]:
     return (f'id="matrix-{role}"', private_skill(role))
 
 
+def last_checkin(role: str) -> date:
+    """The day each person's last check-in closed: a date nobody else's page shows."""
+    return timezone.localdate() - timedelta(weeks=20 + ROLES.index(role))
+
+
+def checkin_markers(role: str) -> tuple[str, ...]:
+    return (f'datetime="{last_checkin(role):%Y-%m-%d}"',)
+
+
 def never_markers(role: str) -> tuple[str, ...]:
     return (note(role), evidence(role))
 
@@ -111,6 +124,12 @@ def crew(django_db_setup, django_db_blocker) -> Iterator[Crew]:
                 skill=SkillFactory(slug=private_skill(role), name=f"Private {role}"),
                 notes=note(role),
             )
+            CheckInFactory(
+                person=users[role],
+                level=shared_level,
+                state="closed",
+                closed_at=timezone.now() - timedelta(weeks=20 + ROLES.index(role)),
+            )
         for role, shares in SHARES.items():
             actions.set_sharing(Membership.objects.get(team=team, user=users[role]), **shares)
         invitation = InvitationFactory(team=team, invited_by=users["admin"], token="crew-token")
@@ -119,10 +138,10 @@ def crew(django_db_setup, django_db_blocker) -> Iterator[Crew]:
 
 
 def sees(viewer: str, owner: str, kind: str) -> bool:
-    """Whether `viewer` may see `owner`'s data of `kind` (readiness or progress): the
-    owner shares it, and the viewer manages the team or shares that kind too."""
-    gets = viewer in ("admin", "manager") or SHARES.get(viewer, {}).get(kind, False)
-    return gets and SHARES[owner].get(kind, False)
+    """Whether `viewer` may see `owner`'s data of `kind`: the owner shares it, and the
+    viewer manages the team or, for readiness and progress, shares that kind too."""
+    gives = kind in ("readiness", "progress") and SHARES.get(viewer, {}).get(kind, False)
+    return (viewer in ("admin", "manager") or gives) and SHARES[owner].get(kind, False)
 
 
 def responses(client: Client, viewer: str) -> dict[str, str]:
@@ -141,6 +160,8 @@ def responses(client: Client, viewer: str) -> dict[str, str]:
     # Forms sent back with errors re-render the page: the same rules apply.
     bad_invite = client.post(f"/teams/{SLUG}/members/", {"email": "nope", "role": "x"})
     bodies["POST members (invalid)"] = bad_invite.content.decode()
+    bad_cadence = client.post(f"/teams/{SLUG}/cadence/", {"checkin_weeks": "0"})
+    bodies["POST cadence (invalid)"] = bad_cadence.content.decode()
     bad_team = client.post("/teams/", {"name": " "})
     bodies["POST /teams/ (invalid)"] = bad_team.content.decode()
     put = client.put(
@@ -165,6 +186,7 @@ def test_each_role_sees_only_what_is_shared_with_it(crew, db, viewer):
         for kind, markers in (
             ("readiness", readiness_markers(owner)),
             ("progress", progress_markers(owner)),
+            ("checkins", checkin_markers(owner)),
         ):
             for marker in markers:
                 shown = marker in everything
@@ -187,6 +209,7 @@ def test_an_outsider_gets_404_everywhere_in_the_team(crew, db):
     for url in (
         f"/teams/{SLUG}/leave/",
         f"/teams/{SLUG}/track/",
+        f"/teams/{SLUG}/cadence/",
         f"/teams/{SLUG}/members/quiet/role/",
         f"/teams/{SLUG}/members/quiet/remove/",
         f"/teams/{SLUG}/invitations/{crew.invitation.pk}/revoke/",

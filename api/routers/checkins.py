@@ -9,6 +9,7 @@ until they have submitted their own. Ratings use the framework's own scale: a
 proficiency 0 to 4 for a skill, "met" or "not_yet" for a group or a criterion.
 """
 
+from datetime import date as date_type
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -21,10 +22,11 @@ from ninja.errors import HttpError
 from pydantic import AfterValidator, ConfigDict
 
 from api.auth import PERSONAL
+from api.errors import refused_as
 from api.schemas import responses
 from careers.models import Level
 from checkins import actions
-from checkins.models import CheckIn, State
+from checkins.models import PARTY, PERSON, REVIEWER, CheckIn, EvidenceKind, State
 from checkins.read import checkin_data
 
 mine = Router(tags=["check-ins"], auth=PERSONAL)
@@ -81,6 +83,13 @@ class CloseIn(Schema):
     agreed: list[AgreedIn] = Field(..., max_length=1000)
 
 
+class EvidenceOut(Schema):
+    date: date_type
+    kind: Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]
+    text: str
+    link: str = Field(description="Empty when the entry has no link.")
+
+
 class ExpectationOut(Schema):
     key: str = Field(description="`skill:<slug>`, `group:<id>` or `competency:<id>`.")
     kind: Literal["skill", "group", "competency"]
@@ -92,6 +101,10 @@ class ExpectationOut(Schema):
     review_note: str | None
     agreed: Value | None = Field(description="Once closed.")
     met: bool | None = Field(description="Whether the agreed result meets it, once closed.")
+    evidence: list[EvidenceOut] | None = Field(
+        description="The person's evidence tagged with it since their previous check-in; "
+        "null when not mine to see (as the self-rating)."
+    )
 
 
 class CheckInOut(Schema):
@@ -112,18 +125,16 @@ class CheckInOut(Schema):
     )
 
 
-def visible(request: HttpRequest, pk: int) -> CheckIn:
-    return get_object_or_404(
+def checkin_for(request: HttpRequest, pk: int, role: str | None = None) -> CheckIn:
+    """A check-in I may see (and, when `role` is given, am its person, its reviewer or
+    either: checkins.models.PARTY), or the 404 of a missing one."""
+    checkin = get_object_or_404(
         CheckIn.objects.visible_to(request.auth).select_related(
             "person__profile", "reviewer__profile", "level__track"
         ),
         pk=pk,
     )
-
-
-def my_checkin(request: HttpRequest, pk: int) -> CheckIn:
-    checkin = visible(request, pk)
-    if checkin.person_id != request.auth.pk:
+    if role is not None and not checkin.has_party(request.auth, role):
         raise HttpError(404, "Not Found")
     return checkin
 
@@ -154,7 +165,7 @@ def start_checkin(request: HttpRequest, payload: StartIn):
         slug=slug,
     )
     checkin = actions.start(request.auth, level)
-    return Status(201, answer(request, visible(request, checkin.pk)))
+    return Status(201, answer(request, checkin_for(request, checkin.pk)))
 
 
 @mine.put(
@@ -165,11 +176,9 @@ def start_checkin(request: HttpRequest, payload: StartIn):
 )
 @decorate_view(never_cache)
 def put_self(request: HttpRequest, payload: RatingsIn, pk: int = Path(...)):
-    checkin = my_checkin(request, pk)
-    try:
+    checkin = checkin_for(request, pk, PERSON)
+    with refused_as(422, actions.CheckInError):
         actions.save_self(checkin, ratings(payload.ratings), payload.notes)
-    except actions.CheckInError as error:
-        raise HttpError(422, str(error)) from error
     return answer(request, checkin)
 
 
@@ -180,16 +189,14 @@ def put_self(request: HttpRequest, payload: RatingsIn, pk: int = Path(...)):
 )
 @decorate_view(never_cache)
 def choose_reviewer(request: HttpRequest, payload: ReviewerIn, pk: int = Path(...)):
-    checkin = my_checkin(request, pk)
+    checkin = checkin_for(request, pk, PERSON)
     reviewer = (
         actions.reviewer_candidates(request.auth).filter(profile__handle=payload.handle).first()
     )
     if reviewer is None:
         raise HttpError(422, "Choose someone who is in one of your teams.")
-    try:
+    with refused_as(422, actions.CheckInError):
         actions.request_review(checkin, reviewer, url_of(request))
-    except actions.CheckInError as error:
-        raise HttpError(422, str(error)) from error
     return answer(request, checkin)
 
 
@@ -200,13 +207,9 @@ def choose_reviewer(request: HttpRequest, payload: ReviewerIn, pk: int = Path(..
 )
 @decorate_view(never_cache)
 def put_review(request: HttpRequest, payload: RatingsIn, pk: int = Path(...)):
-    checkin = visible(request, pk)
-    if checkin.reviewer_id != request.auth.pk:
-        raise HttpError(404, "Not Found")
-    try:
+    checkin = checkin_for(request, pk, REVIEWER)
+    with refused_as(422, actions.CheckInError):
         actions.submit_review(checkin, ratings(payload.ratings), payload.notes)
-    except actions.CheckInError as error:
-        raise HttpError(422, str(error)) from error
     return answer(request, checkin)
 
 
@@ -217,13 +220,9 @@ def put_review(request: HttpRequest, payload: RatingsIn, pk: int = Path(...)):
 )
 @decorate_view(never_cache)
 def close_checkin(request: HttpRequest, payload: CloseIn, pk: int = Path(...)):
-    checkin = visible(request, pk)
-    if request.auth.pk not in (checkin.person_id, checkin.reviewer_id):
-        raise HttpError(404, "Not Found")
-    try:
+    checkin = checkin_for(request, pk, PARTY)
+    with refused_as(422, actions.CheckInError):
         actions.close(checkin, {row.key: row.value for row in payload.agreed}, url_of(request))
-    except actions.CheckInError as error:
-        raise HttpError(422, str(error)) from error
     return answer(request, checkin)
 
 
@@ -234,7 +233,7 @@ def close_checkin(request: HttpRequest, payload: CloseIn, pk: int = Path(...)):
 )
 @decorate_view(never_cache)
 def get_checkin(request: HttpRequest, pk: int = Path(...)):
-    return answer(request, visible(request, pk))
+    return answer(request, checkin_for(request, pk))
 
 
 __all__ = ["mine", "router"]

@@ -4,7 +4,7 @@ session only.
 Everything goes through the teams app's own actions (teams/actions.py) and read model
 (teams/overview.py), as the team pages do. A team is found only among the caller's own
 teams: anyone else gets the same 404 as for a missing team. Shared data is shown to the
-team's managers and admins, and to members who share the same kind themselves; notes
+team's managers and admins, and (readiness and progress) to members who share them too; notes
 on skills and evidence links are never shown.
 """
 
@@ -14,16 +14,15 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from ninja import Field, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
-from ninja.errors import HttpError
 from pydantic import ConfigDict, field_validator
 
 from api.auth import PERSONAL
+from api.errors import refused_as
 from api.pagination import DEFAULT_LIMIT, Pagination
 from api.schemas import responses
 from teams import actions
@@ -131,10 +130,15 @@ class MemberProgressOut(Schema):
     updated_at: datetime
 
 
-def membership_of(request: HttpRequest, slug: str) -> Membership:
-    return get_object_or_404(
+def membership_of(request: HttpRequest, slug: str, *, admin: bool = False) -> Membership:
+    """My membership of the team `slug`, or the 404 of a missing team; with `admin`, a
+    member who is not its admin gets a 403."""
+    me = get_object_or_404(
         Membership.objects.for_user(request.auth).select_related("team__track"), team__slug=slug
     )
+    if admin and not me.is_admin:
+        raise PermissionDenied
+    return me
 
 
 def team_out(request: HttpRequest, membership: Membership) -> dict:
@@ -166,10 +170,8 @@ def level_out(readiness: LevelReadiness | None) -> dict | None:
 )
 @decorate_view(never_cache)
 def create_team(request: HttpRequest, payload: TeamIn):
-    try:
+    with refused_as(422, actions.TeamError):
         team = actions.create_team(request.auth, payload.name)
-    except actions.TeamError as error:
-        raise HttpError(422, str(error)) from error
     return team_out(
         request, Membership.objects.select_related("team").get(team=team, user=request.auth)
     )
@@ -182,9 +184,7 @@ def create_team(request: HttpRequest, payload: TeamIn):
 )
 @decorate_view(never_cache)
 def invite(request: HttpRequest, payload: InvitationIn, slug: str = Path(...)):
-    me = membership_of(request, slug)
-    if not me.is_admin:
-        raise PermissionDenied
+    me = membership_of(request, slug, admin=True)
     invitation = actions.invite(
         me.team,
         request.auth,
@@ -207,10 +207,8 @@ def invite(request: HttpRequest, payload: InvitationIn, slug: str = Path(...)):
 )
 @decorate_view(never_cache)
 def accept_invitation(request: HttpRequest, token: str = Path(...)):
-    try:
+    with refused_as(404, actions.TeamError):
         membership = actions.accept(token, request.auth)
-    except actions.TeamError as error:
-        raise HttpError(404, str(error)) from error
     return team_out(request, membership)
 
 
@@ -238,11 +236,7 @@ def list_members(request: HttpRequest, slug: str = Path(...), page: Query[Pagina
     offset = page.offset if page else 0
     everyone = members_of(me.team)
     rows = list(everyone[offset : offset + limit])
-    visible = [
-        m
-        for m in rows
-        if m.user_id == me.user_id or (m.share_readiness and me.may_see("readiness"))
-    ]
+    visible = [m for m in rows if me.may_see("readiness", m)]
     readiness = readiness_of(visible)
     items = []
     for member in rows:
@@ -272,11 +266,8 @@ def list_members(request: HttpRequest, slug: str = Path(...), page: Query[Pagina
 @decorate_view(never_cache)
 def member_progress(request: HttpRequest, slug: str = Path(...), handle: str = Path(...)):
     me = membership_of(request, slug)
-    seen = Q(user=request.auth)
-    if me.may_see("progress"):
-        seen |= Q(share_progress=True)
     member = get_object_or_404(
-        Membership.objects.filter(seen, team=me.team), user__profile__handle=handle
+        Membership.objects.seen_by(me, "progress"), user__profile__handle=handle
     )
     progress = (
         SkillProgress.objects.filter(user_id=member.user_id)
