@@ -7,9 +7,11 @@ kept in their session when they sign in or change it, so no request pays a query
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts.models import profile_of
+from accounts.models import Profile, profile_of
 
 SESSION_KEY = "profile_language"
 Middleware = Callable[[HttpRequest], HttpResponse]
@@ -52,6 +54,16 @@ def profile_language(get_response: Middleware) -> Middleware:
         return get_response(request)
 
     return middleware
+
+
+@contextmanager
+def speaking_to(user: AbstractBaseUser | None) -> Iterator[None]:
+    """Write to `user` (mail) in their profile's language; without one, in the language
+    of the request that sends it."""
+    profile = Profile.objects.filter(user=user).only("language").first() if user else None
+    language = profile.language if profile and known(profile.language) else None
+    with translation.override(language or translation.get_language()):
+        yield
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_profile_language")

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.language import speaking_to
 from checkins.evidence import evidence_for
 from checkins.expectations import Expectation, clean_value, expectations_of, is_met, label_of
 from checkins.models import CheckIn, State
@@ -132,20 +133,21 @@ def request_review(checkin: CheckIn, reviewer: AbstractBaseUser, url_of: UrlOf) 
     checkin.state = State.REVIEW
     checkin.save(update_fields=["reviewer", "state"])
     if reviewer.email:
-        send_mail(
-            _("%(person)s asks you to review a check-in") % {"person": name_of(checkin.person)},
-            _(
-                "%(person)s has rated themselves against %(level)s and asks you for your own "
-                "rating. You will see theirs once you have submitted yours.\n\n%(url)s\n"
+        with speaking_to(reviewer):
+            send_mail(
+                _("%(person)s asks you to review a check-in") % {"person": name_of(checkin.person)},
+                _(
+                    "%(person)s has rated themselves against %(level)s and asks you for your own "
+                    "rating. You will see theirs once you have submitted yours.\n\n%(url)s\n"
+                )
+                % {
+                    "person": name_of(checkin.person),
+                    "level": checkin.level_key,
+                    "url": url_of(checkin),
+                },
+                None,
+                [reviewer.email],
             )
-            % {
-                "person": name_of(checkin.person),
-                "level": checkin.level_key,
-                "url": url_of(checkin),
-            },
-            None,
-            [reviewer.email],
-        )
 
 
 def submit_review(checkin: CheckIn, ratings: Mapping[str, Mapping[str, Any]], notes: str) -> None:
@@ -207,21 +209,23 @@ def close(checkin: CheckIn, agreed: Mapping[str, Any], url_of: UrlOf) -> None:
         checkin.state = State.CLOSED
         checkin.closed_at = now
         checkin.save(update_fields=["agreed", "snapshot", "state", "closed_at"])
-    people = [u.email for u in (checkin.person, checkin.reviewer) if u is not None and u.email]
-    if people:
-        send_mail(
-            _("Check-in closed: %(level)s") % {"level": level.name},
-            _(
-                "The check-in of %(person)s against %(level)s is closed: %(met)d of %(total)d "
-                "expectations met, as agreed.\n\n%(url)s\n"
+    for person in (checkin.person, checkin.reviewer):  # each in their own language
+        if person is None or not person.email:
+            continue
+        with speaking_to(person):
+            send_mail(
+                _("Check-in closed: %(level)s") % {"level": level.name},
+                _(
+                    "The check-in of %(person)s against %(level)s is closed: %(met)d of %(total)d "
+                    "expectations met, as agreed.\n\n%(url)s\n"
+                )
+                % {
+                    "person": name_of(checkin.person),
+                    "level": level.name,
+                    "met": checkin.snapshot["met"],
+                    "total": checkin.snapshot["total"],
+                    "url": url_of(checkin),
+                },
+                None,
+                [person.email],
             )
-            % {
-                "person": name_of(checkin.person),
-                "level": level.name,
-                "met": checkin.snapshot["met"],
-                "total": checkin.snapshot["total"],
-                "url": url_of(checkin),
-            },
-            None,
-            people,
-        )

@@ -10,12 +10,15 @@ import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.language import speaking_to
 from teams.models import SHARING_KINDS, Invitation, Membership, Role, Team
 
 if TYPE_CHECKING:
@@ -76,6 +79,14 @@ def invite(
         team=team, email=email, role=role, token=secrets.token_urlsafe(32), invited_by=by
     )
     inviter = getattr(getattr(by, "profile", None), "name", "") or by.get_username()
+    someone = get_user_model().objects.filter(email__iexact=email).first()
+    with speaking_to(someone):  # their language if they have an account, else the inviter's
+        _mail_invitation(invitation, inviter, url_of(invitation))
+    return invitation
+
+
+def _mail_invitation(invitation: Invitation, inviter: str, url: str) -> None:
+    team, email = invitation.team, invitation.email
     send_mail(
         _("You are invited to join %(team)s on Careerpath") % {"team": team.name},
         _(
@@ -87,13 +98,12 @@ def invite(
             "inviter": inviter,
             "team": team.name,
             "role": invitation.get_role_display(),
-            "expires": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d"),
-            "url": url_of(invitation),
+            "expires": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+            "url": url,
         },
         None,
         [email],
     )
-    return invitation
 
 
 def revoke(invitation: Invitation) -> None:

@@ -129,7 +129,8 @@ def test_three_steps_end_in_a_frozen_snapshot(owner_client, owner, setup):
     checkin.refresh_from_db()
     assert checkin.state == State.CLOSED and checkin.closed_at is not None
     assert (checkin.snapshot["met"], checkin.snapshot["total"]) == (2, 3)
-    assert sorted(mail.outbox[-1].to) == ["owner@example.com", "peer@example.com"]
+    closed = {tuple(m.to) for m in mail.outbox[-2:]}  # one mail each, in their language
+    assert closed == {("owner@example.com",), ("peer@example.com",)}
 
     # Later edits to the framework change nothing in the closed check-in.
     Competency.objects.filter(pk=setup["criterion"].pk).update(criterion="A new wording.")
@@ -469,3 +470,24 @@ def test_evidence_reaches_the_reviewer_after_their_ratings_and_nobody_else(
     nobody_else_sees_it(checkin)
     assert boss.pk != checkin.reviewer_id
     assert client_for(boss).get(f"/checkins/{checkin.pk}/").status_code == 200  # the result
+
+
+def test_each_person_is_mailed_in_their_own_language(owner_client, setup):
+    """The reviewer reads German; the person who asked, English (no profile language)."""
+    from accounts.models import Profile
+
+    Profile.objects.filter(user=setup["peer"]).update(language="de")
+    checkin = to_review(owner_client, setup)
+    [asked] = mail.outbox
+    assert asked.subject.endswith("bittet dich um das Review eines Check-ins")
+    peer = client_for(setup["peer"])
+    ratings = {
+        "value-skill:python": "3",
+        f"value-group:{setup['group'].pk}": "met",
+        f"value-competency:{setup['criterion'].pk}": "met",
+    }
+    peer.post(f"/checkins/{checkin.pk}/review/", {**ratings, "notes": REVIEW_NOTE})
+    peer.post(f"/checkins/{checkin.pk}/close/", ratings)
+    subjects = {m.to[0]: m.subject for m in mail.outbox[1:]}
+    assert subjects["owner@example.com"] == "Check-in closed: Senior"
+    assert subjects["peer@example.com"].startswith("Check-in abgeschlossen")
