@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from checkins.due import checkin_dates, due
 from teams import actions
 from teams.forms import CadenceForm, InviteForm, RoleForm, SharingForm, TeamForm, TrackForm
 from teams.models import SHARING_KINDS, SHARING_LABELS, Invitation, Membership, Team
@@ -87,6 +86,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict = {
         "team": team,
         "me": me,
+        "members": members,  # check-ins due: {% checkins_due %} (checkins.templatetags)
         "shape": team_shape(team),
         "skills": shapes,
         "gaps": [s for s in shapes if s.is_gap],
@@ -112,18 +112,6 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             (handle_of(m), [cells.get((m.user_id, s.skill.pk), 0) for s in shapes])
             for m in progress_seen
         ]
-    # Check-ins due: my own, and, for managers, those of each member who shares them.
-    checkin_sharers = [m for m in members if m.share_checkins and me.may_see("checkins", m)]
-    dates = checkin_dates({me.user_id, *(m.user_id for m in checkin_sharers)})
-    weeks = team.checkin_weeks
-    context["my_due"] = due(dates.get(me.user_id), weeks)
-    if me.sees_shared("checkins"):
-        shown = {m.pk for m in checkin_sharers}
-        context["due_rows"] = [
-            (handle_of(m), due(dates.get(m.user_id), weeks) if m.pk in shown else None)
-            for m in members
-        ]
-        context["due_count"] = sum(1 for _h, d in context["due_rows"] if d and d.is_due)
     return render(request, "teams/detail.html", context)
 
 
