@@ -173,7 +173,7 @@ def test_a_team_from_invitation_to_a_closed_check_in_and_withdrawn_consent(page,
     page.get_by_role("button", name="Agree and close").click()
     expect(page.get_by_text("3 of 3 expectations met")).to_be_visible()
     closed = [m for m in mail.outbox if "Check-in closed" in m.subject]
-    assert sorted(closed[-1].to) == ["ada@example.com", "maya@example.com"]
+    assert sorted(m.to[0] for m in closed[-2:]) == ["ada@example.com", "maya@example.com"]
 
     # The framework changes afterwards; the closed check-in does not.
     Competency.objects.filter(criterion=CRITERION).update(criterion="A new wording.")
