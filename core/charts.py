@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.l10n import short_day
+from core.l10n import percent, short_day
 
 WIDTH = 640
 
@@ -196,7 +196,7 @@ def history_chart(
         name=readiness_name,
         css="",
         points=[(x_of(d), y_percent(pct)) for d, _done, pct in rows],
-        end_label=f"{rows[-1][2]}%",
+        end_label=percent(rows[-1][2]),
     )
     done = Series(
         name=done_name,
@@ -217,7 +217,7 @@ def history_chart(
     x_ticks = [Tick(x_of(d), short_day(d)) for d in date_ticks(start, end)]
     if span == 0:
         x_ticks = [Tick(left, short_day(start))]
-    y_ticks = [Tick(y_percent(p), f"{p}%") for p in range(0, 101, 25)]
+    y_ticks = [Tick(y_percent(p), percent(p)) for p in range(0, 101, 25)]
     y2_ticks = [Tick(y_done(n), str(n)) for n in range(0, done_max + 1, done_step)]
     series = [readiness, done]
     if readiness_name is None:
@@ -254,7 +254,7 @@ def bar_chart(
             )
         )
     height = int(top + len(rows) * row_height + 24)
-    ticks = [Tick(scale(p, 0, 100, left, right), f"{p}%") for p in (0, 25, 50, 75, 100)]
+    ticks = [Tick(scale(p, 0, 100, left, right), percent(p)) for p in (0, 25, 50, 75, 100)]
     return BarChart(width, height, left, right, bar_height, bars, ticks)
 
 

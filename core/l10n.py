@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_skeleton
+from babel.numbers import format_percent
 from django.conf import settings
 from django.db.models import CharField, F, Value
 from django.db.models.expressions import Combinable
@@ -21,6 +22,11 @@ def babel_locale() -> str:
 def short_day(day: date) -> str:
     """Month and day, short, in the locale's order: "Nov 30", "30. Nov.", "30 нояб."."""
     return format_skeleton("MMMd", day, locale=babel_locale())
+
+
+def percent(value: int) -> str:
+    """A whole percentage in the locale's way: "25%", "25 %" (German, French), "25 %"."""
+    return format_percent(value / 100, locale=babel_locale())
 
 
 def localized(path: str) -> Combinable:
