@@ -138,9 +138,20 @@ def mark_done(page, roadmap: Roadmap, slug: str, name: str, *, javascript: bool)
     """Mark the skill done at expert on the roadmap focused on what is missing."""
     page.goto(f"/roadmaps/{roadmap.slug}/?focus=missing")
     if javascript:
+        # The bars toward the target follow each save, without a reload.
+        toward = page.locator("#target-progress .track-counts")
+        met, total = map(int, re.search(r"(\d+) of (\d+) met", toward.inner_text()).groups())
+        section_bar = page.locator(f"#skill-{slug}").locator(
+            "xpath=ancestor::details//*[starts-with(@id, 'section-target-')]"
+        )
+        section_before = section_bar.locator(".track-counts").inner_text()
+        page.evaluate("window.__samePage = true")
         save_row(page, name, "status", "done")
         settled(page)
         save_row(page, name, "proficiency", "4")
+        expect(toward).to_have_text(re.compile(rf": {met + 1} of {total} met$"))
+        expect(section_bar.locator(".track-counts")).not_to_have_text(section_before)
+        assert page.evaluate("window.__samePage") is True
     else:
         page.get_by_role("link", name=re.compile(rf"^Status of {re.escape(name)}: ")).click()
         page.get_by_label(f"Status of {name}", exact=True).select_option("done")
