@@ -32,7 +32,7 @@ from dashboard.plan import Plan, plan_for
 from dashboard.readiness import proficiency_label
 from dashboard.views import my_profile
 from planning.digests import claim, unsubscribe_token, week_start
-from planning.models import DigestSubscription
+from planning.models import DigestQuerySet, DigestSubscription
 from skills.models import Skill
 from tracking.models import ProgressEvent, Status
 
@@ -164,7 +164,7 @@ def message(digest: Digest) -> EmailMultiAlternatives:
     return mail
 
 
-def due(now: datetime.datetime):
+def due(now: datetime.datetime) -> DigestQuerySet:
     """The subscriptions still owed this week's digest, with their people."""
     return DigestSubscription.objects.due(week_start(now)).select_related("user").order_by("pk")
 

@@ -74,13 +74,16 @@ def unsubscribe_url(user) -> str:
 # Opting in ----------------------------------------------------------------------------------
 
 
-def test_the_plan_opts_in_and_out_with_a_form(person, owner_client):
+def test_the_plan_opts_in_and_out_with_a_form(person, owner_client, django_assert_max_num_queries):
     page = owner_client.get(PLAN)
     assert "Email me a weekly digest" in text_of(page)
     assert 'name="weekly_digest"' in page.content.decode()
     assert 'name="weekly_digest" checked' not in page.content.decode()
 
-    response = owner_client.post("/plan/digest/", {"weekly_digest": "on"})
+    # The session, the person, the opt-in written (with its savepoints) and the plan's
+    # cache version: nothing that grows.
+    with django_assert_max_num_queries(9):
+        response = owner_client.post("/plan/digest/", {"weekly_digest": "on"})
     assert response.status_code == 302
     assert response["Location"] == "/plan/#digest-heading"
     assert is_subscribed(person.pk)
@@ -283,7 +286,8 @@ def test_the_link_asks_first_then_unsubscribes_signed_out(person, django_assert_
     assert "Stop the weekly digest?" in text_of(page)
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
     assert is_subscribed(person.pk)  # a GET (a mail scanner's) changes nothing
-    response = visitor.post(unsubscribe_url(person))
+    with django_assert_max_num_queries(2):  # the update, and the plan's cache version
+        response = visitor.post(unsubscribe_url(person))
     assert response.status_code == 200
     assert "You are unsubscribed" in text_of(response)
     assert "no-store" in response["Cache-Control"]
