@@ -16,6 +16,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -253,6 +254,27 @@ def test_a_failure_to_queue_leaves_the_week_unsent(person, monkeypatch):
     with pytest.raises(OSError):
         send_digest(subscription, NOW)
     assert DigestSubscription.objects.get(user=person).last_sent_at is None
+
+
+def test_one_failed_digest_does_not_stop_the_others(person, monkeypatch):
+    subscribe(person)
+    other = UserFactory(email="fine@example.com")
+    subscribe(other)
+    real = EmailMultiAlternatives.send
+
+    def send(self, fail_silently=False):
+        if self.to == ["owner@example.com"]:
+            raise OSError("the task queue is down")
+        return real(self, fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    out = StringIO()
+    with pytest.raises(CommandError, match=re.escape("1 digest(s) failed: owner@example.com")):
+        call_command("send_digests", stdout=out)
+    assert out.getvalue().strip() == "Sent 1 digest(s)."
+    assert [m.to for m in mail.outbox] == [["fine@example.com"]]
+    assert DigestSubscription.objects.get(user=person).last_sent_at is None  # next run
+    assert DigestSubscription.objects.get(user=other).last_sent_at is not None
 
 
 def test_send_digests_needs_the_site_address_only_when_someone_is_owed(person, settings):
