@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from accounts.models import Profile
-from planning.export import goals_part
+from planning.export import digest_part, goals_part
 from salaries.privacy import contributions_export, own_pay_export
 from tracking.export import assessments_part, events_part, progress_part
 
@@ -76,6 +76,7 @@ EXPORT_PARTS: dict[str, Callable[[AbstractBaseUser], Any]] = {
     "events": events_part,
     "assessments": assessments_part,
     "goals": goals_part,
+    "weekly_digest": digest_part,
     "salary_contributions": salary_contributions_part,
     "own_pay": own_pay_export,
 }

@@ -58,6 +58,13 @@ SCHEDULE: tuple[Job, ...] = (
         "Mails the admins the years and currencies of approved salary points that have "
         "no exchange rate; nothing when every rate exists.",
     ),
+    Job(
+        "send-digests",
+        "0 6 * * 1",
+        ("send_digests",),
+        "Mails each person who opted in their weekly digest: last week's changes, their "
+        "plan's next steps and their goals; never twice in one week.",
+    ),
 )
 
 

@@ -257,6 +257,12 @@ MAILERS = {
 # README.md tells operators to set EMAIL_URL, so Django's warning about it is not repeated.
 SILENCED_SYSTEM_CHECKS = [] if env.str("EMAIL_URL", default="") else ["mail.E001"]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Careerpath <careerpath@localhost>")
+# The site's address as people reach it, for links in mail sent without a request (the
+# weekly digest, `send_digests`): e.g. https://careers.example.com. `make run`'s in
+# development; none otherwise (the digest then refuses to send rather than link nowhere).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    config_error(f"SITE_URL={SITE_URL!r} must start with https:// or http://.")
 
 # Background tasks (Django's django.tasks). TASKS_BACKEND=immediate (the default) runs each
 # task in the process that queues it, so `make run` needs nothing but Python;

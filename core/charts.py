@@ -3,7 +3,8 @@
 Pure functions and plain data: no models, no queries. The dashboard's line and bar
 charts and the public profile's weekly columns use a fixed viewBox (640 wide, the width
 site.css expects); the salary range charts (salaries/charts.py) place their marks in
-percent of the width with `scale` and `nice_step`. Templates draw the shapes with the
+percent of the width with `scale` and `nice_step`; the activity heatmap (`heatmap`) is
+a year of days, a square each, in its own viewBox. Templates draw the shapes with the
 `.chart-*` classes, so colours follow the colour scheme; every chart has a text twin in
 its template (a table or a sentence).
 """
@@ -286,3 +287,72 @@ def columns(
             )
         )
     return result
+
+
+# The calendar heatmap: a year of days, weeks as columns, Monday at the top.
+HEAT_CELL = 11  # a day's square
+HEAT_STEP = 14  # from one square to the next (a 3-unit gap)
+HEAT_LEFT = 30  # room for the weekday labels
+HEAT_TOP = 16  # room for the month labels
+HEAT_WEEKDAYS = (0, 2, 4)  # Monday, Wednesday, Friday are labelled, as calendars do
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One day's square: its top-left corner, its level (0..4) and its hover text."""
+
+    x: int
+    y: int
+    level: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    width: int
+    height: int
+    cells: list[HeatCell]
+    months: list[Tick]  # x of each month's first week, its short name
+    weekdays: list[Tick]  # y of the middle of a labelled row, the day's short name
+    cell: int = HEAT_CELL
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+
+def heatmap(days: Sequence[tuple[datetime.date, int, str]]) -> Heatmap | None:
+    """Squares for (day, level, hover text), consecutive days from a Monday: one column
+    per week, one row per weekday. A month is named above the first week whose Monday
+    falls in it, unless the name would crowd the one before it."""
+    if not days:
+        return None
+    start = days[0][0]
+    cells = []
+    for day, level, label in days:
+        offset = (day - start).days
+        x = HEAT_LEFT + (offset // 7) * HEAT_STEP
+        y = HEAT_TOP + (offset % 7) * HEAT_STEP
+        cells.append(HeatCell(x, y, level, label))
+    columns_count = (len(days) + 6) // 7
+    months: list[Tick] = []
+    last_month = None
+    for column in range(columns_count):
+        monday = start + datetime.timedelta(weeks=column)
+        if monday.month == last_month:
+            continue
+        last_month = monday.month
+        x = HEAT_LEFT + column * HEAT_STEP
+        if months and x - months[-1].at < 3 * HEAT_STEP:
+            months.pop()  # a partial first month would crowd the next name: drop it
+        months.append(Tick(x, date_format(monday, "M")))
+    weekdays = [
+        Tick(
+            HEAT_TOP + row * HEAT_STEP + HEAT_CELL / 2,
+            date_format(start + datetime.timedelta(days=row), "D"),
+        )
+        for row in HEAT_WEEKDAYS
+    ]
+    width = HEAT_LEFT + columns_count * HEAT_STEP
+    height = HEAT_TOP + 7 * HEAT_STEP
+    return Heatmap(width, height, cells, months, weekdays)

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Profile
 from careers.models import Level, Track
@@ -23,6 +24,7 @@ from core.pages import render_page
 from core.versions import CONTENT
 from dashboard.plan import Plan, my_goals, plan_for
 from dashboard.views import my_profile
+from planning.digests import is_subscribed, subscribe, unsubscribe, user_id_of
 from planning.forms import GoalForm
 from planning.goals import create_goal, delete_goal
 from skills.models import Skill
@@ -31,6 +33,17 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 UNLOCKS_SHOWN = 3
+
+
+class DigestForm(forms.Form):
+    weekly_digest = forms.BooleanField(
+        label=gettext_lazy("Email me a weekly digest"),
+        required=False,
+        help_text=gettext_lazy(
+            "Each Monday: what changed last week, what is next, how your goals stand. "
+            "Every email has a link to stop it."
+        ),
+    )
 
 
 class PaceForm(forms.ModelForm):
@@ -74,6 +87,7 @@ def plan_context(
         "profile": profile,
         "pace_form": pace_form or PaceForm(instance=profile),
         "goal_form": new_goal or goal_form(user, plan),
+        "digest_form": DigestForm(initial={"weekly_digest": is_subscribed(user.pk)}),
     }
 
 
@@ -134,3 +148,36 @@ def remove_goal(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such goal.")
     messages.success(request, _("The goal is deleted."))
     return redirect(reverse("dashboard:plan") + "#goals-heading")
+
+
+@never_cache
+@login_required
+@require_POST
+def set_digest(request: HttpRequest) -> HttpResponse:
+    """Opt in to the weekly digest, or out (an unticked box sends nothing: out)."""
+    form = DigestForm(request.POST)
+    form.is_valid()  # a checkbox: always valid, absent means no
+    if form.cleaned_data.get("weekly_digest"):
+        subscribe(request.user)
+        messages.success(request, _("You will get the weekly digest, each Monday."))
+    else:
+        unsubscribe(request.user.pk)
+        messages.success(request, _("You will get no weekly digest."))
+    return redirect(reverse("dashboard:plan") + "#digest-heading")
+
+
+@csrf_exempt  # the token is the credential; mail programs POST it with no cookie (RFC 8058)
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe_digest(request: HttpRequest, token: str) -> HttpResponse:
+    """The digest's one-click unsubscribe, signed in or not: GET asks to confirm, POST
+    unsubscribes (the confirm button, or a mail program's List-Unsubscribe-Post). A token
+    we did not sign is a 404, as an unknown page."""
+    user_id = user_id_of(token)
+    if user_id is None:
+        raise Http404("No such link.")
+    if request.method == "POST":
+        unsubscribe(user_id)
+        return render(request, "dashboard/unsubscribe.html", {"done": True})
+    context = {"done": False, "subscribed": is_subscribed(user_id)}
+    return render(request, "dashboard/unsubscribe.html", context)

@@ -37,10 +37,10 @@ from dashboard.readiness import (
     next_steps,
     prerequisite_graph,
     standings,
-    target_of,
 )
 from planning.models import Goal
 from skills.models import Proficiency, Skill
+from tracking.focus import target_of
 from tracking.history import progress_state
 from tracking.models import Status
 

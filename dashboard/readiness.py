@@ -51,7 +51,6 @@ from tracking.models import Rating, Status, completion_percent, levels_with_read
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from accounts.models import Profile
 
 READINESS_METHOD = gettext_lazy(
     "Every expectation counts once. Skills: a requirement is met when your proficiency "
@@ -467,30 +466,6 @@ def dashboard_levels(
     return list(
         levels_with_readiness(levels, user).order_by("track__position", "track__name", "rank")
     )
-
-
-def target_of(profile: Profile) -> Level | None:
-    """The level a person aims at: their target, else the level after their current one
-    in its track, else the first level of their track; None without any of these. At
-    most one query (the profile's levels selected with it)."""
-    if profile.target_level_id:
-        return profile.target_level
-    current = profile.current_level
-    if current is not None:
-        return (
-            Level.objects.select_related("track")
-            .filter(track_id=current.track_id, rank__gt=current.rank)
-            .order_by("rank")
-            .first()
-        )
-    if profile.track_id:
-        return (
-            Level.objects.select_related("track")
-            .filter(track_id=profile.track_id)
-            .order_by("rank")
-            .first()
-        )
-    return None
 
 
 def next_level(

@@ -117,6 +117,7 @@ def index_context(request: HttpRequest) -> dict:
         for level in levels
         if level.track_id != track_id and level.rank == entry_rank[level.track_id]
     ]
+    activity_now = activity(user)
     every_roadmap = roadmap_completion(user)
     roadmaps = started(every_roadmap) or every_roadmap[:1]  # else the first, to begin with
     done_total = sum(r.progress_done for r in roadmaps)
@@ -140,7 +141,8 @@ def index_context(request: HttpRequest) -> dict:
         "history_points": points,
         "history_chart": history_chart,
         "history_level": history_level,
-        "activity": activity(events),
+        "activity": activity_now,
+        "activity_map": charts.heatmap([(d.day, d.level, d.label) for d in activity_now.days]),
         "readiness_method": READINESS_METHOD,
         **pay_context(request.user, profile, current, target),
         "goals": goal_statuses(user, profile.weekly_pace_hours, state, standing=standing),

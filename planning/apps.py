@@ -8,7 +8,9 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         from core.versions import bump_on_change, user_scope
-        from planning.models import Goal
+        from planning.models import DigestSubscription, Goal
 
-        # A person's cached pages (the dashboard's goal card, the plan) follow their goals.
+        # A person's cached pages (the dashboard's goal card, the plan) follow their goals
+        # and their digest opt-in (the plan's switch).
         bump_on_change(lambda goal: user_scope(goal.user_id), Goal)
+        bump_on_change(lambda digest: user_scope(digest.user_id), DigestSubscription)

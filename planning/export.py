@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 
-from planning.models import Goal
+from planning.models import DigestSubscription, Goal
 from skills.models import Skill
 
 
@@ -28,3 +28,15 @@ def goals_part(user: AbstractBaseUser) -> list[dict[str, Any]]:
         }
         for goal in goals
     ]
+
+
+def digest_part(user: AbstractBaseUser) -> dict[str, Any] | None:
+    """The weekly digest's opt-in, or None when the person never chose: one query."""
+    found = DigestSubscription.objects.filter(user=user).first()
+    if found is None:
+        return None
+    return {
+        "subscribed": found.subscribed,
+        "created_at": found.created_at,
+        "last_sent_at": found.last_sent_at,
+    }

@@ -1,7 +1,9 @@
-"""A person's goals: a level (or a set of skills) to reach by a date."""
+"""A person's goals (a level, or a set of skills, to reach by a date) and their opt-in to
+the weekly digest."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -59,3 +61,48 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.level_id or 'skills'} by {self.due}"
+
+
+class DigestQuerySet(models.QuerySet):
+    def subscribed(self) -> DigestQuerySet:
+        return self.filter(subscribed=True)
+
+    def due(self, week_start: datetime.datetime) -> DigestQuerySet:
+        """Subscribed, with an active account and an address, and not yet sent a digest
+        this week (the week that began at `week_start`)."""
+        return (
+            self.subscribed()
+            .filter(user__is_active=True)
+            .exclude(user__email="")
+            .filter(models.Q(last_sent_at__isnull=True) | models.Q(last_sent_at__lt=week_start))
+        )
+
+
+class DigestSubscription(models.Model):
+    """A person's opt-in to the weekly digest (planning/digests.py): what changed last
+    week, what is next, how their goals stand. The row stays when they unsubscribe, so
+    `last_sent_at` still keeps a digest from going out twice in one week."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest"
+    )
+    subscribed = models.BooleanField(_("weekly digest"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+
+    objects = DigestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("digest subscription")
+        verbose_name_plural = _("digest subscriptions")
+        indexes = [
+            # send_digests reads the subscribed people not yet sent this week's digest.
+            models.Index(
+                fields=["last_sent_at"],
+                name="digest_due",
+                condition=models.Q(subscribed=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'subscribed' if self.subscribed else 'unsubscribed'}"

@@ -304,3 +304,10 @@ class GoalFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     level = factory.SubFactory(LevelFactory)
     due = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=180))
+
+
+class DigestSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.DigestSubscription"
+
+    user = factory.SubFactory(UserFactory)

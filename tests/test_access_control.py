@@ -34,7 +34,8 @@ from accounts.models import Profile
 from api.models import ApiToken
 from careers.models import Competency, Level, Track
 from checkins.models import CheckIn, Evidence
-from planning.models import Goal
+from planning.digests import unsubscribe_token
+from planning.models import DigestSubscription, Goal
 from salaries import moderation
 from salaries.models import Contribution, OwnPay
 from skills.models import Roadmap, Skill
@@ -111,6 +112,7 @@ class World:
     evidence: Evidence
     checkin: CheckIn  # the owner's, self-rated, no reviewer yet
     goal: Goal
+    digest: DigestSubscription  # the owner gets the weekly digest
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +192,7 @@ def make_world(owner, other_user) -> World:
         token=token,
         contribution=contribution,
         goal=Goal.objects.create(user=owner, level=level, due=date.today() + timedelta(days=90)),
+        digest=DigestSubscription.objects.create(user=owner),
     )
 
 
@@ -248,6 +251,9 @@ def owner_state(world: World) -> dict:
         ),
         "own_pay": list(OwnPay.objects.filter(user=owner).values("amount", "currency", "year")),
         "goals": sorted(Goal.objects.filter(user=owner).values_list("pk", "level_id", "due")),
+        "digest": list(
+            DigestSubscription.objects.filter(user=owner).values_list("subscribed", "last_sent_at")
+        ),
     }
 
 
@@ -493,6 +499,26 @@ ACCESS: dict[str, Case | tuple[Case, ...]] = {
         lambda w, u: {},
         other=404,
         owner="/plan/#goals-heading",
+    ),
+    # The weekly digest's switch: each person turns off their own (an unticked box).
+    "plan/digest/": person_post(
+        fixed("/plan/digest/"),
+        lambda w, u: {},
+        other="/plan/#digest-heading",
+        owner="/plan/#digest-heading",
+    ),
+    # Its unsubscribe link works signed out: the signed token is the secret (whoever holds
+    # it may stop that person's digest, tests/test_digest.py). Asking changes nothing; a
+    # token we did not sign is a 404 for everyone.
+    "plan/digest/unsubscribe/<str:token>/": (
+        Case(
+            "person",
+            lambda w: f"/plan/digest/unsubscribe/{unsubscribe_token(w.owner)}/",
+            200,
+            200,
+            200,
+        ),
+        Case("person", fixed("/plan/digest/unsubscribe/1:forged/"), 404, 404, 404, "post"),
     ),
     "dashboard/compare/": person(
         lambda w: f"/dashboard/compare/?level={w.level.key}", lambda w: READY

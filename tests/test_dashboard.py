@@ -40,7 +40,7 @@ from dashboard.readiness import (
 )
 from salaries.models import SalaryDataPoint, Source
 from skills.models import Prerequisite, Roadmap, Section, Skill, SkillPlacement
-from tracking.history import EventRow, HistoryPoint, activity, history, thin
+from tracking.history import EventRow, HistoryPoint, activity, history, streak_weeks, thin
 from tracking.models import ProgressEvent, SkillProgress, Status, roadmaps_with_progress
 
 DASHBOARD = "/dashboard/"
@@ -463,7 +463,8 @@ def test_empty_state_teaches_a_new_person(owner_client, world):
     assert "Track your first skills" in text
     assert 'href="/roadmaps/crafted/"' in html
     assert "Your history starts with the first skill you track." in text
-    assert "0 changes on 0 days in the last 12 weeks" in text
+    assert "0 changes in the last 52 weeks. Days with at least one change: 0." in text
+    assert "No streak at the moment: a change this week starts one." in text
     assert response.context["history_chart"] is None
     # Without a track the dashboard still shows where one could start.
     assert "Where you could start" in text
@@ -696,22 +697,113 @@ def test_long_histories_are_thinned_to_weeks_then_months():
     assert len({(p.day.year, p.day.month) for p in monthly[1:]}) == len(monthly) - 1
 
 
-def test_activity_strip_counts_changes_per_day():
+def record(user, skill, at: datetime.datetime, to_status: str = "learning") -> ProgressEvent:
+    return ProgressEvent.objects.create(
+        user=user,
+        skill=skill,
+        created_at=at,
+        from_status="not_started",
+        to_status=to_status,
+        from_proficiency=0,
+        to_proficiency=1,
+    )
+
+
+def local(day: datetime.date, hour: int = 12, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def test_activity_counts_changes_per_day_over_52_weeks(person, other_user, world):
     today = datetime.date(2026, 11, 25)  # a Wednesday
-    events = [
-        *(event(1, today, "not_started", "learning", 0, 1) for _ in range(3)),
-        event(2, datetime.date(2026, 11, 23), "not_started", "done", 0, 2),
-        event(3, datetime.date(2026, 9, 6), "not_started", "done", 0, 2),  # too old
-    ]
-    strip = activity(events, today=today)
-    # 11 whole weeks from Monday 7 September, and this week's Monday to Wednesday.
-    assert strip.days[0].day == datetime.date(2026, 9, 7)
-    assert strip.days[0].day.weekday() == 0
-    assert len(strip.days) == 77 + 3
-    assert strip.days[-1].day == today
-    assert (strip.total, strip.active_days) == (4, 2)
-    levels = {d.day: d.level for d in strip.days if d.count}
-    assert levels == {today: 4, datetime.date(2026, 11, 23): 2}  # ceil(4·1/3) = 2
+    git = world["skills"]["git"]
+    for _ in range(3):
+        record(person, git, local(today, 9))
+    record(person, git, local(datetime.date(2026, 11, 20)))  # last week's Friday
+    record(person, git, local(datetime.date(2025, 12, 1), 0, 5))  # the window's first day
+    record(person, git, local(datetime.date(2025, 11, 30), 23, 55))  # a day too old
+    record(person, git, local(today + datetime.timedelta(days=1)))  # tomorrow: not yet
+    record(other_user, git, local(today))  # someone else's
+    year = activity(person, today=today)
+    # 51 whole weeks from Monday 1 December 2025, and this week's Monday to Wednesday.
+    assert year.days[0].day == datetime.date(2025, 12, 1)
+    assert year.days[0].day.weekday() == 0
+    assert len(year.days) == 51 * 7 + 3
+    assert year.days[-1].day == today
+    assert (year.total, year.active_days) == (5, 3)
+    levels = {d.day: d.level for d in year.days if d.count}
+    # ceil(4·1/3) = 2 for the days with one change; the busiest is 4.
+    assert levels == {today: 4, datetime.date(2026, 11, 20): 2, datetime.date(2025, 12, 1): 2}
+    assert year.days[-1].label == "3 changes on Nov. 25, 2026"
+    # This week and the last have changes, the one before none: a streak of 2 weeks.
+    assert year.streak == 2
+    months = year.months
+    assert [m.start for m in months[:2]] == [datetime.date(2025, 12, 1), datetime.date(2026, 1, 1)]
+    assert (months[0].changes, months[0].active_days) == (1, 1)
+    assert (months[-1].start, months[-1].changes, months[-1].active_days) == (
+        datetime.date(2026, 11, 1),
+        4,
+        2,
+    )
+    assert len(months) == 12
+
+
+def test_activity_days_are_local_days(person, world, settings):
+    settings.TIME_ZONE = "America/New_York"
+    today = datetime.date(2026, 3, 4)
+    # 03:30 UTC on the 5th is still the evening of the 4th in New York.
+    record(
+        person,
+        world["skills"]["git"],
+        datetime.datetime(2026, 3, 5, 3, 30, tzinfo=datetime.UTC),
+    )
+    with timezone.override("America/New_York"):
+        year = activity(person, today=today)
+    assert [(d.day, d.count) for d in year.days if d.count] == [(today, 1)]
+
+
+@pytest.mark.parametrize(
+    ("weeks_ago", "streak"),
+    [
+        ([], 0),
+        ([0], 1),
+        ([1], 1),  # this week has no change yet: the streak still holds
+        ([2], 0),  # a whole week without one ended it
+        ([0, 1, 2, 4], 3),
+        ([1, 2, 3], 3),
+        (list(range(60)), 52),  # at most the weeks shown
+    ],
+)
+def test_streak_counts_weeks_in_a_row(weeks_ago, streak):
+    today = datetime.date(2026, 11, 25)  # a Wednesday
+    counts = {today - datetime.timedelta(weeks=w): 1 for w in weeks_ago}
+    assert streak_weeks(counts, today, 52) == streak
+
+
+def test_heatmap_draws_weeks_as_columns_with_month_and_weekday_labels():
+    start = datetime.date(2025, 12, 1)  # a Monday
+    days = [(start + datetime.timedelta(days=i), i % 5, f"day {i}") for i in range(51 * 7 + 3)]
+    chart = charts.heatmap(days)
+    assert len(chart.cells) == len(days)
+    assert {c.x for c in chart.cells} == {
+        charts.HEAT_LEFT + w * charts.HEAT_STEP for w in range(52)
+    }
+    assert {c.y for c in chart.cells} == {charts.HEAT_TOP + d * charts.HEAT_STEP for d in range(7)}
+    first, last = chart.cells[0], chart.cells[-1]
+    assert (first.x, first.y, first.level, first.label) == (
+        charts.HEAT_LEFT,
+        charts.HEAT_TOP,
+        0,
+        "day 0",
+    )
+    assert last.y == charts.HEAT_TOP + 2 * charts.HEAT_STEP  # a Wednesday, the third row
+    assert [t.label for t in chart.weekdays] == ["Mon", "Wed", "Fri"]
+    assert [t.label for t in chart.months][:3] == ["Dec", "Jan", "Feb"]
+    assert len(chart.months) == 12
+    assert chart.view_box == f"0 0 {charts.HEAT_LEFT + 52 * charts.HEAT_STEP} {chart.height}"
+    # A first month with only a week or two shown is not named: it would crowd the next.
+    late = [(datetime.date(2026, 3, 23) + datetime.timedelta(days=i), 0, "") for i in range(28)]
+    assert [t.label for t in charts.heatmap(late).months] == ["Apr"]
+    assert charts.heatmap([]) is None
 
 
 def test_history_chart_and_strip_on_the_page(person, owner_client, world):
@@ -750,8 +842,21 @@ def test_history_chart_and_strip_on_the_page(person, owner_client, world):
     assert '<figure class="chart" tabindex="0"' in html
     assert 'class="chart-line secondary"' in html
     assert "The chart as a table" in html
-    assert "2 changes on 2 days in the last 12 weeks" in text_of(response)
-    assert html.count('<span class="day l') == len(response.context["activity"].days)
+    text = text_of(response)
+    assert "2 changes in the last 52 weeks. Days with at least one change: 2." in text
+    # Git 10 days ago, HTTP 3 days ago: in two weeks in a row, the later this week or the last.
+    assert "Current streak: 2 weeks in a row with a change." in text
+    heatmap = html[
+        html.index('<div class="heatmap"') : html.index(
+            "</svg>", html.index('<div class="heatmap"')
+        )
+    ]
+    assert heatmap.count("<rect ") == len(response.context["activity"].days)
+    assert heatmap.count('<rect class="l4"') == 2  # a change each: both the busiest
+    assert "1 change on" in heatmap
+    assert "The activity as a table" in text
+    months = response.context["activity"].months
+    assert sum(m.changes for m in months) == 2
 
 
 def test_history_without_a_level_draws_skills_done_only(owner, owner_client, world):
@@ -1007,10 +1112,12 @@ def test_dashboard_query_count_is_constant(
     add_points(world["levels"]["middle"], "DE", [1, 2], source=survey)
     add_points(world["levels"]["middle"], "FR", [80_000, 90_000, 100_000], source=survey)
     grow(person, world, count)
-    with django_assert_max_num_queries(18):
+    # The activity heatmap's changes per day are one query (counted by the database).
+    with django_assert_max_num_queries(19):
         response = owner_client.get(DASHBOARD)
     assert response.status_code == 200
     assert response.context["target"].total == 6 + count
+    assert response.context["activity"].total == count
 
 
 @pytest.mark.parametrize("count", [0, 300])

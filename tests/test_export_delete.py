@@ -76,6 +76,7 @@ def test_export_is_a_json_download_of_everything_mine(owner_client, tracked, own
         "events",
         "assessments",
         "goals",
+        "weekly_digest",
         "salary_contributions",
         "own_pay",
         "api_tokens",
@@ -239,8 +240,9 @@ def test_export_query_count_does_not_grow(owner_client, owner, django_assert_max
     grow(3)
     # One query a part: the session and the person (2), e-mail addresses, profile,
     # progress, events, assessments, contributions, own pay, memberships, invitations
-    # sent and API tokens (10), the check-ins' parts (5) and goals (1).
-    with django_assert_max_num_queries(18) as small:
+    # sent and API tokens (10), the check-ins' parts (5), goals (1) and the digest's
+    # opt-in (1).
+    with django_assert_max_num_queries(19) as small:
         assert owner_client.get("/me/export/").status_code == 200
     grow(100)
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -139,3 +139,76 @@ def test_focused_page_query_count_does_not_grow(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = owner_client.get("/roadmaps/backend/?focus=missing&n=2").content.decode()
     assert len(rows(page)) == 64
+
+
+def save_row(client, slug: str, status: str, proficiency: int, page: str | None):
+    """An htmx save of one row, from the roadmap page at `page` (HX-Current-URL)."""
+    headers = {**HTMX, **({"HTTP_HX_CURRENT_URL": f"http://testserver{page}"} if page else {})}
+    return client.post(
+        "/roadmaps/backend/track/",
+        {"skill": slug, "status": status, "proficiency": str(proficiency)},
+        **headers,
+    )
+
+
+def oob_bar(body: str, bar_id: str) -> tuple[str, str] | None:
+    """An out-of-band bar in an htmx answer: (its value, its counts), or None."""
+    found = re.search(
+        rf'<span class="track-progress" id="{bar_id}" hx-swap-oob="true">\s*'
+        r'<progress class="bar" max="100" value="(\d+)".*?'
+        r'<span class="muted track-counts">(.*?)</span>',
+        body,
+        re.S,
+    )
+    return (found.group(1), found.group(2)) if found else None
+
+
+@pytest.mark.parametrize("focus", ["target", "missing"])
+def test_a_row_saved_on_a_focused_page_brings_the_bars_toward_the_target(
+    owner_client, aiming, focus
+):
+    page = f"/roadmaps/backend/?focus={focus}"
+    assert "Toward Senior: 0 of 4 met" in owner_client.get(page).content.decode()
+    body = save_row(owner_client, "git", "done", 3, page).content.decode()
+    # Git at 3 meets Senior's git ≥ 3: 1 of the 4 skills Senior expects in Basics and in all.
+    assert oob_bar(body, "section-target-basics") == ("25", "Toward Senior: 1 of 4 met")
+    assert oob_bar(body, "target-progress") == ("25", "Toward Senior: 1 of 4 met")
+    assert oob_bar(body, "section-progress-basics") == ("25", "1 of 4 done")
+    # Python meets the language group: Go is met with it.
+    body = save_row(owner_client, "python", "learning", 3, page).content.decode()
+    assert oob_bar(body, "target-progress") == ("75", "Toward Senior: 3 of 4 met")
+
+
+def test_a_row_saved_on_the_whole_roadmap_brings_no_target_bar(owner_client, aiming):
+    for page in ("/roadmaps/backend/", "/roadmaps/backend/?focus=other", None):
+        body = save_row(owner_client, "git", "learning", 1, page).content.decode()
+        assert oob_bar(body, "section-progress-basics") is not None
+        assert 'id="target-progress"' not in body and "section-target-" not in body
+
+
+def test_a_focused_row_save_costs_a_fixed_number_of_queries(
+    owner_client, owner, aiming, world, django_assert_max_num_queries
+):
+    basics = world["roadmap"].sections.get(slug="basics")
+
+    def grow(count: int, start: int) -> None:
+        """Skills Senior expects in Basics, each met (the roadmap's cached tree is read
+        again after each growth, as it is at first)."""
+        for i in range(start, start + count):
+            skill = SkillFactory(slug=f"more-{i}")
+            PlacementFactory(section=basics, skill=skill)
+            RequirementFactory(level=world["senior"], skill=skill, proficiency=1)
+            ProgressFactory(user=owner, skill=skill, status="learning", proficiency=1)
+
+    page = "/roadmaps/backend/?focus=missing"
+    with django_assert_max_num_queries(30) as whole:
+        save_row(owner_client, "sql", "learning", 1, "/roadmaps/backend/")
+    grow(1, 0)
+    # The target (the profile) and what it expects (two): three more.
+    with django_assert_max_num_queries(len(whole.captured_queries) + 3) as small:
+        save_row(owner_client, "git", "learning", 1, page)
+    grow(40, 1)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        body = save_row(owner_client, "python", "learning", 3, page).content.decode()
+    # The 41 new ones, and Python with Go by the group; not Git (1 < 3) nor SQL (1 < 2).
+    assert oob_bar(body, "target-progress") == ("96", "Toward Senior: 43 of 45 met")

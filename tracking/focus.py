@@ -13,7 +13,7 @@ stop being missing once the group is met, as readiness counts it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
@@ -30,8 +30,39 @@ MISSING = "missing"  # only those not met yet
 FOCUSES = (TARGET, MISSING)
 
 
+class Aims(Protocol):
+    """What a person's profile says about where they are going (accounts.models.Profile;
+    named by its shape here, as accounts is above tracking)."""
+
+    target_level_id: int | None
+    current_level_id: int | None
+    track_id: int | None
+
+    @property
+    def target_level(self) -> Level | None: ...
+
+    @property
+    def current_level(self) -> Level | None: ...
+
+
+def target_of(profile: Aims) -> Level | None:
+    """The level a person aims at: their target, else the level after their current one
+    in its track, else the first level of their track; None without any of these. The
+    one home of that choice (the focused roadmap, the plan, the dashboard's goals, the
+    API). At most one query when the profile's levels were selected with it."""
+    if profile.target_level_id:
+        return profile.target_level
+    levels = Level.objects.select_related("track").order_by("rank")
+    if profile.current_level_id:
+        current = profile.current_level
+        return levels.filter(track_id=current.track_id, rank__gt=current.rank).first()
+    if profile.track_id:
+        return levels.filter(track_id=profile.track_id).first()
+    return None
+
+
 def target_level(user: AbstractBaseUser | AnonymousUser) -> Level | None:
-    """The level this person aims at, or None (anonymous, no profile or no track)."""
+    """The level this person aims at (`target_of`), or None (anonymous, no profile)."""
     if not user.is_authenticated:
         return None
     try:
@@ -42,15 +73,7 @@ def target_level(user: AbstractBaseUser | AnonymousUser) -> Level | None:
         )
     except ObjectDoesNotExist:
         return None
-    if profile.target_level_id:
-        return profile.target_level
-    levels = Level.objects.select_related("track").order_by("rank")
-    if profile.current_level_id:
-        current = profile.current_level
-        return levels.filter(track_id=current.track_id, rank__gt=current.rank).first()
-    if profile.track_id:
-        return levels.filter(track_id=profile.track_id).first()
-    return None
+    return target_of(profile)
 
 
 @dataclass(slots=True)

@@ -1,7 +1,8 @@
 """A person's progress over time, read from their progress events: the history of
-skills done and readiness, changes per day (the activity strip) and skills done per
-week. Pages (dashboard, public profile) read it here; each reads the events once
-(`event_rows`, one query) and walks them in memory.
+skills done and readiness, changes per day (the activity heatmap, with its streak) and
+skills done per week. Pages (dashboard, public profile) read it here: the history reads
+the events once (`event_rows`, one query) and walks them in memory; the activity is
+counted per day by the database (`counts_per_day`, one query).
 """
 
 from __future__ import annotations
@@ -13,14 +14,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from tracking.models import ProgressEvent, SkillProgress, Status, completion_percent
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-WEEKS = 12  # the activity strip's and the weekly chart's window
+WEEKS = 12  # the public profile's weekly chart's window
+ACTIVITY_WEEKS = 52  # the activity heatmap's window: a year
 
 
 class EventRow(NamedTuple):
@@ -134,12 +140,34 @@ def thin(points: list[HistoryPoint], most: int = HISTORY_POINTS) -> list[History
 class ActivityDay:
     day: datetime.date
     count: int
-    level: int  # 0 none .. 4 most, the .activity-strip .lN class
+    level: int  # 0 none .. 4 most: the heatmap cell's class, .lN
+
+    @property
+    def label(self) -> str:
+        """What the day's cell says on hover."""
+        return ngettext(
+            "%(counter)s change on %(day)s", "%(counter)s changes on %(day)s", self.count
+        ) % {"counter": self.count, "day": date_format(self.day, "DATE_FORMAT")}
+
+
+@dataclass(frozen=True)
+class ActivityMonth:
+    """A calendar month of the heatmap (the first and last may be partial): the text
+    twin's rows."""
+
+    start: datetime.date  # the first day of the month shown
+    changes: int
+    active_days: int
 
 
 @dataclass
 class Activity:
+    """Changes per day over `weeks` weeks, in Monday-aligned weeks ending with this one,
+    and the current streak."""
+
     days: list[ActivityDay] = field(default_factory=list)
+    weeks: int = ACTIVITY_WEEKS
+    streak: int = 0  # weeks in a row with a change, ending this week or the last
 
     @property
     def total(self) -> int:
@@ -148,6 +176,22 @@ class Activity:
     @property
     def active_days(self) -> int:
         return sum(1 for d in self.days if d.count)
+
+    @property
+    def streak_is_whole(self) -> bool:
+        """Every week shown has a change: the streak may go back further than shown."""
+        return self.streak >= self.weeks
+
+    @property
+    def months(self) -> list[ActivityMonth]:
+        """Each month shown, oldest first, with its changes and days with changes."""
+        found: dict[tuple[int, int], list[ActivityDay]] = {}
+        for d in self.days:
+            found.setdefault((d.day.year, d.day.month), []).append(d)
+        return [
+            ActivityMonth(days[0].day, sum(d.count for d in days), sum(1 for d in days if d.count))
+            for days in found.values()
+        ]
 
 
 def first_day(today: datetime.date, weeks: int = WEEKS) -> datetime.date:
@@ -168,17 +212,56 @@ def changes_per_day(
     )
 
 
+def counts_per_day(
+    user: AbstractBaseUser | AnonymousUser, start: datetime.date, end: datetime.date
+) -> dict[datetime.date, int]:
+    """How many changes this person made on each local day from `start` to `end`, counted
+    by the database: one query, one row per day with changes, whatever their number."""
+    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    until = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    rows = (
+        ProgressEvent.objects.for_user(user)
+        .filter(created_at__gte=since, created_at__lt=until)  # index event_user_date
+        .annotate(day=TruncDate("created_at"))  # in the current time zone
+        .order_by()
+        .values("day")
+        .annotate(count=Count("pk"))
+        .values_list("day", "count")
+    )
+    return dict(rows)
+
+
+def streak_weeks(counts: dict[datetime.date, int], today: datetime.date, weeks: int) -> int:
+    """Weeks in a row (Monday to Sunday) with at least one change, ending with this week,
+    or with the last one while this week has none yet; at most `weeks`."""
+    active = {day - datetime.timedelta(days=day.weekday()) for day, n in counts.items() if n}
+    week = today - datetime.timedelta(days=today.weekday())
+    if week not in active:
+        week -= datetime.timedelta(weeks=1)
+    streak = 0
+    while week in active and streak < weeks:
+        streak += 1
+        week -= datetime.timedelta(weeks=1)
+    return streak
+
+
 def activity(
-    events: Iterable[EventRow], today: datetime.date | None = None, weeks: int = WEEKS
+    user: AbstractBaseUser | AnonymousUser,
+    today: datetime.date | None = None,
+    weeks: int = ACTIVITY_WEEKS,
 ) -> Activity:
-    """Changes per day over the last `weeks` weeks, Monday-aligned columns ending today.
+    """This person's changes per day over the last `weeks` weeks (Monday-aligned columns
+    ending today) and their streak, in weeks: one query.
 
     Level N of a day is ceil(4 * count / busiest day's count): 0 for none, 4 for the
-    busiest.
+    busiest. The streak counts weeks rather than days: progress on a career comes in
+    weekly steps (the plan's pace is hours a week), and a week without a change ends it.
     """
     today = today or timezone.localdate()
     start = first_day(today, weeks)
-    counts = changes_per_day(events, start, today)
+    counts = counts_per_day(user, start, today)
     busiest = max(counts.values(), default=0)
     days = []
     for offset in range((today - start).days + 1):
@@ -186,7 +269,7 @@ def activity(
         count = counts.get(day, 0)
         level = math.ceil(4 * count / busiest) if count else 0
         days.append(ActivityDay(day, count, level))
-    return Activity(days)
+    return Activity(days, weeks, streak_weeks(counts, today, weeks))
 
 
 @dataclass(frozen=True)

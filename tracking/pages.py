@@ -10,6 +10,7 @@ however big the roadmap.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,8 +26,8 @@ from django.utils.translation import ngettext
 
 from careers.models import LevelRequirement, RequirementGroup
 from skills.models import Roadmap, Skill, SkillKind, SkillPlacement
-from skills.tree import SectionNode, roadmap_tree
-from tracking.focus import FOCUSES, needs_of, target_level
+from skills.tree import PlacedSkill, SectionNode, roadmap_tree
+from tracking.focus import FOCUSES, Needs, needs_of, target_level
 from tracking.forms import ProgressForm
 from tracking.map import draw, roadmap_layout
 from tracking.models import (
@@ -162,6 +163,13 @@ class TargetTally:
         ) % {"level": self.level, "met": self.met, "total": self.total}
 
 
+def toward(needs: Needs, skills: Iterable[PlacedSkill]) -> TargetTally:
+    """Progress toward the target level over `skills` (a section's, a roadmap's): of
+    those the level expects, how many the person meets."""
+    expected = {skill.skill_id for skill in skills if skill.skill_id in needs.minimum}
+    return TargetTally(level=needs.level.name, total=len(expected), met=len(expected & needs.met))
+
+
 # A row shown as it was submitted rather than as saved: its state and errors.
 Shown = tuple[State, dict[str, str]]
 
@@ -211,10 +219,7 @@ def roadmap_context(
     for node, section in zip(tree, sections, strict=True):
         placed = node.skills
         if needs is not None:
-            expected = [skill for skill in node.skills if skill.skill_id in needs.minimum]
-            toward = TargetTally(level=needs.level.name, total=len(expected))
-            toward.met = sum(skill.skill_id in needs.met for skill in expected)
-            section.toward = toward
+            section.toward = toward(needs, node.skills)
             placed = [
                 skill
                 for skill in node.skills
@@ -247,10 +252,7 @@ def roadmap_context(
     }
     if needs is not None:
         context["focus_count"] = sum(len(section.skill_rows) for section in kept)
-        expected = {skill.skill_id for skill in skills if skill.skill_id in needs.minimum}
-        context["target_progress"] = TargetTally(
-            level=needs.level.name, total=len(expected), met=len(expected & needs.met)
-        )
+        context["target_progress"] = toward(needs, skills)
     if tracking:
         context.update(
             {
@@ -269,18 +271,28 @@ def row_context(
     skill_id: int,
     state: State,
     errors: dict[str, str] | None,
+    focus: str = "",
 ) -> dict[str, Any]:
     """An htmx answer for one row: the row (editing) in `state`, and the progress counts
-    of its section (`section`) and of the roadmap (`roadmap_progress`), as saved."""
+    of its section (`section`) and of the roadmap (`roadmap_progress`), as saved. On a
+    page focused on the target level (`focus`, tracking.focus), also the progress toward
+    it of the section (`section.toward`) and of the roadmap (`target_progress`), so that
+    those bars follow the change too (three queries more)."""
     tree = roadmap_tree(roadmap)
-    maker = RowMaker(
-        roadmap, tracking=True, in_roadmap={skill.slug for node in tree for skill in node.skills}
-    )
-    sections, overall = tally(roadmap, tree, states(user, roadmap))
+    skills = [skill for node in tree for skill in node.skills]
+    maker = RowMaker(roadmap, tracking=True, in_roadmap={skill.slug for skill in skills})
+    saved = states(user, roadmap)
+    sections, overall = tally(roadmap, tree, saved)
+    target = target_level(user) if focus in FOCUSES else None
+    needs = needs_of(target, saved) if target is not None else None
     context: dict[str, Any] = {"roadmap": roadmap, "roadmap_progress": overall}
+    if needs is not None:
+        context["target_progress"] = toward(needs, skills)
     for node, section in zip(tree, sections, strict=True):
         for skill in node.skills:
             if skill.skill_id == skill_id:
+                if needs is not None:
+                    section.toward = toward(needs, node.skills)
                 context["section"] = section
                 context["row"] = maker.row(skill, state, editing=True, errors=errors)
                 return context

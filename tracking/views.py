@@ -9,7 +9,8 @@
 - `POST /roadmaps/<slug>/track/`: without JavaScript, every editing row at once (the
   changed ones are saved, then back to the page with a message: PRG); with htmx, one
   row, answered by that row and, out of band, its section's and the roadmap's progress
-  bars (tracking.rows.render_row).
+  bars (tracking.rows.render_row), and on a page focused on the target level (htmx's
+  HX-Current-URL names it) its bars toward that level.
 - `GET /roadmaps/<slug>/map/`: the roadmap as a map (inline SVG, tracking.map), each
   skill coloured by the signed-in person's status; `GET /roadmaps/<slug>/map.svg`: the
   same map as a file (`?download=1`: as an attachment).
@@ -20,6 +21,8 @@
 """
 
 from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -222,12 +225,20 @@ def row_answer(
     """What an htmx save of a roadmap row gets back: the row, editing, in `state`; then
     out of band the progress bars of its section and roadmap, and the screen-reader
     announcement (`saved`, or that the row was not saved when there are `errors`)."""
-    context = row_context(request.user, roadmap, skill.pk, state, errors)
+    context = row_context(request.user, roadmap, skill.pk, state, errors, focus=page_focus(request))
     if errors:
         context["announcement"] = _("%(name)s was not saved.") % {"name": skill.name}
     else:
         context["announcement"] = saved
     return render(request, "tracking/_row_response.html", context)
+
+
+def page_focus(request: HttpRequest) -> str:
+    """The view (tracking.focus) of the roadmap page an htmx request comes from: the
+    `focus` of its address, which htmx sends as HX-Current-URL. It only chooses which
+    progress bars the answer brings."""
+    query = urlsplit(request.headers.get("HX-Current-URL", "")).query
+    return parse_qs(query).get("focus", [""])[0]
 
 
 def saved_rows_message(saved: Saved) -> str:

@@ -39,12 +39,13 @@ from careers.models import Level, Track
 from dashboard.myplan import goal_form
 from dashboard.pay import pay_for
 from dashboard.plan import Forecast, GoalStatus, my_goals, plan_for
-from dashboard.readiness import readiness_for, standings, target_of
+from dashboard.readiness import readiness_for, standings
 from dashboard.views import my_profile
 from planning.goals import create_goal, delete_goal
 from salaries.mine import own_pay, position
 from salaries.stats import display_currency
 from skills.models import Roadmap, Skill
+from tracking.focus import target_of
 from tracking.forms import ProgressForm
 from tracking.models import (
     EVIDENCE_URL_MAX_LENGTH,

@@ -13,7 +13,7 @@ def open_editor(page, name: str) -> None:
     if status.count():
         return
     chip = page.get_by_role("link", name=re.compile(rf"^Status of {re.escape(name)}: "))
-    with page.expect_response(lambda r: "?edit=" in r.url) as answer:
+    with page.expect_response(lambda r: re.search(r"[?&]edit=", r.url)) as answer:
         chip.click()
     assert answer.value.request.headers.get("hx-request") == "true"
     expect(status).to_be_focused()

@@ -36,7 +36,7 @@ def set_skill(page, name: str, status: str, proficiency: str) -> None:
 def history_table(page) -> list[str]:
     """The history chart's text twin, one line per point."""
     page.get_by_text("The chart as a table").click()
-    rows = page.locator("table:below(:text('The chart as a table')) tbody tr")
+    rows = page.locator("details", has_text="The chart as a table").locator("tbody tr")
     return [re.sub(r"\s+", " ", rows.nth(i).inner_text()) for i in range(rows.count())]
 
 
@@ -83,11 +83,12 @@ def test_tracking_skills_moves_readiness_and_the_chart(page):
     after = history_table(page)
     assert after[-1].endswith("2 3 50%")
     # Each save of a status or a proficiency is one change: 3 skills, 2 each, all today.
-    assert (
-        page.locator(".activity-summary")
-        .inner_text()
-        .startswith("6 changes on 1 day in the last 12 weeks.")
+    assert page.locator(".activity-summary").inner_text() == (
+        "6 changes in the last 52 weeks. Days with at least one change: 1. "
+        "Current streak: 1 week in a row with a change."
     )
+    assert page.locator(".heatmap rect.l4").count() == 1  # today, the busiest day
+    assert page.locator(".heatmap rect.l4 title").text_content().startswith("6 changes on ")
 
 
 def test_dashboard_fits_a_phone_and_the_chart_is_keyboard_reachable(page):
@@ -103,6 +104,25 @@ def test_dashboard_fits_a_phone_and_the_chart_is_keyboard_reachable(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.locator("figure.chart").focus()
     assert page.evaluate("document.activeElement.tagName") == "FIGURE"
+    # The year of activity scrolls inside its frame, reachable by keyboard, and opens on
+    # the latest weeks: today's square is in view.
+    frame = page.locator("div.heatmap")
+    assert frame.evaluate("e => e.scrollWidth > e.clientWidth")
+    frame.focus()
+    assert page.evaluate("document.activeElement.className") == "heatmap"
+    today = frame.locator("rect.l4")
+    assert today.count() == 1
+    box, view = today.bounding_box(), frame.bounding_box()
+    assert view["x"] <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"]
+
+    # Dark: the squares take the dark scheme's colours (axe checks the page again).
+    empty = frame.locator("rect.l0").first
+    light = empty.evaluate("e => getComputedStyle(e).fill")
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    assert page.locator("div.heatmap rect.l0").first.evaluate(
+        "e => getComputedStyle(e).fill"
+    ) not in (light, "")
 
     page.goto("/dashboard/compare/?level=backend/middle")
     assert page.locator("p.answer").inner_text() == "17% ready for Middle (Backend)"
