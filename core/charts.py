@@ -16,6 +16,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
+
 from core.l10n import percent, short_day
 
 WIDTH = 640

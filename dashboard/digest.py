@@ -25,8 +25,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from accounts.language import speaking_to
 from accounts.models import Profile
 from dashboard.plan import Plan, plan_for
 from dashboard.readiness import proficiency_label
@@ -174,6 +175,6 @@ def send_digest(subscription: DigestSubscription, now: datetime.datetime) -> boo
     with transaction.atomic():
         if not claim(subscription, now):
             return False
-        with translation.override(settings.LANGUAGE_CODE):
+        with speaking_to(subscription.user):  # in their profile's language
             message(digest_for(subscription.user, now)).send()
     return True

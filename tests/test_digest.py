@@ -135,10 +135,10 @@ def test_digest_says_what_changed_what_is_next_and_how_goals_stand(person, world
         ("docker", "learning", 1),
     ]
     email = message(digest)
-    assert email.subject == "Your Careerpath week of 23 November"
+    assert email.subject == "Your Careerpath week of November 23"
     assert email.to == ["owner@example.com"]
     body = email.body
-    assert "Your week from 23 November to 29 November 2026, and what comes next." in body
+    assert "Your week from November 23 to Nov. 29, 2026, and what comes next." in body
     assert "You made 3 changes." in body
     assert "- Git: done, at working" in body
     assert "- Docker: learning, at aware" in body
@@ -147,8 +147,8 @@ def test_digest_says_what_changed_what_is_next_and_how_goals_stand(person, world
     assert "Continue Docker." in body
     assert "At 5 hours a week, Senior between" in body
     # The goals: the far one on track, the near one behind.
-    assert "Senior by 30 June 2027: On track." in body
-    assert "Senior by 20 December 2026: Behind. At your pace, up to" in body
+    assert "Senior by June 30, 2027: On track." in body
+    assert "Senior by Dec. 20, 2026: Behind. At your pace, up to" in body
     assert f"Your plan: {SITE}/plan/" in body
     link = f"{SITE}{unsubscribe_url(person)}"
     assert f"Stop these emails: {link}" in body
@@ -158,7 +158,7 @@ def test_digest_says_what_changed_what_is_next_and_how_goals_stand(person, world
     assert mimetype == "text/html"
     assert "<li>Git: done, at working</li>" in html
     assert f'href="{link}"' in html
-    assert "Senior by 30 June 2027</strong>: On track." in html
+    assert "Senior by June 30, 2027</strong>: On track." in html
 
 
 def test_a_quiet_week_without_a_target_or_goals_says_so(owner, db):

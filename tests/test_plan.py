@@ -15,7 +15,7 @@ import json
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import Profile, profile_of
 from careers.models import Level, LevelRequirement, Track
@@ -182,8 +182,8 @@ def test_setting_a_pace_shows_the_range_and_marking_a_skill_done_moves_it(
     text = text_of(owner_client.get(PLAN))
     earliest, latest = in_days(35), in_days(64)
     assert (
-        f"Senior: between {earliest.day} {earliest:%b} {earliest.year} "
-        f"and {latest.day} {latest:%b} {latest.year}"
+        f"Senior: between {dateformat.format(earliest, 'N j, Y')} "  # English DATE_FORMAT
+        f"and {dateformat.format(latest, 'N j, Y')}"
     ) in text
     assert "About 35 hours of learning left, at 5 hours a week." in text
 
