@@ -335,6 +335,7 @@ LANGUAGES = [
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["careerpath.formats"]  # our corrections to Django's locale formats
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -146,7 +146,7 @@ def test_a_content_edit_in_the_admin_is_logged_and_listed(staff_client, staff):
     skill = SkillFactory(slug="sql", name="SQL")
     url = reverse("admin:skills_skill_change", args=[skill.pk])
     data = form_of(staff_client, url)
-    data["name"] = "SQL and query plans"
+    data["name_en"] = "SQL and query plans"  # the English name (a field per language)
     assert staff_client.post(url, data).status_code == 302
 
     entry = LogEntry.objects.get(object_id=str(skill.pk), content_type__model="skill")

@@ -274,8 +274,9 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     ("url", "signed_in", "limit"),
     [
-        ("/roadmaps/", True, 5),  # session, user, versions, roadmaps with progress, tracks
-        ("/roadmaps/", False, 3),
+        # session, user, versions, roadmaps with progress, tracks, their names
+        ("/roadmaps/", True, 6),
+        ("/roadmaps/", False, 4),
         ("/api/v1/me/roadmaps/", True, 4),
         ("/roadmaps/grown/", True, 8),
     ],

@@ -43,7 +43,7 @@ def test_home_shows_senior_backend_pay_worldwide_with_a_chart_of_the_levels(clie
         "Senior backend engineer"
     ]
     assert "2 data points: too few to show" in chart
-    assert "$60k · 5" in chart
+    assert "$60K · 5" in chart
     assert chart.count('class="chart-box"') == 2
     assert "3 levels without data points yet are left out." in pay
     table = html[html.index('class="chart-twin"') :]

@@ -391,7 +391,8 @@ def test_editing_a_section_gives_its_rows_labelled_controls_with_the_contract_na
     assert "autofocus" in git  # the row whose status was chosen
     assert "autofocus" not in row_of(page, "python")
     # Without JavaScript, Save posts the form; with htmx a change posts its row.
-    assert page.count("csrfmiddlewaretoken") == 2  # the form's and sign-out's
+    # The form's, sign-out's and the footer language switch's.
+    assert page.count("csrfmiddlewaretoken") == 3
     assert '<noscript><p class="form-actions"><button' in page
     assert 'hx-post="/roadmaps/backend/track/"' in git
 

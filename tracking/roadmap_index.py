@@ -62,22 +62,24 @@ def tracks_serving(roadmap_ids: list[int]) -> dict[int, list[ServedTrack]]:
     the reader's language."""
     if not roadmap_ids:
         return {}
-    # values_list reuses the filter's joins: the roadmap of the very placement matched.
+    # The filter's joins are reused: the roadmap of the very placement matched. The track
+    # comes first in both halves of the union: Django lists a group's own foreign key
+    # before a column reached through its many-to-many skills, whatever order is asked.
     required = LevelRequirement.objects.filter(
         skill__placements__section__roadmap__in=roadmap_ids, level__track__published=True
-    ).values_list("skill__placements__section__roadmap", "level__track")
+    ).values_list("level__track", "skill__placements__section__roadmap")
     in_groups = RequirementGroup.objects.filter(
         skills__placements__section__roadmap__in=roadmap_ids, level__track__published=True
-    ).values_list("skills__placements__section__roadmap", "level__track")
+    ).values_list("level__track", "skills__placements__section__roadmap")
     pairs = set(required.order_by().union(in_groups.order_by()).order_by())
     tracks = {
         track.pk: ServedTrack(track.slug, track.name, track.position)
-        for track in Track.objects.filter(pk__in={track for _r, track in pairs}).only(
+        for track in Track.objects.filter(pk__in={track for track, _r in pairs}).only(
             "slug", "name", "position"
         )
     }
     served: dict[int, list[ServedTrack]] = {}
-    for roadmap_id, track_id in pairs:
+    for track_id, roadmap_id in pairs:
         served.setdefault(roadmap_id, []).append(tracks[track_id])
     return {
         roadmap_id: sorted(tracks, key=lambda t: (t.position, t.name))
