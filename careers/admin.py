@@ -25,6 +25,7 @@ from careers.models import (
     Transition,
 )
 from careers.tracks_io import dumps, export_tracks
+from core.admin import TabularInline
 from skills.ordering import OrderedInlineForm, OrderedInlineFormSet
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -39,7 +40,7 @@ class RankFormSet(OrderedInlineFormSet):
     order_field = "rank"
 
 
-class LevelInline(admin.TabularInline):
+class LevelInline(TabularInline):
     model = Level
     form = RankForm
     formset = RankFormSet
@@ -51,7 +52,7 @@ class LevelInline(admin.TabularInline):
     verbose_name_plural = _("levels (ranks set the order; open one to edit its requirements)")
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(TabularInline):
     model = Theme
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
@@ -215,7 +216,7 @@ class FrameworkImportForm(forms.Form):
         return upload.read()
 
 
-class RequirementInline(admin.TabularInline):
+class RequirementInline(TabularInline):
     model = LevelRequirement
     fields = ["skill", "proficiency"]
     autocomplete_fields = ["skill"]
@@ -224,7 +225,7 @@ class RequirementInline(admin.TabularInline):
     verbose_name_plural = _("requirements (skills and the minimum proficiency)")
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(TabularInline):
     model = Transition
     fk_name = "from_level"
     fields = ["to_level", "note"]
@@ -234,7 +235,7 @@ class TransitionInline(admin.TabularInline):
     verbose_name_plural = _("where this level can lead (beyond the next rank)")
 
 
-class GroupInline(admin.TabularInline):
+class GroupInline(TabularInline):
     model = RequirementGroup
     fields = ["position", "name", "at_least", "proficiency", "skills"]
     autocomplete_fields = ["skills"]
@@ -243,7 +244,7 @@ class GroupInline(admin.TabularInline):
     verbose_name_plural = _("requirement groups (at least N of these skills)")
 
 
-class CompetencyInline(admin.TabularInline):
+class CompetencyInline(TabularInline):
     model = Competency
     fields = ["position", "theme", "criterion", "examples", "proficiency"]
     formfield_overrides = SHORT_TEXT

@@ -1,16 +1,52 @@
-"""The audit log in the admin: who changed what, and when.
+"""What every app's admin shares, and the audit log.
 
-Shows Django's `LogEntry` rows (the admin's own changes, and bulk actions recorded with
-`core.audit.audit`) read-only to staff who may view log entries (superusers, or a group
-given the "Can view log entry" permission); nobody can add, edit or delete one here.
+- `TabularInline`: the base of our tabular inlines, whose controls have names.
+- The audit log: Django's `LogEntry` rows (the admin's own changes, and bulk actions
+  recorded with `core.audit.audit`) read-only to staff who may view log entries
+  (superusers, or a group given the "Can view log entry" permission); nobody can add,
+  edit or delete one here.
 """
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.db import models
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest
 from django.urls import NoReverseMatch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+
+class NamedDeleteBox:
+    """A formset whose rows' delete boxes are named (Django's table shows them unlabelled)."""
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)  # type: ignore[misc]
+        delete = form.fields.get(DELETION_FIELD_NAME)
+        if delete is not None:
+            delete.widget.attrs["aria-label"] = delete.label
+
+
+class TabularInline(admin.TabularInline):
+    """A tabular inline whose every control has a name for screen readers. Django's
+    table shows a field's label only as its column's header, which names no control
+    (axe: "Form elements must have labels"); here each control carries its label (an
+    autocomplete's box takes it from its <select>: static/js/admin.js)."""
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and not formfield.widget.is_hidden:
+            formfield.widget.attrs.setdefault("aria-label", str(formfield.label))
+        return formfield
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type:
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (NamedDeleteBox, formset), {})
 
 
 @admin.register(LogEntry)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import TabularInline
 from core.audit import audit
 from core.tasks import result_admin_url
 from core.uploads import UploadState
@@ -388,7 +389,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/salaries/exchangerate/load.html", context)
 
 
-class TitleAliasInline(admin.TabularInline):
+class TitleAliasInline(TabularInline):
     model = TitleAlias
     extra = 1
     raw_id_fields = ["level"]

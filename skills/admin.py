@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import TabularInline
 from core.tasks import result_admin_url
 from skills.models import (
     Prerequisite,
@@ -28,7 +29,7 @@ from skills.tasks import import_roadmap_upload, queue_import
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(TabularInline):
     model = Section
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
@@ -196,7 +197,7 @@ class PlacementForm(OrderedInlineForm):
         fields = ["position", "skill", "kind"]
 
 
-class PlacementInline(admin.TabularInline):
+class PlacementInline(TabularInline):
     model = SkillPlacement
     form = PlacementForm
     formset = OrderedInlineFormSet
@@ -226,7 +227,7 @@ class SectionAdmin(admin.ModelAdmin):
         return obj.skill_total
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(TabularInline):
     model = Resource
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
@@ -235,7 +236,7 @@ class ResourceInline(admin.TabularInline):
     extra = 1
 
 
-class PrerequisiteInline(admin.TabularInline):
+class PrerequisiteInline(TabularInline):
     """What this skill needs first. Each row is checked for cycles (Prerequisite.clean)."""
 
     model = Prerequisite
