@@ -26,9 +26,9 @@ from careers.models import (
 )
 from careers.tracks_io import dumps, export_tracks
 from core.admin import TabularInline
+from core.uploads import read_import_file
 from skills.ordering import OrderedInlineForm, OrderedInlineFormSet
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
@@ -210,10 +210,7 @@ class FrameworkImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
 
     def clean_file(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        return upload.read()
+        return read_import_file(self.cleaned_data["file"])
 
 
 class RequirementInline(TabularInline):
