@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run worker test bench lint format soak backup restore clean messages
+.PHONY: run worker test bench lint format soak quality backup restore clean messages
 
 $(PY):
 	@interp=$$(sh scripts/find-python) || exit 1; \
@@ -54,6 +54,11 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Lighthouse and pa11y over the main pages, cold and cached (docs/quality.md); the two
+# Node tools are installed apart: QUALITY_ARGS="--tools DIR" names their folder.
+quality: $(VENV)/.dev
+	$(PY) scripts/quality.py $(QUALITY_ARGS)
 
 # Backups of the database DATABASE_URL names (default db.sqlite3): README "Backups".
 backup: $(VENV)/.runtime

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin
 
 from careers.forks import copy_track
 from careers.frameworks import FORMATS, FrameworkImportError, import_framework
@@ -26,9 +26,10 @@ from careers.models import (
     Transition,
 )
 from careers.tracks_io import dumps, export_tracks
+from core.admin import TabularInline, TranslatedTabularInline
+from core.uploads import read_import_file
 from skills.ordering import OrderedInlineForm, OrderedInlineFormSet
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
@@ -40,7 +41,7 @@ class RankFormSet(OrderedInlineFormSet):
     order_field = "rank"
 
 
-class LevelInline(TranslationTabularInline):
+class LevelInline(TranslatedTabularInline):
     model = Level
     form = RankForm
     formset = RankFormSet
@@ -52,7 +53,7 @@ class LevelInline(TranslationTabularInline):
     verbose_name_plural = _("levels (ranks set the order; open one to edit its requirements)")
 
 
-class ThemeInline(TranslationTabularInline):
+class ThemeInline(TranslatedTabularInline):
     model = Theme
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
@@ -210,13 +211,10 @@ class FrameworkImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
 
     def clean_file(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        return upload.read()
+        return read_import_file(self.cleaned_data["file"])
 
 
-class RequirementInline(admin.TabularInline):
+class RequirementInline(TabularInline):
     model = LevelRequirement
     fields = ["skill", "proficiency"]
     autocomplete_fields = ["skill"]
@@ -225,7 +223,7 @@ class RequirementInline(admin.TabularInline):
     verbose_name_plural = _("requirements (skills and the minimum proficiency)")
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(TabularInline):
     model = Transition
     fk_name = "from_level"
     fields = ["to_level", "note"]
@@ -235,7 +233,7 @@ class TransitionInline(admin.TabularInline):
     verbose_name_plural = _("where this level can lead (beyond the next rank)")
 
 
-class GroupInline(TranslationTabularInline):
+class GroupInline(TranslatedTabularInline):
     model = RequirementGroup
     fields = ["position", "name", "at_least", "proficiency", "skills"]
     autocomplete_fields = ["skills"]
@@ -244,7 +242,7 @@ class GroupInline(TranslationTabularInline):
     verbose_name_plural = _("requirement groups (at least N of these skills)")
 
 
-class CompetencyInline(admin.TabularInline):
+class CompetencyInline(TabularInline):
     model = Competency
     fields = ["position", "theme", "criterion", "examples", "proficiency"]
     formfield_overrides = SHORT_TEXT

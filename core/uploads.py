@@ -1,4 +1,5 @@
-"""Files uploaded for a background import: what salary and roadmap uploads share.
+"""Files uploaded for a background import: what salary and roadmap uploads share, and
+the size limit of every import form's file (`read_import_file`).
 
 An app's upload model extends `Upload` (the file, who sent it, its task, its state and
 result) and its import task calls `perform()`, which gives every import the same
@@ -19,7 +20,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, models, transaction
 from django.tasks import Task
 from django.utils import timezone
@@ -28,6 +31,16 @@ from django.utils.translation import gettext_lazy as _
 from core.tasks import TRANSIENT_ERRORS, resume, retry_later
 
 logger = logging.getLogger(__name__)
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def read_import_file(upload: UploadedFile) -> bytes:
+    """The bytes of a file sent to an import form (a roadmap, a framework); refused when
+    it is larger than 5 MB."""
+    if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
+        raise forms.ValidationError(_("The file is larger than 5 MB."))
+    return upload.read()
 
 
 class UploadState(models.TextChoices):

@@ -3,20 +3,21 @@ exchange rates (table upload), title aliases, BLS market estimates and the SOC â
 mapping."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import TabularInline, UploadAdmin
 from core.audit import audit
-from core.tasks import result_admin_url
 from core.uploads import UploadState
 from salaries import moderation
 from salaries.forms import ImportUploadForm, RatesUploadForm
@@ -275,60 +276,28 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportUpload)
-class ImportUploadAdmin(admin.ModelAdmin):
+class ImportUploadAdmin(UploadAdmin):
     """Files queued for import: each one's page shows its progress, then its result."""
 
     list_display = ["file_name", "source_name", "dry_run", "state", "created_by", "created_at"]
-    list_filter = ["state", "dry_run"]
-    list_select_related = ["created_by"]
     search_fields = ["file_name", "source_name"]
+    import_permissions = ("salaries.add_salarydatapoint",)
+    import_task = import_upload
+    progress_template = "admin/salaries/importupload/progress.html"
+    progress_related = ("progress", "batch", "created_by")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).without_file()
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Whoever may import may follow imports, their own and their colleagues'.
-        return request.user.has_perm("salaries.add_salarydatapoint")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # uploads are made by the import form
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        """The upload's page: queued, then running (with how far), then the result with
-        every problem found. Reloads itself (no JavaScript) until the import has ended."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        upload = get_object_or_404(
-            ImportUpload.objects.without_file().select_related("progress", "batch", "created_by"),
-            pk=object_id if object_id.isdigit() else None,
-        )
+    def progress_context(self, upload: ImportUpload) -> dict[str, Any]:
+        """How far a running import has read, and whether a queued one waits too long."""
         progress = getattr(upload, "progress", None)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": upload.file_name,
-            "upload": upload,
+        return {
             "progress": progress if progress is not None and progress.total else None,
             "waiting": (
                 upload.state == UploadState.QUEUED
                 and timezone.now() - upload.created_at > WORKER_EXPECTED_WITHIN
             ),
-            "task_url": result_admin_url(import_upload, upload.task_id),
-            "refresh_seconds": REFRESH_SECONDS,
         }
-        return TemplateResponse(request, "admin/salaries/importupload/progress.html", context)
 
 
-REFRESH_SECONDS = 2
 # A queued import still waiting after this long suggests no worker is running.
 WORKER_EXPECTED_WITHIN = timedelta(seconds=30)
 
@@ -388,7 +357,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/salaries/exchangerate/load.html", context)
 
 
-class TitleAliasInline(admin.TabularInline):
+class TitleAliasInline(TabularInline):
     model = TitleAlias
     extra = 1
     raw_id_fields = ["level"]

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin
 
-from core.tasks import result_admin_url
+from core.admin import TabularInline, TranslatedTabularInline, UploadAdmin
+from core.uploads import read_import_file
 from skills.models import (
     Prerequisite,
     Resource,
@@ -26,10 +27,8 @@ from skills.ordering import OrderedInlineForm, OrderedInlineFormSet
 from skills.roadmap_io import RoadmapImportError, dumps, export_roadmap, loads
 from skills.tasks import import_roadmap_upload, queue_import
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
-
-class SectionInline(TranslationTabularInline):
+class SectionInline(TranslatedTabularInline):
     model = Section
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
@@ -129,10 +128,7 @@ class RoadmapImportForm(forms.Form):
 
     def clean_file(self) -> bytes:
         """The file's bytes, once they parse as JSON (the rest is checked by the import)."""
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        content = upload.read()
+        content = read_import_file(self.cleaned_data["file"])
         try:
             loads(content)
         except RoadmapImportError as exc:
@@ -141,54 +137,15 @@ class RoadmapImportForm(forms.Form):
 
 
 @admin.register(RoadmapUpload)
-class RoadmapUploadAdmin(admin.ModelAdmin):
+class RoadmapUploadAdmin(UploadAdmin):
     """Roadmap files queued for import: each one's page shows its state, then its result."""
 
     list_display = ["file_name", "dry_run", "state", "roadmap", "created_by", "created_at"]
-    list_filter = ["state", "dry_run"]
     list_select_related = ["roadmap", "created_by"]
-    search_fields = ["file_name"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).without_file()
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Whoever may import roadmaps may follow imports, theirs and their colleagues'.
-        return request.user.has_perms(["skills.add_roadmap", "skills.change_roadmap"])
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # uploads are made by the import form
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        """The upload's page: queued, running, then the result with every problem found.
-        Reloads itself (no JavaScript) until the import has ended."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        upload = get_object_or_404(
-            RoadmapUpload.objects.without_file().select_related("roadmap", "created_by"),
-            pk=object_id if object_id.isdigit() else None,
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": upload.file_name,
-            "upload": upload,
-            "task_url": result_admin_url(import_roadmap_upload, upload.task_id),
-            "refresh_seconds": REFRESH_SECONDS,
-        }
-        return TemplateResponse(request, "admin/skills/roadmapupload/progress.html", context)
-
-
-REFRESH_SECONDS = 2
+    import_permissions = ("skills.add_roadmap", "skills.change_roadmap")
+    import_task = import_roadmap_upload
+    progress_template = "admin/skills/roadmapupload/progress.html"
+    progress_related = ("roadmap", "created_by")
 
 
 class PlacementForm(OrderedInlineForm):
@@ -197,7 +154,7 @@ class PlacementForm(OrderedInlineForm):
         fields = ["position", "skill", "kind"]
 
 
-class PlacementInline(admin.TabularInline):
+class PlacementInline(TabularInline):
     model = SkillPlacement
     form = PlacementForm
     formset = OrderedInlineFormSet
@@ -227,7 +184,7 @@ class SectionAdmin(TranslationAdmin):
         return obj.skill_total
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(TabularInline):
     model = Resource
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
@@ -236,7 +193,7 @@ class ResourceInline(admin.TabularInline):
     extra = 1
 
 
-class PrerequisiteInline(admin.TabularInline):
+class PrerequisiteInline(TabularInline):
     """What this skill needs first. Each row is checked for cycles (Prerequisite.clean)."""
 
     model = Prerequisite
