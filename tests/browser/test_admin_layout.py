@@ -84,7 +84,8 @@ def test_inlines_fit_the_change_pages_at_1280(page, content):
 def test_a_new_skills_slug_follows_its_name(page, content):
     sign_in_to_admin(page)
     page.goto("/admin/skills/skill/add/")
-    page.locator("#id_name").press_sequentially("Message queues")  # keys, as typed
+    # The English name (one field per language), keys as typed.
+    page.locator("#id_name_en").press_sequentially("Message queues")
     expect(page.locator("#id_slug")).to_have_value("message-queues")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
