@@ -274,9 +274,9 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     ("url", "signed_in", "limit"),
     [
-        # session, user, versions, roadmaps with progress, tracks, their names
-        ("/roadmaps/", True, 6),
-        ("/roadmaps/", False, 4),
+        # session, user, versions, roadmaps with progress, tracks (two ways), their names
+        ("/roadmaps/", True, 7),
+        ("/roadmaps/", False, 5),
         ("/api/v1/me/roadmaps/", True, 4),
         ("/roadmaps/grown/", True, 8),
     ],

@@ -1,7 +1,7 @@
 """The roadmaps index: every roadmap a person may see, what it holds, the tracks it
 serves and, signed in, their completion of it. Three queries however many roadmaps,
 sections, skills and tracks
-(four with the names of the tracks each roadmap serves).
+(five with the tracks each roadmap serves and their names).
 """
 
 from __future__ import annotations
@@ -58,20 +58,20 @@ def roadmap_index(user: AbstractBaseUser | AnonymousUser) -> list[Roadmap]:
 
 def tracks_serving(roadmap_ids: list[int]) -> dict[int, list[ServedTrack]]:
     """{roadmap id: the published tracks with a level that requires one of its skills,
-    alone or in a requirement group}, in two queries: which tracks, then their names in
-    the reader's language."""
+    alone or in a requirement group}, in three queries: which tracks serve which roadmap
+    (directly and through groups), then their names in the reader's language."""
     if not roadmap_ids:
         return {}
-    # The filter's joins are reused: the roadmap of the very placement matched. The track
-    # comes first in both halves of the union: Django lists a group's own foreign key
-    # before a column reached through its many-to-many skills, whatever order is asked.
+    # Each query reuses its filter's joins: the roadmap of the very placement matched.
+    # Two queries, not a union: Django may list a union's columns in another order in
+    # each half (a group's own foreign key before what its many-to-many reaches).
     required = LevelRequirement.objects.filter(
         skill__placements__section__roadmap__in=roadmap_ids, level__track__published=True
     ).values_list("level__track", "skill__placements__section__roadmap")
     in_groups = RequirementGroup.objects.filter(
         skills__placements__section__roadmap__in=roadmap_ids, level__track__published=True
     ).values_list("level__track", "skills__placements__section__roadmap")
-    pairs = set(required.order_by().union(in_groups.order_by()).order_by())
+    pairs = {*required.order_by().distinct(), *in_groups.order_by().distinct()}
     tracks = {
         track.pk: ServedTrack(track.slug, track.name, track.position)
         for track in Track.objects.filter(pk__in={track for track, _r in pairs}).only(
