@@ -38,7 +38,7 @@ def test_pace_forecast_and_a_goal(page):
     page.get_by_label("Reach a level").select_option("backend/middle")
     page.get_by_label("By").fill("2030-01-31")
     page.get_by_role("button", name="Set the goal").click()
-    expect(page.get_by_role("heading", name="Middle by 31 January 2030")).to_be_visible()
+    expect(page.get_by_role("heading", name="Middle by Jan. 31, 2030")).to_be_visible()
     expect(page.get_by_text("On track.")).to_be_visible()
 
     page.goto("/dashboard/")
@@ -46,4 +46,4 @@ def test_pace_forecast_and_a_goal(page):
     page.get_by_role("link", name="Manage your goals").click()
     page.get_by_role("button", name="Delete the goal “Middle”").click()
     expect(page.get_by_text("The goal is deleted.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Middle by 31 January 2030")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Middle by Jan. 31, 2030")).to_have_count(0)

@@ -115,7 +115,7 @@ def set_pace_and_goal(page, senior: Level) -> int:
     page.get_by_label("By").fill("2030-01-31")
     page.get_by_role("button", name="Set the goal").click()
     expect(page.get_by_text("Your goal is set.")).to_be_visible()
-    expect(page.get_by_role("heading", name=f"{senior.name} by 31 January 2030")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{senior.name} by Jan. 31, 2030")).to_be_visible()
     return hours_left(page)
 
 
