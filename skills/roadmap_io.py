@@ -139,15 +139,23 @@ class ImportResult:
     skills: int = 0
 
     def summary(self) -> str:
-        verb = _("created") if self.created else _("updated")
-        if not self.created and not self.changes:
-            verb = _("unchanged")
-        return _(
-            "Roadmap “%(slug)s” %(verb)s: %(sections)d sections, %(skills)d skills "
-            "(%(new)d new, %(changed)d changed)."
-        ) % {
+        if self.created:
+            text = _(
+                "Roadmap “%(slug)s” created: %(sections)d sections, %(skills)d skills "
+                "(%(new)d new, %(changed)d changed)."
+            )
+        elif self.changes:
+            text = _(
+                "Roadmap “%(slug)s” updated: %(sections)d sections, %(skills)d skills "
+                "(%(new)d new, %(changed)d changed)."
+            )
+        else:
+            text = _(
+                "Roadmap “%(slug)s” unchanged: %(sections)d sections, %(skills)d skills "
+                "(%(new)d new, %(changed)d changed)."
+            )
+        return text % {
             "slug": self.roadmap.slug,
-            "verb": verb,
             "sections": self.sections,
             "skills": self.skills,
             "new": self.skills_created,
