@@ -1,8 +1,10 @@
 """The language a person reads Careerpath in (docs/translations.md, "Choosing a language").
 
-Django's LocaleMiddleware picks the language of the footer's switch (its cookie), else the
-browser's Accept-Language. A signed-in person's profile language wins over both: it is
-kept in their session when they sign in or change it, so no request pays a query for it.
+Django's LocaleMiddleware picks the language in the language cookie, else the browser's
+Accept-Language. The footer's switch sets that cookie (and, signed in, the profile's
+language); signing in and saving the profile set it to the profile's language, so the
+profile wins on every device without any request reading the session, the user or the
+profile for it (a page like /healthz keeps answering while the database is down).
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts.models import Profile, profile_of
 
-SESSION_KEY = "profile_language"
 Middleware = Callable[[HttpRequest], HttpResponse]
+_CHOSEN = "careerpath_language"  # on the request: the cookie to send with its response
 
 
 def known(code: str | None) -> bool:
@@ -30,28 +32,44 @@ def known(code: str | None) -> bool:
 
 
 def remember(request: HttpRequest, language: str) -> None:
-    """Keep the profile's language (or none: the browser's) in the session."""
-    if known(language):
-        request.session[SESSION_KEY] = language
-    else:
-        request.session.pop(SESSION_KEY, None)
+    """Send the profile's language (empty: the browser's) as the language cookie with
+    this request's response (language_cookie below)."""
+    setattr(request, _CHOSEN, language if known(language) else "")
 
 
 def speak(request: HttpRequest, language: str) -> None:
-    """Answer this request in `language` (a known one), as the middleware does."""
+    """Answer this request in `language` (a known one), as LocaleMiddleware would."""
     translation.activate(language)
     request.LANGUAGE_CODE = language
 
 
-def profile_language(get_response: Middleware) -> Middleware:
-    """After AuthenticationMiddleware: a signed-in person's profile language wins."""
+def language_cookie(get_response: Middleware) -> Middleware:
+    """Set (or, for an emptied profile language, delete) the language cookie that
+    `remember` asked for; every other response passes untouched."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            language = request.session.get(SESSION_KEY)
-            if known(language) and language != translation.get_language():
-                speak(request, language)
-        return get_response(request)
+        response = get_response(request)
+        if hasattr(request, _CHOSEN):
+            language = getattr(request, _CHOSEN)
+            if language:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    language,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    path=settings.LANGUAGE_COOKIE_PATH,
+                    domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
+            else:
+                response.delete_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    path=settings.LANGUAGE_COOKIE_PATH,
+                    domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
+        return response
 
     return middleware
 
@@ -68,8 +86,10 @@ def speaking_to(user: AbstractBaseUser | None) -> Iterator[None]:
 
 @receiver(user_logged_in, dispatch_uid="accounts_profile_language")
 def language_on_sign_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
-    if request is not None and hasattr(request, "session"):
-        remember(request, profile_of(user).language)
+    if request is not None:
+        language = profile_of(user).language
+        if language:  # no profile language: the device keeps what it had chosen
+            remember(request, language)
 
 
 @require_POST
@@ -83,5 +103,4 @@ def set_language(request: HttpRequest) -> HttpResponse:
         if profile.language != language:
             profile.language = language
             profile.save(update_fields=["language", "updated_at"])
-        remember(request, language)
     return response

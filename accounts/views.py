@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -39,7 +38,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             saved = form.save()
             remember(request, saved.language)
-            speak(request, saved.language or get_language_from_request(request))
+            if saved.language:  # the message below comes in the new language
+                speak(request, saved.language)
             messages.success(
                 request,
                 format_html(

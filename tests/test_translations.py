@@ -20,8 +20,10 @@ from html.parser import HTMLParser
 import polib
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.template import Context, Template
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import Profile
@@ -298,7 +300,14 @@ def test_a_profile_language_wins_over_the_browser_and_follows_the_person(db):
     assert 'lang="de"' in browser.get("/", HTTP_ACCEPT_LANGUAGE="fr").text
 
     elsewhere = Client()  # another device: signing in brings the profile's language
-    elsewhere.force_login(user)
+    user.set_password("a long pass phrase")
+    user.save()
+    signed = elsewhere.post(
+        "/accounts/login/",
+        {"login": user.email, "password": "a long pass phrase"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert signed.status_code == 302
     assert 'lang="de"' in elsewhere.get("/", HTTP_ACCEPT_LANGUAGE="es").text
     # The footer switch, signed in, changes the profile's language too.
     elsewhere.post("/i18n/setlang/", {"language": "es"})
@@ -355,3 +364,14 @@ def test_a_russian_day_and_month_take_the_genitive():
             Context({"day": datetime.date(2026, 12, 2)})
         )
     assert shown == "2 декабря"
+
+
+def test_choosing_a_language_reads_nothing_for_a_page_that_does_not_ask(
+    client, owner_client, django_assert_num_queries
+):
+    """/healthz must answer while the database is down (tests/test_pgfault.py): a signed-in
+    request costs it no session, user or profile read to pick a language."""
+    with CaptureQueriesContext(connection) as anonymous:
+        assert client.get("/healthz").status_code == 200
+    with django_assert_num_queries(len(anonymous.captured_queries)):
+        assert owner_client.get("/healthz", HTTP_ACCEPT_LANGUAGE="de").status_code == 200
