@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 import gettext
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -100,7 +102,7 @@ def test_the_catalogues_hold_every_message_of_the_code_and_templates(tmp_path):
         ".venv", ".git", "staticfiles", "test-results", "tests", "bench", "node_modules", "*.mo"
     )
     shutil.copytree(ROOT, copy, ignore=skip)
-    env = {k: v for k, v in __import__("os").environ.items() if k not in TEST_ONLY_ENV}
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV}
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "de", "--ignore=scripts"],
         cwd=copy,
@@ -121,9 +123,7 @@ def test_the_catalogues_hold_every_message_of_the_code_and_templates(tmp_path):
 def test_names_of_our_content_exist_in_every_language(language):
     """Every roadmap, section and skill name (skills/demo) and every track, level, theme
     and group name (careers/demo) of our own content has its translation."""
-    import json
-
-    english = {
+    names = {
         "skills": json.loads((ROOT / "skills/demo/names" / f"{language}.json").read_text()),
         "careers": json.loads((ROOT / "careers/demo/names" / f"{language}.json").read_text()),
     }
@@ -136,14 +136,14 @@ def test_names_of_our_content_exist_in_every_language(language):
             keys["sections"].add(f"{data['slug']}/{section['slug']}")
             keys["skills"] |= {skill["slug"] for skill in section["skills"]}
     for kind, wanted in keys.items():
-        assert set(english["skills"][kind]) == wanted, kind
-        assert all(english["skills"][kind].values()), kind
+        assert set(names["skills"][kind]) == wanted, kind
+        assert all(names["skills"][kind].values()), kind
     tracks = json.loads((ROOT / "careers/demo/tracks.json").read_text())["tracks"]
     levels = {f"{t['slug']}/{lv['slug']}" for t in tracks for lv in t["levels"]}
-    assert set(english["careers"]["tracks"]) == {t["slug"] for t in tracks}
-    assert set(english["careers"]["levels"]) == levels
+    assert set(names["careers"]["tracks"]) == {t["slug"] for t in tracks}
+    assert set(names["careers"]["levels"]) == levels
     groups = {g["name"] for t in tracks for lv in t["levels"] for g in lv.get("groups", [])}
-    assert set(english["careers"]["groups"]) == groups
+    assert set(names["careers"]["groups"]) == groups
 
 
 # Pages in every language --------------------------------------------------------------

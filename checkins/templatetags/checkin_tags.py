@@ -4,7 +4,7 @@ the teams app, which check-ins build on, so the page asks here rather than impor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import template
 
@@ -20,7 +20,6 @@ class TeamDue:
     mine: Due
     rows: list[tuple[str, Due | None]] | None = None  # None: not mine to see
     count: int = 0  # members due now
-    sharers: list[Membership] = field(default_factory=list)
 
 
 @register.simple_tag
@@ -30,7 +29,7 @@ def checkins_due(team: Team, me: Membership, members: list[Membership]) -> TeamD
     sharers = [m for m in members if m.share_checkins and me.may_see("checkins", m)]
     dates = checkin_dates({me.user_id, *(m.user_id for m in sharers)})
     weeks = team.checkin_weeks
-    found = TeamDue(mine=due(dates.get(me.user_id), weeks), sharers=sharers)
+    found = TeamDue(mine=due(dates.get(me.user_id), weeks))
     if me.sees_shared("checkins"):
         shown = {m.pk for m in sharers}
         found.rows = [
